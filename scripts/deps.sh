@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what Streamio needs when it is missing. Sourced by run.sh and test.sh; every step is idempotent and
+# non-interactive (CI has no standard input).
+set -euo pipefail
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"; else
+    echo "error: '$*' needs root; run it as root or install the package yourself." >&2; return 1; fi
+}
+
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    echo "==> apt-get update"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null
+    apt_updated=1
+  fi
+  echo "==> apt-get install $*"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" </dev/null >/dev/null
+}
+
+ensure_ffmpeg() {
+  if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; then
+    apt_install ffmpeg
+  fi
+}
+
+ensure_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "error: the .NET 10 SDK is not installed (https://dot.net); Streamio builds with it." >&2
+    exit 1
+  fi
+}

@@ -1,0 +1,34 @@
+using Streamio.Media;
+
+namespace Streamio.Grains.Planning;
+
+/// <summary>How videos are cut and encoded (configuration section <c>Streamio:Encoding</c>).</summary>
+public sealed class EncodingOptions
+{
+    /// <summary>The ladder before filtering by source height (DESIGN §2).</summary>
+    public List<Rung> Ladder { get; set; } =
+    [
+        new("2160p", 3840, 2160, 12000),
+        new("1440p", 2560, 1440, 8000),
+        new("1080p", 1920, 1080, 5000),
+        new("720p", 1280, 720, 3000),
+        new("480p", 854, 480, 1500),
+        new("360p", 640, 360, 800),
+    ];
+
+    public double SegmentSeconds { get; set; } = 4;
+
+    /// <summary>Segments per chunk task: smaller chunks spread better over silos, larger ones start fewer processes.</summary>
+    public int SegmentsPerChunk { get; set; } = 3;
+
+    public int AudioBitrateKbps { get; set; } = 128;
+
+    /// <summary>Keep the uploaded source after the video is ready.</summary>
+    public bool KeepSource { get; set; }
+
+    /// <summary>Scratch folder for FFmpeg output on this silo.</summary>
+    public string WorkPath { get; set; } = "data/work";
+
+    /// <summary>Attempts per task before the video fails.</summary>
+    public int MaxAttempts { get; set; } = 3;
+}

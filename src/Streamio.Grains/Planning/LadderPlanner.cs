@@ -1,0 +1,63 @@
+using Streamio.Grains.Videos;
+using Streamio.Media;
+
+namespace Streamio.Grains.Planning;
+
+/// <summary>Pure planning: which renditions a source gets, and how its timeline is cut into chunk tasks.</summary>
+public static class LadderPlanner
+{
+    public const string AudioRendition = "audio";
+
+    /// <summary>The rungs at or under the source height (never upscaled), lowest first; at least one.</summary>
+    public static IReadOnlyList<Rung> Rungs(IReadOnlyList<Rung> ladder, int sourceWidth, int sourceHeight)
+    {
+        var aspect = sourceHeight > 0 ? (double)sourceWidth / sourceHeight : 16.0 / 9;
+        var fitting = ladder.Where(rung => rung.Height <= sourceHeight).OrderBy(rung => rung.Height).ToList();
+        if (fitting.Count == 0)
+        {
+            // Smaller than the lowest rung: one rendition at the source's own (even) size and the lowest bitrate.
+            var lowest = ladder.MinBy(rung => rung.Height) ?? new Rung("360p", 640, 360, 800);
+            var height = Even(sourceHeight);
+            return [lowest with { Name = $"{height}p", Height = height, Width = Even(height * aspect) }];
+        }
+        return fitting.Select(rung => rung with { Width = Even(rung.Height * aspect) }).ToList();
+    }
+
+    public static int SegmentCount(double durationSeconds, double segmentSeconds) =>
+        Math.Max(1, (int)Math.Ceiling(durationSeconds / segmentSeconds - 1e-3));
+
+    /// <summary>
+    /// Chunk tasks in the order they should run. Fast start: the first segment at the lowest rung is a task of its own,
+    /// so the video is playable after one tiny encode; the other rungs of that segment follow, then whole chunks.
+    /// </summary>
+    public static IReadOnlyList<ChunkTask> Chunks(int segmentCount, int segmentsPerChunk, IReadOnlyList<Rung> rungs)
+    {
+        var names = rungs.Select(rung => rung.Name).ToList();
+        var tasks = new List<ChunkTask> { new(0, 1, [names[0]], FastStart: true) };
+        if (names.Count > 1)
+        {
+            tasks.Add(new ChunkTask(0, 1, names.Skip(1).ToList(), FastStart: true));
+        }
+        for (var first = 1; first < segmentCount; first += segmentsPerChunk)
+        {
+            tasks.Add(new ChunkTask(first, Math.Min(segmentsPerChunk, segmentCount - first), names, FastStart: false));
+        }
+        return tasks;
+    }
+
+    public static EncodingPlan Plan(EncodingOptions options, SourceFacts source)
+    {
+        var rungs = Rungs(options.Ladder, source.Width, source.Height);
+        var renditions = rungs.Select(rung => new RenditionPlan(rung.Name, rung.Width, rung.Height, rung.VideoKbps, IsAudio: false)).ToList();
+        if (source.HasAudio)
+        {
+            renditions.Add(new RenditionPlan(AudioRendition, 0, 0, options.AudioBitrateKbps, IsAudio: true));
+        }
+        return new EncodingPlan(options.SegmentSeconds, SegmentCount(source.DurationSeconds, options.SegmentSeconds), renditions);
+    }
+
+    private static int Even(double value) => Math.Max(2, (int)Math.Round(value / 2) * 2);
+}
+
+/// <summary>One FFmpeg run: segments [FirstSegment, FirstSegment + SegmentCount) of the listed rungs.</summary>
+public sealed record ChunkTask(int FirstSegment, int SegmentCount, IReadOnlyList<string> Rungs, bool FastStart);

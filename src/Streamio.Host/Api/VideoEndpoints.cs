@@ -1,0 +1,162 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Streamio.Backbone;
+using Streamio.Grains.Videos;
+using Streamio.Host.Playback;
+using Streamio.Host.Uploads;
+using Streamio.Storage;
+
+namespace Streamio.Host.Api;
+
+/// <summary>The /v1/videos surface: upload, read, list, delete, playback URLs and images.</summary>
+public static class VideoEndpoints
+{
+    public static IEndpointRouteBuilder MapVideoEndpoints(this IEndpointRouteBuilder app)
+    {
+        var videos = app.MapGroup("/v1/videos");
+        videos.MapPost("", UploadAsync).DisableAntiforgery();
+        videos.MapGet("", ListAsync);
+        videos.MapGet("{id}", GetAsync);
+        videos.MapDelete("{id}", DeleteAsync);
+        videos.MapPost("{id}/playback", CreatePlaybackAsync);
+        videos.MapGet("{id}/thumbnail.jpg", (string id, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
+            ServeImageAsync(id, StorageKeys.Poster(id), "image/jpeg", storage, catalog, ct));
+        videos.MapGet("{id}/storyboard.jpg", (string id, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
+            ServeImageAsync(id, StorageKeys.StoryboardSprite(id), "image/jpeg", storage, catalog, ct));
+        videos.MapGet("{id}/storyboard.vtt", (string id, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
+            ServeImageAsync(id, StorageKeys.StoryboardVtt(id), "text/vtt; charset=utf-8", storage, catalog, ct));
+        return app;
+    }
+
+    private static async Task<IResult> UploadAsync(
+        HttpContext context, IObjectStorage storage, VideoGrain grains, VideoCatalog catalog, IOptions<StreamioOptions> options, CancellationToken cancellationToken)
+    {
+        var limit = options.Value.MaxUploadBytes;
+        // The body is streamed through our own counter; Kestrel's limit only stops bodies far past it (multipart overhead).
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            bodySize.MaxRequestBodySize = null;
+        }
+        if (context.Request.ContentLength > limit + 1024 * 1024)
+        {
+            return Problems.TooLarge(limit);
+        }
+        var videoId = NewVideoId();
+        var sourceKey = StorageKeys.Source(videoId);
+        ReceivedUpload upload;
+        try
+        {
+            upload = await MultipartUpload.ReceiveAsync(context.Request, storage, sourceKey, limit, cancellationToken);
+        }
+        catch (Exception error) when (error is UploadTooLargeException or BadUploadException or IOException or InvalidDataException or OperationCanceledException)
+        {
+            await storage.DeleteAsync(sourceKey, CancellationToken.None);
+            return error switch
+            {
+                UploadTooLargeException => Problems.TooLarge(limit),
+                BadUploadException bad => Problems.BadRequest(bad.Message),
+                InvalidDataException invalid => Problems.BadRequest($"The multipart body is malformed: {invalid.Message}"),
+                _ => Results.StatusCode(StatusCodes.Status499ClientClosedRequest),
+            };
+        }
+        await grains.CreateAsync(videoId, upload.Title, upload.SourceKey, upload.Bytes, cancellationToken);
+        var created = await catalog.GetAsync(videoId, cancellationToken);
+        return Results.Created($"/v1/videos/{videoId}", VideoResponse.From(created!));
+    }
+
+    private static async Task<IResult> GetAsync(string id, VideoCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.GetAsync(id, cancellationToken) is { } video ? Results.Ok(VideoResponse.From(video)) : Problems.NotFound($"There is no video '{id}'.");
+
+    private static async Task<IResult> ListAsync(VideoCatalog catalog, int? limit, string? cursor, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 100)
+        {
+            return Problems.BadRequest("limit must be between 1 and 100.");
+        }
+        GrainPageCursor? after = null;
+        if (!string.IsNullOrEmpty(cursor) && (after = DecodeCursor(cursor)) is null)
+        {
+            return Problems.BadRequest("cursor is not valid: pass the nextCursor of a previous page unchanged.");
+        }
+        var (items, next) = await catalog.ListAsync(after, limit ?? 20, cancellationToken);
+        return Results.Ok(new VideoPage(items.Select(VideoResponse.From).ToList(), next is null ? null : EncodeCursor(next)));
+    }
+
+    private static async Task<IResult> DeleteAsync(string id, VideoGrain grains, IObjectStorage storage, CancellationToken cancellationToken)
+    {
+        if (!await grains.DeleteAsync(id, cancellationToken))
+        {
+            return Problems.NotFound($"There is no video '{id}'.");
+        }
+        await storage.DeletePrefixAsync(StorageKeys.VideoPrefix(id), cancellationToken);
+        return Results.NoContent();
+    }
+
+    private static async Task<IResult> CreatePlaybackAsync(
+        string id, HttpRequest request, VideoCatalog catalog, PlaybackTokens tokens, IOptions<PlaybackOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        PlaybackRequest body;
+        try
+        {
+            body = request.ContentLength is 0 || !request.HasJsonContentType()
+                ? new PlaybackRequest(null, null)
+                : await request.ReadFromJsonAsync<PlaybackRequest>(cancellationToken) ?? new PlaybackRequest(null, null);
+        }
+        catch (JsonException error)
+        {
+            return Problems.BadRequest($"The body is not valid JSON ({{\"ttlSeconds\": 3600, \"viewer\": \"...\"}} expected): {error.Message}");
+        }
+        var ttl = body.TtlSeconds ?? options.Value.DefaultTtlSeconds;
+        if (ttl < 1 || ttl > options.Value.MaxTtlSeconds)
+        {
+            return Problems.BadRequest($"ttlSeconds must be between 1 and {options.Value.MaxTtlSeconds}.");
+        }
+        if (body.Viewer is { Length: > 200 } || body.Viewer?.Contains('|') == true)
+        {
+            return Problems.BadRequest("viewer must be at most 200 characters and contain no '|'.");
+        }
+        if (await catalog.GetAsync(id, cancellationToken) is not { } video)
+        {
+            return Problems.NotFound($"There is no video '{id}'.");
+        }
+        if (video.Video.Status == VideoStatus.Failed)
+        {
+            return Problems.Conflict($"Video '{id}' failed and cannot be played: {video.Video.Error}");
+        }
+        var expiresAt = time.GetUtcNow().AddSeconds(ttl);
+        var token = tokens.Issue(id, expiresAt, body.Viewer);
+        var url = $"{request.Scheme}://{request.Host}/play/{id}/master.m3u8?token={Uri.EscapeDataString(token)}";
+        return Results.Ok(new PlaybackResponse(url, expiresAt));
+    }
+
+    private static async Task<IResult> ServeImageAsync(string id, string key, string contentType, IObjectStorage storage, VideoCatalog catalog, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetAsync(id, cancellationToken) is null || await storage.OpenReadAsync(key, cancellationToken) is not { } content)
+        {
+            return Problems.NotFound($"Video '{id}' has no such image (yet): images are made when encoding finishes.");
+        }
+        return Results.Stream(content, contentType);
+    }
+
+    private static string NewVideoId() => $"v_{Guid.CreateVersion7():N}";
+
+    private static string EncodeCursor(GrainPageCursor cursor) =>
+        WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes($"{cursor.CreatedAtMs}:{cursor.Key}"));
+
+    private static GrainPageCursor? DecodeCursor(string cursor)
+    {
+        try
+        {
+            var text = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(cursor));
+            var separator = text.IndexOf(':', StringComparison.Ordinal);
+            return separator > 0 && long.TryParse(text[..separator], out var created) ? new GrainPageCursor(created, text[(separator + 1)..]) : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

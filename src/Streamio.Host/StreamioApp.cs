@@ -1,0 +1,54 @@
+using Streamio.Backbone;
+using Streamio.Grains;
+using Streamio.Host.Api;
+using Streamio.Host.Playback;
+using Streamio.Media;
+using Streamio.Storage;
+
+namespace Streamio.Host;
+
+/// <summary>Composes Streamio: the parts every node needs, plus the API and/or the silo as the configured roles say.</summary>
+public static class StreamioApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.Services.AddStreamio(builder.Configuration);
+        var app = builder.Build();
+        app.UseStreamio();
+        return app;
+    }
+
+    public static IServiceCollection AddStreamio(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Streamio").Get<StreamioOptions>() ?? new StreamioOptions();
+        services.Configure<StreamioOptions>(configuration.GetSection("Streamio"));
+        services.Configure<PlaybackOptions>(configuration.GetSection("Streamio:Playback"));
+        services.AddProblemDetails();
+        services.AddStreamioStorage(configuration);
+        services.AddStreamioBackbone(configuration);
+        services.AddStreamioMedia(configuration);
+        services.AddStreamioGrains(configuration);
+        services.AddSingleton<PlaybackTokens>();
+        if (options.RunsSilo)
+        {
+            services.AddStreamioVideoWork();
+            services.AddStreamioSilo(configuration);
+        }
+        return services;
+    }
+
+    public static WebApplication UseStreamio(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapHealthEndpoints();
+        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StreamioOptions>>().Value.RunsApi)
+        {
+            app.MapVideoEndpoints();
+            app.MapPlaybackEndpoints();
+        }
+        return app;
+    }
+}

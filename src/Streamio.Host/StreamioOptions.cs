@@ -1,0 +1,29 @@
+namespace Streamio.Host;
+
+/// <summary>Top-level settings (configuration section <c>Streamio</c>).</summary>
+public sealed class StreamioOptions
+{
+    /// <summary>What this process does: "api", "silo", or both (the embedded default).</summary>
+    public string Roles { get; set; } = "api,silo";
+
+    /// <summary>Largest accepted upload, enforced while streaming.</summary>
+    public long MaxUploadBytes { get; set; } = 1L << 30;
+
+    /// <summary>Folder for embedded-mode data (database, objects, scratch, generated secrets).</summary>
+    public string DataPath { get; set; } = "data";
+
+    public bool RunsApi => Roles.Contains("api", StringComparison.OrdinalIgnoreCase);
+
+    public bool RunsSilo => Roles.Contains("silo", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>Playback token settings (configuration section <c>Streamio:Playback</c>).</summary>
+public sealed class PlaybackOptions
+{
+    /// <summary>HMAC-SHA256 secret (at least 32 characters). Empty: one is generated and kept in the data folder.</summary>
+    public string TokenSecret { get; set; } = "";
+
+    public int DefaultTtlSeconds { get; set; } = 3600;
+
+    public int MaxTtlSeconds { get; set; } = 7 * 24 * 3600;
+}
