@@ -5,8 +5,8 @@ namespace Streamio.Grains.Planning;
 /// <summary>How videos are cut and encoded (configuration section <c>Streamio:Encoding</c>).</summary>
 public sealed class EncodingOptions
 {
-    /// <summary>The ladder before filtering by source height (DESIGN §2).</summary>
-    public List<Rung> Ladder { get; set; } =
+    /// <summary>The default ladder (DESIGN §2), used when none is configured.</summary>
+    public static IReadOnlyList<Rung> DefaultLadder { get; } =
     [
         new("2160p", 3840, 2160, 12000),
         new("1440p", 2560, 1440, 8000),
@@ -15,6 +15,14 @@ public sealed class EncodingOptions
         new("480p", 854, 480, 1500),
         new("360p", 640, 360, 800),
     ];
+
+    /// <summary>
+    /// A configured ladder replaces the default one. (Kept empty by default: the configuration binder appends to a
+    /// pre-filled list instead of replacing it.)
+    /// </summary>
+    public List<Rung> Ladder { get; set; } = [];
+
+    public IReadOnlyList<Rung> EffectiveLadder => Ladder.Count > 0 ? Ladder : DefaultLadder;
 
     public double SegmentSeconds { get; set; } = 4;
 

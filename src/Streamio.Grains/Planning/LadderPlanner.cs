@@ -47,7 +47,7 @@ public static class LadderPlanner
 
     public static EncodingPlan Plan(EncodingOptions options, SourceFacts source)
     {
-        var rungs = Rungs(options.Ladder, source.Width, source.Height);
+        var rungs = Rungs(options.EffectiveLadder, source.Width, source.Height);
         var renditions = rungs.Select(rung => new RenditionPlan(rung.Name, rung.Width, rung.Height, rung.VideoKbps, IsAudio: false)).ToList();
         if (source.HasAudio)
         {

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Streamio.Bench;
+
+/// <summary>
+/// CPU time of this process plus every child it has waited for (Linux /proc/self/stat utime+stime+cutime+cstime):
+/// FFmpeg runs as children, so this is the whole cost of a pipeline started from here.
+/// </summary>
+public static class ChildCpu
+{
+    private static readonly double TicksPerSecond = 100;
+
+    public static TimeSpan Total()
+    {
+        var stat = File.ReadAllText("/proc/self/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // After the command name: field 3 is index 0, so utime (14) is index 11 .. cstime (17) is index 14.
+        var ticks = Enumerable.Range(11, 4).Sum(index => double.Parse(fields[index], CultureInfo.InvariantCulture));
+        return TimeSpan.FromSeconds(ticks / TicksPerSecond);
+    }
+
+    public static async Task<(TimeSpan Wall, TimeSpan Cpu)> MeasureAsync(Func<Task> work)
+    {
+        var cpu = Total();
+        var wall = Stopwatch.StartNew();
+        await work();
+        return (wall.Elapsed, Total() - cpu);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace Streamio.Bench;
+
+internal static class Ffmpeg
+{
+    public static async Task RunAsync(IReadOnlyList<string> arguments)
+    {
+        var start = new ProcessStartInfo("ffmpeg") { RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ffmpeg {string.Join(' ', arguments)} failed:\n{await stderr}");
+        }
+    }
+
+    /// <summary>The benchmark clip: 1080p30 testsrc2 with a sine tone, 2 s GOP like a phone or camera file.</summary>
+    public static async Task<string> ClipAsync(string directory, int seconds)
+    {
+        var path = Path.Combine(directory, $"clip-1080p30-{seconds}s.mp4");
+        if (!File.Exists(path))
+        {
+            Console.WriteLine($"generating {path} ...");
+            await RunAsync([
+                "-hide_banner", "-loglevel", "error", "-y",
+                "-f", "lavfi", "-i", $"testsrc2=size=1920x1080:rate=30:duration={seconds}",
+                "-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=48000:duration={seconds}",
+                "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-pix_fmt", "yuv420p", "-b:v", "8M",
+                "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", "-shortest", path]);
+        }
+        return path;
+    }
+}

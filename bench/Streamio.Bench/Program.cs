@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Streamio.Bench;
+using Streamio.Grains.Planning;
+using Streamio.Host;
+using Streamio.Host.Api;
+
+// Streamio benchmark: upload-to-playable, upload-to-ready, and the ladder's wall/CPU time against plain FFmpeg.
+// Usage: bench/run.sh [--seconds 60] [--preset veryfast] [--segments-per-chunk 3] [--workers N]
+var settings = ParseArguments(args);
+var seconds = int.Parse(settings.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
+var preset = settings.GetValueOrDefault("preset", "veryfast");
+var output = Path.GetFullPath(settings.GetValueOrDefault("out", Path.Combine("bench", "out")));
+Directory.CreateDirectory(output);
+var clip = await Ffmpeg.ClipAsync(output, seconds);
+var rungs = LadderPlanner.Rungs(EncodingOptions.DefaultLadder, 1920, 1080);
+const double segmentSeconds = 4;
+
+Console.WriteLine($"clip: {clip} (1080p30, {seconds} s, audio); ladder: {string.Join(", ", rungs.Select(r => r.Name))} + audio; preset {preset}; {Environment.ProcessorCount} cores");
+
+var streamio = await MeasureStreamioAsync();
+var single = await ChildCpu.MeasureAsync(() => Baselines.SingleProcessAsync(clip, rungs, preset, segmentSeconds, Fresh("ffmpeg-single")));
+var perRung = await ChildCpu.MeasureAsync(() => Baselines.ProcessPerRungAsync(clip, rungs, preset, segmentSeconds, Fresh("ffmpeg-per-rung")));
+
+Console.WriteLine();
+Console.WriteLine($"upload complete → playable : {streamio.Playable.TotalSeconds,7:0.00} s   (target ≤ 2 s)");
+Console.WriteLine($"upload complete → ready    : {streamio.Ready.TotalSeconds,7:0.00} s   (ladder done at {streamio.Ladder.TotalSeconds:0.00} s, then poster + storyboard)");
+Console.WriteLine();
+Console.WriteLine("ladder (all rungs + audio, AES-128 HLS)   wall s    CPU s   wall ratio  CPU ratio");
+Row("Streamio (chunked, one decode per chunk)", streamio.Ladder, streamio.LadderCpu);
+Row("FFmpeg, one process (split filter)", single.Wall, single.Cpu);
+Row("FFmpeg, one process per rung", perRung.Wall, perRung.Cpu);
+Console.WriteLine($"\nStreamio / single-process FFmpeg wall time: {streamio.Ladder / single.Wall:0.00}× (target ≤ 1.10×)");
+
+var results = new
+{
+    clipSeconds = seconds, preset, cores = Environment.ProcessorCount,
+    playableSeconds = streamio.Playable.TotalSeconds, readySeconds = streamio.Ready.TotalSeconds,
+    streamio = new { wall = streamio.Ladder.TotalSeconds, cpu = streamio.LadderCpu.TotalSeconds },
+    ffmpegSingle = new { wall = single.Wall.TotalSeconds, cpu = single.Cpu.TotalSeconds },
+    ffmpegPerRung = new { wall = perRung.Wall.TotalSeconds, cpu = perRung.Cpu.TotalSeconds },
+};
+await File.WriteAllTextAsync(Path.Combine(output, "results.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+return;
+
+void Row(string name, TimeSpan wall, TimeSpan cpu) =>
+    Console.WriteLine($"{name,-40} {wall.TotalSeconds,7:0.00}  {cpu.TotalSeconds,7:0.00}   {wall / single.Wall,8:0.00}×  {cpu / single.Cpu,8:0.00}×");
+
+string Fresh(string name)
+{
+    var path = Path.Combine(output, name);
+    if (Directory.Exists(path))
+    {
+        Directory.Delete(path, recursive: true);
+    }
+    return path;
+}
+
+async Task<StreamioRun> MeasureStreamioAsync()
+{
+    var data = Fresh("streamio-data");
+    var configuration = new Dictionary<string, string?>
+    {
+        ["Streamio:DataPath"] = data,
+        ["Streamio:Storage:LocalPath"] = Path.Combine(data, "objects"),
+        ["Streamio:Backbone:ConnectionString"] = $"Data Source={Path.Combine(data, "streamio.db")}",
+        ["Streamio:Encoding:WorkPath"] = Path.Combine(data, "work"),
+        ["Streamio:Encoding:SegmentsPerChunk"] = settings.GetValueOrDefault("segments-per-chunk", "3"),
+        ["Streamio:Ffmpeg:Preset"] = preset,
+    };
+    if (settings.TryGetValue("workers", out var workers))
+    {
+        configuration["Streamio:Silo:Workers"] = workers;
+    }
+    var app = StreamioApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+    {
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    });
+    await app.StartAsync();
+    var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+    using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) };
+
+    using var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(clip)), "file", Path.GetFileName(clip) } };
+    using var response = await http.PostAsync("/v1/videos", form);
+    response.EnsureSuccessStatusCode();
+    var clock = Stopwatch.StartNew();
+    var cpuAtUpload = ChildCpu.Total();
+    var id = (await response.Content.ReadFromJsonAsync<VideoResponse>())!.Id;
+
+    TimeSpan? playable = null, ladder = null;
+    var ladderCpu = TimeSpan.Zero;
+    while (true)
+    {
+        var video = (await http.GetFromJsonAsync<VideoResponse>($"/v1/videos/{id}"))!;
+        if (video.Status == "failed")
+        {
+            throw new InvalidOperationException($"Streamio failed the benchmark clip: {video.Error}");
+        }
+        playable ??= video.Playable ? clock.Elapsed : null;
+        if (ladder is null && video.Renditions.Count > 0 && video.Renditions.All(r => r.Status == "ready"))
+        {
+            ladder = clock.Elapsed;
+            ladderCpu = ChildCpu.Total() - cpuAtUpload;
+        }
+        if (video.Status == "ready")
+        {
+            var ready = clock.Elapsed;
+            await app.StopAsync();
+            await app.DisposeAsync();
+            return new StreamioRun(playable!.Value, ladder ?? ready, ladderCpu, ready);
+        }
+        await Task.Delay(20);
+    }
+}
+
+static Dictionary<string, string> ParseArguments(string[] args)
+{
+    var parsed = new Dictionary<string, string>();
+    for (var i = 0; i + 1 < args.Length; i += 2)
+    {
+        parsed[args[i].TrimStart('-')] = args[i + 1];
+    }
+    return parsed;
+}
+
+internal sealed record StreamioRun(TimeSpan Playable, TimeSpan Ladder, TimeSpan LadderCpu, TimeSpan Ready);

@@ -1,0 +1,95 @@
+using Microsoft.Net.Http.Headers;
+using Streamio.Grains.Videos;
+using Streamio.Storage;
+
+namespace Streamio.Host.Playback;
+
+/// <summary>
+/// The tokenized HLS surface. Playlists are rendered per request from grain state, every URI in them carries the token,
+/// manifests and keys are never cached, segments (encrypted, immutable) are.
+/// </summary>
+public static class PlaybackEndpoints
+{
+    private const string PlaylistType = "application/vnd.apple.mpegurl";
+
+    public static IEndpointRouteBuilder MapPlaybackEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/play/{videoId}/master.m3u8", MasterAsync);
+        app.MapGet("/play/{videoId}/{rendition}.m3u8", MediaPlaylistAsync);
+        app.MapGet("/play/{videoId}/{rendition}/{index:int}.ts", SegmentAsync);
+        app.MapGet("/keys/{videoId}/{rendition}", KeyAsync);
+        return app;
+    }
+
+    private static async Task<IResult> MasterAsync(string videoId, string? token, HttpContext context, PlaybackTokens tokens, VideoCatalog catalog, CancellationToken cancellationToken)
+    {
+        NoStore(context);
+        if (Refuse(tokens, token, videoId) is { } refused)
+        {
+            return refused;
+        }
+        if (await catalog.GetAsync(videoId, cancellationToken) is not { Video.Plan: not null } video)
+        {
+            return Api.Problems.NotFound($"Video '{videoId}' has nothing to play yet: wait until it is playable.");
+        }
+        return Results.Text(PlaylistRendering.Master(video, token!), PlaylistType);
+    }
+
+    private static async Task<IResult> MediaPlaylistAsync(
+        string videoId, string rendition, string? token, HttpContext context, PlaybackTokens tokens, VideoCatalog catalog, CancellationToken cancellationToken)
+    {
+        NoStore(context);
+        if (Refuse(tokens, token, videoId) is { } refused)
+        {
+            return refused;
+        }
+        if (await catalog.GetAsync(videoId, cancellationToken) is not { } video || video.Variant(rendition) is not { } variant)
+        {
+            return Api.Problems.NotFound($"Video '{videoId}' has no rendition '{rendition}'.");
+        }
+        return Results.Text(PlaylistRendering.Media(video, variant, token!), PlaylistType);
+    }
+
+    private static async Task<IResult> SegmentAsync(
+        string videoId, string rendition, int index, string? token, HttpContext context, PlaybackTokens tokens, IObjectStorage storage, CancellationToken cancellationToken)
+    {
+        if (Refuse(tokens, token, videoId) is { } refused)
+        {
+            NoStore(context);
+            return refused;
+        }
+        if (index < 0 || await storage.OpenReadAsync(StorageKeys.Segment(videoId, rendition, index), cancellationToken) is not { } segment)
+        {
+            NoStore(context);
+            return Api.Problems.NotFound($"Segment {index} of '{videoId}/{rendition}' does not exist (yet).");
+        }
+        // Encrypted and never rewritten: safe for any cache.
+        context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+        return Results.Stream(segment, "video/mp2t");
+    }
+
+    private static async Task<IResult> KeyAsync(
+        string videoId, string rendition, string? token, HttpContext context, PlaybackTokens tokens, VariantGrain variants, CancellationToken cancellationToken)
+    {
+        NoStore(context);
+        if (Refuse(tokens, token, videoId) is { } refused)
+        {
+            return refused;
+        }
+        if (await variants.ReadAsync(videoId, rendition, cancellationToken) is not { } variant)
+        {
+            return Api.Problems.NotFound($"Video '{videoId}' has no rendition '{rendition}'.");
+        }
+        return Results.Bytes(variant.Key, "application/octet-stream");
+    }
+
+    private static IResult? Refuse(PlaybackTokens tokens, string? token, string videoId) => tokens.Check(token, videoId) switch
+    {
+        TokenCheck.Valid => null,
+        TokenCheck.Expired => Api.Problems.Forbidden("The playback token has expired: ask for a new URL with POST /v1/videos/{id}/playback."),
+        TokenCheck.OtherVideo => Api.Problems.Forbidden("The playback token is for another video."),
+        _ => Api.Problems.Forbidden("The playback token is missing or invalid: play the URL returned by POST /v1/videos/{id}/playback unchanged."),
+    };
+
+    private static void NoStore(HttpContext context) => context.Response.Headers[HeaderNames.CacheControl] = "no-store";
+}

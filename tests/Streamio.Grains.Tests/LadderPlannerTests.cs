@@ -1,0 +1,102 @@
+using Streamio.Grains.Planning;
+using Streamio.Grains.Videos;
+using Streamio.Media;
+
+namespace Streamio.Grains.Tests;
+
+public sealed class LadderPlannerTests
+{
+    private static readonly IReadOnlyList<Rung> Ladder = EncodingOptions.DefaultLadder;
+
+    [Fact]
+    public void A_1080p_source_gets_every_rung_up_to_1080p_lowest_first()
+    {
+        var rungs = LadderPlanner.Rungs(Ladder, 1920, 1080);
+        Assert.Equal(["360p", "480p", "720p", "1080p"], rungs.Select(rung => rung.Name));
+        Assert.Equal([640, 854, 1280, 1920], rungs.Select(rung => rung.Width));
+    }
+
+    [Fact]
+    public void A_source_between_rungs_is_never_upscaled()
+    {
+        var rungs = LadderPlanner.Rungs(Ladder, 1000, 600);
+        Assert.Equal(["360p", "480p"], rungs.Select(rung => rung.Name));
+        Assert.All(rungs, rung => Assert.True(rung.Height <= 600));
+    }
+
+    [Fact]
+    public void Widths_follow_the_source_aspect_and_stay_even()
+    {
+        var portrait = LadderPlanner.Rungs(Ladder, 1080, 1920);
+        Assert.Contains(portrait, rung => rung is { Name: "1080p", Width: 608, Height: 1080 });
+        Assert.All(portrait, rung => Assert.Equal(0, rung.Width % 2));
+    }
+
+    [Fact]
+    public void A_source_smaller_than_the_lowest_rung_gets_one_rendition_at_its_own_size()
+    {
+        var rung = Assert.Single(LadderPlanner.Rungs(Ladder, 320, 180));
+        Assert.Equal((320, 180, "180p", 800), (rung.Width, rung.Height, rung.Name, rung.VideoKbps));
+    }
+
+    [Theory]
+    [InlineData(60.0, 4.0, 15)]
+    [InlineData(60.02, 4.0, 16)]
+    [InlineData(59.9995, 4.0, 15)]
+    [InlineData(0.5, 4.0, 1)]
+    public void The_timeline_is_cut_into_whole_segments(double duration, double segment, int expected) =>
+        Assert.Equal(expected, LadderPlanner.SegmentCount(duration, segment));
+
+    [Fact]
+    public void Chunks_start_with_the_first_segment_at_the_lowest_rung_then_cover_every_segment_of_every_rung_once()
+    {
+        var rungs = LadderPlanner.Rungs(Ladder, 1920, 1080);
+        var chunks = LadderPlanner.Chunks(15, 3, rungs);
+
+        Assert.Equal(new ChunkTask(0, 1, ["360p"], true), chunks[0] with { Rungs = chunks[0].Rungs.ToList() }, new ChunkComparer());
+        Assert.True(chunks[1].FastStart);
+        var covered = chunks.SelectMany(chunk => chunk.Rungs.SelectMany(rung =>
+            Enumerable.Range(chunk.FirstSegment, chunk.SegmentCount).Select(segment => (rung, segment)))).ToList();
+        Assert.Equal(15 * 4, covered.Count);
+        Assert.Equal(covered.Count, covered.Distinct().Count());
+        Assert.All(chunks.Skip(2), chunk => Assert.Equal(4, chunk.Rungs.Count));
+        Assert.Equal([1, 4, 7, 10, 13], chunks.Skip(2).Select(chunk => chunk.FirstSegment));
+    }
+
+    [Fact]
+    public void A_single_rung_video_has_no_second_fast_start_task()
+    {
+        var chunks = LadderPlanner.Chunks(2, 3, [new Rung("180p", 320, 180, 800)]);
+        Assert.Equal([(0, 1), (1, 1)], chunks.Select(chunk => (chunk.FirstSegment, chunk.SegmentCount)));
+    }
+
+    [Fact]
+    public void The_plan_adds_an_audio_rendition_only_when_the_source_has_audio()
+    {
+        var options = new EncodingOptions();
+        var withAudio = LadderPlanner.Plan(options, new SourceFacts("mov", 10, 1280, 720, 30, HasAudio: true));
+        var silent = LadderPlanner.Plan(options, new SourceFacts("mov", 10, 1280, 720, 30, HasAudio: false));
+
+        Assert.Equal(["360p", "480p", "720p", "audio"], withAudio.Renditions.Select(r => r.Name));
+        Assert.Equal(128, withAudio.Renditions[^1].BitrateKbps);
+        Assert.DoesNotContain(silent.Renditions, r => r.IsAudio);
+        Assert.Equal(3, withAudio.SegmentCount);
+    }
+
+    [Fact]
+    public void A_configured_ladder_replaces_the_default()
+    {
+        var options = new EncodingOptions { Ladder = [new Rung("540p", 960, 540, 2000)] };
+        var plan = LadderPlanner.Plan(options, new SourceFacts("mov", 10, 1920, 1080, 30, HasAudio: false));
+        Assert.Equal(["540p"], plan.Renditions.Select(r => r.Name));
+    }
+
+    private sealed class ChunkComparer : IEqualityComparer<ChunkTask>
+    {
+        public bool Equals(ChunkTask? x, ChunkTask? y) =>
+            x is not null && y is not null && x.FirstSegment == y.FirstSegment && x.SegmentCount == y.SegmentCount
+            && x.FastStart == y.FastStart && x.Rungs.SequenceEqual(y.Rungs);
+
+        public int GetHashCode(ChunkTask obj) => obj.FirstSegment;
+    }
+}

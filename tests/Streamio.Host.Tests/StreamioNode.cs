@@ -1,0 +1,173 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Streamio.Backbone;
+using Streamio.Host;
+using Streamio.Host.Api;
+
+namespace Streamio.Host.Tests;
+
+/// <summary>
+/// A whole Streamio node (API + in-process silo on SQLite and the local disk) on a loopback port with its own data
+/// folder: the equivalent of Orleans' TestingHost for one node.
+/// </summary>
+public sealed class StreamioNode : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    private StreamioNode(string dataPath) => DataPath = dataPath;
+
+    public string DataPath { get; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public IServiceProvider Services => _app!.Services;
+
+    /// <summary>Test-friendly defaults: 1 s segments and 2-segment chunks, so short clips exercise chunk joins.</summary>
+    public static Dictionary<string, string?> DefaultSettings(string dataPath) => new()
+    {
+        ["Streamio:DataPath"] = dataPath,
+        ["Streamio:Storage:LocalPath"] = Path.Combine(dataPath, "objects"),
+        ["Streamio:Backbone:ConnectionString"] = $"Data Source={Path.Combine(dataPath, "streamio.db")}",
+        ["Streamio:Encoding:WorkPath"] = Path.Combine(dataPath, "work"),
+        ["Streamio:Encoding:SegmentSeconds"] = "1",
+        ["Streamio:Encoding:SegmentsPerChunk"] = "2",
+        ["Streamio:Encoding:Ladder:0:Name"] = "480p",
+        ["Streamio:Encoding:Ladder:0:Width"] = "854",
+        ["Streamio:Encoding:Ladder:0:Height"] = "480",
+        ["Streamio:Encoding:Ladder:0:VideoKbps"] = "1500",
+        ["Streamio:Encoding:Ladder:1:Name"] = "360p",
+        ["Streamio:Encoding:Ladder:1:Width"] = "640",
+        ["Streamio:Encoding:Ladder:1:Height"] = "360",
+        ["Streamio:Encoding:Ladder:1:VideoKbps"] = "800",
+        ["Streamio:Encoding:Ladder:2:Name"] = "240p",
+        ["Streamio:Encoding:Ladder:2:Width"] = "426",
+        ["Streamio:Encoding:Ladder:2:Height"] = "240",
+        ["Streamio:Encoding:Ladder:2:VideoKbps"] = "400",
+        ["Streamio:Silo:Workers"] = "2",
+        ["Streamio:Silo:RetryDelaySeconds"] = "0.2",
+        ["Streamio:Ffmpeg:Preset"] = "ultrafast",
+    };
+
+    public static async Task<StreamioNode> StartAsync(Action<Dictionary<string, string?>>? configure = null, string? dataPath = null)
+    {
+        var node = new StreamioNode(dataPath ?? Directory.CreateTempSubdirectory("streamio-node-").FullName);
+        var settings = DefaultSettings(node.DataPath);
+        configure?.Invoke(settings);
+        node._app = StreamioApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await node._app.StartAsync();
+        var address = node._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        node.BaseAddress = new Uri(address);
+        node.Http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        return node;
+    }
+
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+        }
+    }
+
+    /// <summary>Uploads a file as multipart/form-data, the way a browser form would.</summary>
+    public async Task<HttpResponseMessage> UploadAsync(string path, string? title = null, string fileName = "clip.mp4")
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new StreamContent(File.OpenRead(path));
+        form.Add(file, "file", fileName);
+        if (title is not null)
+        {
+            form.Add(new StringContent(title), "title");
+        }
+        return await Http.PostAsync("/v1/videos", form);
+    }
+
+    public async Task<VideoResponse> UploadOkAsync(string path, string? title = null, string fileName = "clip.mp4")
+    {
+        using var response = await UploadAsync(path, title, fileName);
+        Assert.True(response.IsSuccessStatusCode, $"upload answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<VideoResponse>())!;
+    }
+
+    public async Task<VideoResponse> GetVideoAsync(string id) => (await Http.GetFromJsonAsync<VideoResponse>($"/v1/videos/{id}"))!;
+
+    /// <summary>Waits (driven by the node's own events, polling as a fallback) until the video satisfies <paramref name="done"/>.</summary>
+    public async Task<VideoResponse> WaitForAsync(string id, Func<VideoResponse, bool> done, TimeSpan? timeout = null)
+    {
+        using var subscription = Services.GetRequiredService<EventHub>().Subscribe();
+        using var cancellation = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
+        while (true)
+        {
+            var video = await GetVideoAsync(id);
+            if (done(video))
+            {
+                return video;
+            }
+            if (cancellation.IsCancellationRequested)
+            {
+                Assert.Fail($"video {id} never reached the expected state; last: status={video.Status} progress={video.Progress} error={video.Error}");
+            }
+            try
+            {
+                await subscription.Reader.WaitToReadAsync(cancellation.Token).AsTask().WaitAsync(TimeSpan.FromMilliseconds(500), cancellation.Token);
+                while (subscription.Reader.TryRead(out _))
+                {
+                }
+            }
+            catch (Exception error) when (error is TimeoutException or OperationCanceledException)
+            {
+                // Poll again.
+            }
+        }
+    }
+
+    public Task<VideoResponse> WaitForReadyAsync(string id) => WaitForAsync(id, video => video.Status is "ready" or "failed");
+
+    public async Task<string> PlaybackUrlAsync(string id, int? ttlSeconds = null)
+    {
+        using var response = await Http.PostAsJsonAsync($"/v1/videos/{id}/playback", new PlaybackRequest(ttlSeconds, null));
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<PlaybackResponse>())!.Url;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Http?.Dispose();
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>One node shared by the test classes of a collection (it stays up across tests, like a real deployment).</summary>
+public sealed class SharedNodeFixture : IAsyncLifetime
+{
+    public StreamioNode Node { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Node = await StreamioNode.StartAsync(settings => settings["Streamio:MaxUploadBytes"] = (4 * 1024 * 1024).ToString());
+
+    public async Task DisposeAsync() => await Node.DisposeAsync();
+}
+
+[CollectionDefinition(Name)]
+public sealed class SharedNodeCollection : ICollectionFixture<SharedNodeFixture>
+{
+    public const string Name = "shared node";
+}
