@@ -159,7 +159,22 @@ public sealed class StreamioNode : IAsyncDisposable
 /// <summary>One node shared by the test classes of a collection (it stays up across tests, like a real deployment).</summary>
 public sealed class SharedNodeFixture : IAsyncLifetime
 {
+    /// <summary>The clip most tests use: 5 s, 854x480 (three rungs at the test ladder), 30 fps, with audio.</summary>
+    public static readonly Streamio.Testing.ClipSpec StandardClip = new(DurationSeconds: 5, Width: 854, Height: 480, Gop: 15);
+
+    private readonly Lazy<Task<VideoResponse>> _readyVideo;
+
+    public SharedNodeFixture() => _readyVideo = new(async () =>
+    {
+        var clip = await Streamio.Testing.ClipFactory.GetAsync(StandardClip);
+        var uploaded = await Node.UploadOkAsync(clip, "Standard clip");
+        return await Node.WaitForReadyAsync(uploaded.Id);
+    });
+
     public StreamioNode Node { get; private set; } = null!;
+
+    /// <summary>The standard clip uploaded once and encoded to the end, shared by the tests that inspect a finished video.</summary>
+    public Task<VideoResponse> ReadyVideoAsync() => _readyVideo.Value;
 
     public async Task InitializeAsync() => Node = await StreamioNode.StartAsync(settings => settings["Streamio:MaxUploadBytes"] = (4 * 1024 * 1024).ToString());
 

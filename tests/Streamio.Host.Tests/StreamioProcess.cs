@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Streamio.Host.Tests;
+
+/// <summary>
+/// Streamio as a separate OS process (the same host binary the tests reference), so a test can kill it like a crash
+/// would and start it again on the same data.
+/// </summary>
+public sealed class StreamioProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringWriterQueue _output = new();
+
+    private StreamioProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public string RecentOutput => _output.Text;
+
+    public static async Task<StreamioProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var port = FreePort();
+        var hostDll = typeof(StreamioApp).Assembly.Location;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(hostDll)!,
+        };
+        start.ArgumentList.Add(hostDll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(start)!;
+        var node = new StreamioProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        process.OutputDataReceived += (_, line) => node._output.Add(line.Data);
+        process.ErrorDataReceived += (_, line) => node._output.Add(line.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await node.WaitUntilHealthyAsync();
+        return node;
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        for (var attempt = 0; attempt < 600; attempt++)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"Streamio exited with {_process.ExitCode}:\n{RecentOutput}");
+            }
+            try
+            {
+                using var response = await Http.GetAsync("/readyz");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"Streamio did not become ready:\n{RecentOutput}");
+    }
+
+    /// <summary>SIGKILL, like a crash or a lost node: no shutdown code runs (its FFmpeg children go with it).</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+        Http.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The last lines a process printed, for failure messages.</summary>
+    private sealed class StringWriterQueue
+    {
+        private readonly Queue<string> _lines = new();
+
+        public string Text
+        {
+            get
+            {
+                lock (_lines)
+                {
+                    return string.Join('\n', _lines);
+                }
+            }
+        }
+
+        public void Add(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+            lock (_lines)
+            {
+                _lines.Enqueue(line);
+                while (_lines.Count > 200)
+                {
+                    _lines.Dequeue();
+                }
+            }
+        }
+    }
+}
