@@ -54,8 +54,20 @@ public sealed class LocalDiskStorage : IObjectStorage
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathFor(key));
+        DeleteFile(PathFor(key));
         return Task.CompletedTask;
+    }
+
+    /// <summary>Deleting what is not there is not an error (deletes are retried and raced).</summary>
+    private static void DeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 
     public Task DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
@@ -76,7 +88,7 @@ public sealed class LocalDiskStorage : IObjectStorage
     {
         await foreach (var key in ListAsync(prefix, cancellationToken))
         {
-            File.Delete(PathFor(key));
+            DeleteFile(PathFor(key));
         }
     }
 
