@@ -80,7 +80,7 @@ public sealed class ApiTests(SharedNodeFixture fixture)
         var listed = (await Node.Http.GetFromJsonAsync<VideoPage>("/v1/videos?limit=100"))!.Items.Count;
         // Chunked (no Content-Length), so the limit can only be enforced while the bytes stream in.
         using var form = new MultipartFormDataContent();
-        var body = new PushStreamContent(5 * 1024 * 1024);
+        var body = new PushStreamContent(40 * 1024 * 1024);
         form.Add(body, "file", "big.mp4");
         form.Headers.ContentLength = null;
         var problem = await ProblemAsync(await Node.Http.PostAsync("/v1/videos", form), HttpStatusCode.RequestEntityTooLarge);

@@ -2,6 +2,8 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Streamio.Backbone;
@@ -176,7 +178,7 @@ public sealed class SharedNodeFixture : IAsyncLifetime
     /// <summary>The standard clip uploaded once and encoded to the end, shared by the tests that inspect a finished video.</summary>
     public Task<VideoResponse> ReadyVideoAsync() => _readyVideo.Value;
 
-    public async Task InitializeAsync() => Node = await StreamioNode.StartAsync(settings => settings["Streamio:MaxUploadBytes"] = (4 * 1024 * 1024).ToString());
+    public async Task InitializeAsync() => Node = await StreamioNode.StartAsync(settings => settings["Streamio:MaxUploadBytes"] = (32 * 1024 * 1024).ToString());
 
     public async Task DisposeAsync() => await Node.DisposeAsync();
 }
