@@ -88,18 +88,22 @@ public sealed class VideoGrain(GrainRuntime runtime, IOptions<EncodingOptions> o
             .Select(rendition => new Rung(rendition.Name, rendition.Width, rendition.Height, rendition.BitrateKbps)).ToList();
         var chunks = LadderPlanner.Chunks(plan.SegmentCount, Options.SegmentsPerChunk, rungs);
         var lastFirstSegment = chunks.Max(chunk => chunk.FirstSegment);
-        var fastStart = true;
-        foreach (var chunk in chunks)
+        for (var i = 0; i < chunks.Count; i++)
         {
+            var chunk = chunks[i];
             var work = new ChunkWork(videoId, chunk.FirstSegment, chunk.SegmentCount, chunk.Rungs, chunk.FirstSegment == lastFirstSegment);
-            call.Enqueue(WorkKinds.Create(WorkKinds.EncodeChunk, work, videoId,
-                chunk.FastStart ? WorkKinds.FastStartPriority : WorkKinds.ChunkPriority, Options.MaxAttempts));
-            if (fastStart && plan.Renditions.Any(rendition => rendition.IsAudio))
+            var priority = (i, chunk.FastStart) switch
             {
-                // Audio right after the first segment: the stream is playable once both have one segment.
-                call.Enqueue(WorkKinds.Create(WorkKinds.EncodeAudio, new VideoWork(videoId), videoId, WorkKinds.AudioPriority, Options.MaxAttempts));
-            }
-            fastStart = false;
+                (0, _) => WorkKinds.FastStartPriority,
+                (_, true) => WorkKinds.FirstSegmentPriority,
+                _ => WorkKinds.ChunkPriority,
+            };
+            call.Enqueue(WorkKinds.Create(WorkKinds.EncodeChunk, work, videoId, priority, Options.MaxAttempts));
+        }
+        if (plan.Renditions.Any(rendition => rendition.IsAudio))
+        {
+            // The stream is playable once the lowest rung and the audio each have their first segment.
+            call.Enqueue(WorkKinds.Create(WorkKinds.EncodeAudio, new VideoWork(videoId), videoId, WorkKinds.AudioPriority, Options.MaxAttempts));
         }
     }
 

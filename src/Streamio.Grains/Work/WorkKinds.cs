@@ -14,8 +14,13 @@ public static class WorkKinds
 
     public const int ProbePriority = 100;
     public const int SyncPriority = 95;
+    /// <summary>The first segment at the lowest rung: with the audio's first segment, the video is playable.</summary>
     public const int FastStartPriority = 90;
-    public const int AudioPriority = 85;
+
+    /// <summary>Before the other rungs' first segment, which is heavy and would starve the fast start of CPU.</summary>
+    public const int AudioPriority = 88;
+
+    public const int FirstSegmentPriority = 85;
     public const int ChunkPriority = 50;
     public const int FinishPriority = 40;
 
