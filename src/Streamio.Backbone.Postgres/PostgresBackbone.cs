@@ -42,6 +42,9 @@ public sealed partial class PostgresBackbone : IBackbone, IAsyncDisposable, IDis
 
     public bool IsSingleNode => false;
 
+    /// <summary>The schema version <see cref="MigrateAsync"/> brings a database to.</summary>
+    public static int LatestSchemaVersion => PostgresSchema.LatestVersion;
+
     /// <summary>The pool every call uses; the notification listener opens its long-lived connection from it too.</summary>
     internal NpgsqlDataSource DataSource => _dataSource;
 

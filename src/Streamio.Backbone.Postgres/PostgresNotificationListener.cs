@@ -20,9 +20,13 @@ public sealed partial class PostgresNotificationListener(PostgresBackbone backbo
     private static readonly TimeSpan PingAfter = TimeSpan.FromSeconds(30);
 
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _sessions;
 
     /// <summary>Completes once the first LISTEN is in place (tests wait for it before committing on another node).</summary>
     public Task Listening => _listening.Task;
+
+    /// <summary>How many times a LISTEN was put in place: more than one means the listener reconnected.</summary>
+    public int Sessions => Volatile.Read(ref _sessions);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -69,6 +73,7 @@ public sealed partial class PostgresNotificationListener(PostgresBackbone backbo
         // Anything committed while no LISTEN was in place went unnoticed: wake everyone to look.
         signals.WorkEnqueued();
         signals.EventsCommitted();
+        Interlocked.Increment(ref _sessions);
         _listening.TrySetResult();
         while (true)
         {
