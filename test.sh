@@ -5,6 +5,7 @@ cd "$(dirname "$0")"
 source scripts/deps.sh
 ensure_dotnet
 ensure_ffmpeg
+ensure_postgres
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Streamio.sln -c Release -nologo -clp:ErrorsOnly

@@ -25,6 +25,13 @@ ensure_ffmpeg() {
   fi
 }
 
+# The PostgreSQL tests start a private server from these binaries (no service needs to run).
+ensure_postgres() {
+  if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then
+    apt_install postgresql
+  fi
+}
+
 ensure_dotnet() {
   if ! command -v dotnet >/dev/null 2>&1; then
     echo "error: the .NET 10 SDK is not installed (https://dot.net); Streamio builds with it." >&2

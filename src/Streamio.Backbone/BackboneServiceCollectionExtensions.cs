@@ -14,13 +14,14 @@ public static class BackboneServiceCollectionExtensions
         services.Configure<BackboneOptions>(configuration.GetSection("Streamio:Backbone"));
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<BackboneSignals>();
-        services.AddSingleton<IBackbone>(provider =>
+        // TryAdd: a backend registered before this (AddStreamioPostgresBackbone) is kept.
+        services.TryAddSingleton<IBackbone>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<BackboneOptions>>().Value;
             return options.Kind.ToUpperInvariant() switch
             {
                 "SQLITE" => new SqliteBackbone(options.ConnectionString, provider.GetRequiredService<BackboneSignals>(), provider.GetRequiredService<TimeProvider>()),
-                _ => throw new InvalidOperationException($"Streamio:Backbone:Kind '{options.Kind}' is not supported; use 'Sqlite'."),
+                _ => throw new InvalidOperationException($"Streamio:Backbone:Kind '{options.Kind}' is not supported; use 'Sqlite', or 'Postgres' with AddStreamioPostgresBackbone."),
             };
         });
         services.AddSingleton<IGrainStore>(provider => provider.GetRequiredService<IBackbone>());
