@@ -9,6 +9,12 @@ internal static class TestMedia
     public static FfmpegRunner Runner(FfmpegOptions? options = null) =>
         new(FfmpegTools.Runner(), Options.Create(options ?? FfmpegTools.Options()));
 
+    public static FfprobeProber Prober(FfmpegOptions? options = null)
+    {
+        options ??= FfmpegTools.Options();
+        return new FfprobeProber(Runner(options), Options.Create(options));
+    }
+
     /// <summary>Whether a process id is still alive (or a zombie nobody reaped).</summary>
     public static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}");
 }
