@@ -174,7 +174,7 @@ public static class FfmpegArguments
         "-f", "image2", "-update", "1", Path.GetFullPath(outputPath),
     ];
 
-    /// <summary>One JPEG sprite: a tile every spec.IntervalSeconds, letterboxed into the tile size.</summary>
+    /// <summary>One JPEG sprite: a tile every spec.IntervalSeconds, letterboxed into the tile size (even: 4:2:0 JPEG).</summary>
     public static IReadOnlyList<string> Storyboard(MediaInput input, StoryboardSpec spec, int rows, string spritePath, FfmpegOptions options)
     {
         var (w, h) = (Invariant(spec.TileWidth), Invariant(spec.TileHeight));
@@ -184,7 +184,7 @@ public static class FfmpegArguments
             .. InputHardening(input, options),
             "-i", InputLocation(input),
             "-map", "0:V:0", "-an", "-sn", "-dn",
-            "-vf", $"fps=1/{Seconds(spec.IntervalSeconds)},scale={w}:{h}:force_original_aspect_ratio=decrease,"
+            "-vf", $"fps=1/{Seconds(spec.IntervalSeconds)},scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
                 + $"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,tile={Invariant(spec.Columns)}x{Invariant(rows)}",
             "-frames:v", "1", "-q:v", "4",
             "-f", "image2", "-update", "1", Path.GetFullPath(spritePath),

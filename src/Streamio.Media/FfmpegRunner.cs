@@ -38,7 +38,7 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
 
         if (result.ExitCode != 0)
         {
-            throw new MediaToolException($"ffmpeg failed with exit code {result.ExitCode}: {LastLine(result.StderrTail)}", result.StderrTail);
+            throw new MediaToolException($"ffmpeg failed with exit code {result.ExitCode}: {Summary(result.StderrTail)}", result.StderrTail);
         }
 
         return result;
@@ -77,9 +77,11 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
         }
     }
 
-    internal static string LastLine(string tail)
+    /// <summary>The line of a stderr tail that says what went wrong: the last one that is not a generic sign-off.</summary>
+    public static string Summary(string tail)
     {
-        var index = tail.LastIndexOf('\n');
-        return index < 0 ? tail : tail[(index + 1)..];
+        string[] generic = ["Conversion failed!", "Exiting normally", "Error while processing the decoded data", "Failed to inject frame", "Error reinitializing filters"];
+        var lines = tail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.LastOrDefault(l => !generic.Any(g => l.StartsWith(g, StringComparison.Ordinal))) ?? lines.LastOrDefault() ?? string.Empty;
     }
 }

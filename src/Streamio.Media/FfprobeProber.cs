@@ -42,7 +42,7 @@ public sealed class FfprobeProber(FfmpegRunner tools, IOptions<FfmpegOptions> op
         {
             if (InfrastructureErrors.Any(e => result.StderrTail.Contains(e, StringComparison.OrdinalIgnoreCase)))
             {
-                throw new MediaToolException($"ffprobe could not read the source: {FfmpegRunner.LastLine(result.StderrTail)}", result.StderrTail);
+                throw new MediaToolException($"ffprobe could not read the source: {FfmpegRunner.Summary(result.StderrTail)}", result.StderrTail);
             }
 
             if (result.StderrTail.Contains("exceeds max_streams", StringComparison.Ordinal))

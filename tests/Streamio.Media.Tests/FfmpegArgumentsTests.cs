@@ -187,7 +187,7 @@ public sealed class FfmpegArgumentsTests
         var args = FfmpegArguments.Storyboard(MediaInput.LocalFile("/s.mp4"), new StoryboardSpec(2, 160, 90, 5), 3, "/out/sb.jpg", Options);
 
         Assert.Equal(
-            "fps=1/2,scale=160:90:force_original_aspect_ratio=decrease,pad=160:90:(ow-iw)/2:(oh-ih)/2,setsar=1,tile=5x3",
+            "fps=1/2,scale=160:90:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=160:90:(ow-iw)/2:(oh-ih)/2,setsar=1,tile=5x3",
             ValueAfter(args, "-vf"));
         Assert.Equal("1", ValueAfter(args, "-frames:v"));
         Assert.Equal("/out/sb.jpg", args[^1]);

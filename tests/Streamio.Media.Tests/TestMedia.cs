@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Streamio.Testing;
 
@@ -8,6 +9,12 @@ internal static class TestMedia
 {
     public static FfmpegRunner Runner(FfmpegOptions? options = null) =>
         new(FfmpegTools.Runner(), Options.Create(options ?? FfmpegTools.Options()));
+
+    public static FfmpegEncoder Encoder(FfmpegOptions? options = null)
+    {
+        options ??= FfmpegTools.Options();
+        return new FfmpegEncoder(Runner(options), Options.Create(options), NullLogger<FfmpegEncoder>.Instance);
+    }
 
     public static FfprobeProber Prober(FfmpegOptions? options = null)
     {

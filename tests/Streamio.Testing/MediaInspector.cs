@@ -36,7 +36,8 @@ public static class MediaInspector
     {
         var result = await FfmpegTools.FfprobeAsync(
             ["-v", "error", .. inputOptions, "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", "-i", pathOrUrl]);
-        var parts = result.StandardOutput.Trim().Split(',');
+        // MPEG-TS lists the stream under its program too: the first line is enough.
+        var parts = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Trim().Split(',');
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
