@@ -64,6 +64,33 @@ public sealed class FfmpegEncoderTests : IDisposable
         Assert.Equal(30, first.Count);
     }
 
+    [Theory]
+    // 7.5 fps: frames at 0, 0.133, ... 1.067 (first after 1 s), 2.0 (exactly on 2 s). A chunk starting at 1 s starts
+    // 67 ms late, so a muxer clocked from its first frame would miss the 2 s boundary.
+    [InlineData("15/2", 4, 1, 3, 1, 1, new[] { 7, 8, 7 })]
+    // NTSC: 20 s is frame 599.4, so a keyframe time rounded to the nearest frame lands on 599, before the boundary.
+    [InlineData("30000/1001", 25, 16, 8, 4, 4, new[] { 120, 120 })]
+    public async Task Boundaries_that_fall_between_frames_cut_at_the_first_frame_after(
+        string frameRate, double clipSeconds, double start, double duration, int first, double segment, int[] expectedFrames)
+    {
+        var clip = await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: clipSeconds, Width: 160, Height: 90, FrameRate: frameRate, WithAudio: false));
+        var segments = new ConcurrentQueue<ClosedSegment>();
+        var job = new ChunkEncodeJob(MediaInput.LocalFile(clip), start, duration, first, segment, [new Rung("90p", 160, 90, 150)], _temp.Path);
+
+        await TestMedia.Encoder().EncodeChunkAsync(job, s => { segments.Enqueue(s); return Task.CompletedTask; }, null, CancellationToken.None);
+
+        Assert.Equal(Enumerable.Range(first, expectedFrames.Length), segments.Select(s => s.Index));
+        var frames = new List<int>();
+        foreach (var closed in segments)
+        {
+            var packets = await MediaInspector.PacketsAsync(closed.LocalPath);
+            Assert.True(packets[0].IsKey);
+            frames.Add(packets.Count);
+        }
+
+        Assert.Equal(expectedFrames, frames);
+    }
+
     [Fact]
     public async Task The_last_chunk_may_end_with_a_short_segment()
     {
