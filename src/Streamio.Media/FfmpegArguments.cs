@@ -242,6 +242,11 @@ public static class FfmpegArguments
             throw new ArgumentException($"Invalid chunk timing: start {job.StartSeconds}, duration {job.DurationSeconds}, segment {job.SegmentSeconds}, first {job.FirstSegmentIndex}.", nameof(job));
         }
 
+        if (job.Outputs.Select(r => r.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != job.Outputs.Count)
+        {
+            throw new ArgumentException("Rung names must be unique: each one is a directory.", nameof(job));
+        }
+
         foreach (var rung in job.Outputs)
         {
             ValidateRendition(rung.Name);

@@ -202,6 +202,10 @@ public sealed class FfmpegArgumentsTests
         Assert.Throws<ArgumentException>(() => FfmpegArguments.Chunk(Chunk with { Outputs = [new Rung(name, 640, 360, 800)] }, Options));
 
     [Fact]
+    public void Two_rungs_cannot_share_a_directory() =>
+        Assert.Throws<ArgumentException>(() => FfmpegArguments.Chunk(Chunk with { Outputs = [new Rung("360p", 640, 360, 800), new Rung("360P", 640, 360, 900)] }, Options));
+
+    [Fact]
     public void A_work_directory_with_a_pattern_character_is_refused() =>
         Assert.Throws<ArgumentException>(() => FfmpegArguments.Chunk(Chunk with { WorkDirectory = "/work/%d" }, Options));
 
