@@ -144,7 +144,26 @@ public sealed class FfprobeProber(FfmpegRunner tools, IOptions<FfmpegOptions> op
         }
 
         var frameRate = Rational(String(video, "avg_frame_rate")) ?? Rational(String(video, "r_frame_rate")) ?? 0;
-        return new VideoStreamInfo(codec, width, height, frameRate);
+        // FFmpeg turns rotated video (phones) upright when decoding: report the size the encoder will actually see.
+        return IsQuarterTurn(video)
+            ? new VideoStreamInfo(codec, height, width, frameRate)
+            : new VideoStreamInfo(codec, width, height, frameRate);
+    }
+
+    private static bool IsQuarterTurn(JsonElement video)
+    {
+        double? rotation = null;
+        if (video.TryGetProperty("side_data_list", out var sideData) && sideData.ValueKind == JsonValueKind.Array)
+        {
+            rotation = sideData.EnumerateArray().Select(d => Number(d, "rotation")).FirstOrDefault(r => r is not null);
+        }
+
+        if (rotation is null && video.TryGetProperty("tags", out var tags))
+        {
+            rotation = Number(tags, "rotate");
+        }
+
+        return rotation is { } degrees && Math.Abs(Math.Round(degrees) % 180) == 90;
     }
 
     private static bool IsAttachedPicture(JsonElement stream) =>

@@ -65,6 +65,21 @@ public sealed class FfprobeProberTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rotated_phone_video_is_reported_upright_as_ffmpeg_will_decode_it()
+    {
+        var clip = await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: 2, WithAudio: false));
+        var rotated = _temp.Combine("phone.mp4");
+        await FfmpegTools.FfmpegAsync("-hide_banner", "-nostdin", "-i", clip, "-c", "copy", "-metadata:s:v:0", "rotate=90", rotated);
+
+        var probe = await Probe(rotated);
+
+        Assert.Equal((180, 320), (probe.Video.Width, probe.Video.Height));
+        var poster = _temp.Combine("poster.jpg");
+        await TestMedia.Encoder().CapturePosterAsync(MediaInput.LocalFile(rotated), 0.5, 160, poster, CancellationToken.None);
+        Assert.Equal((90, 160), await MediaInspector.VideoSizeAsync(poster));
+    }
+
+    [Fact]
     public async Task An_hls_playlist_named_mp4_is_refused_and_what_it_references_is_never_opened()
     {
         var (playlist, fifo) = await HlsTrapAsync();
