@@ -22,7 +22,11 @@ public sealed record AudioEncodeJob(
     MediaInput Input,
     double SegmentSeconds,
     int BitrateKbps,
-    string WorkDirectory);
+    string WorkDirectory)
+{
+    /// <summary>The source duration (from the probe): sizes the task timeout and the progress. Read from FFmpeg when absent.</summary>
+    public double? DurationSeconds { get; init; }
+}
 
 /// <summary>A segment FFmpeg has closed: complete on disk, never written again.</summary>
 public sealed record ClosedSegment(string Rendition, int Index, double DurationSeconds, string LocalPath);

@@ -1,0 +1,87 @@
+using System.ComponentModel;
+using Microsoft.Extensions.Options;
+using Streamio.Media.Processes;
+
+namespace Streamio.Media;
+
+/// <summary>
+/// Runs FFmpeg and ffprobe through the <see cref="IProcessRunner"/> with Streamio's policy: low priority, "q" as the
+/// graceful stop, and <see cref="MediaToolException"/> (with the stderr tail) for any failure.
+/// </summary>
+public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> options)
+{
+    private readonly FfmpegOptions _options = options.Value;
+
+    /// <summary>Runs FFmpeg; throws <see cref="MediaToolException"/> on a non-zero exit or timeout.</summary>
+    public async Task<ProcessRunResult> RunFfmpegAsync(
+        IReadOnlyList<string> arguments,
+        TimeSpan timeout,
+        Action<FfmpegProgress>? onProgress,
+        CancellationToken cancellationToken,
+        Action<string>? onStderrLine = null)
+    {
+        var request = new ProcessRunRequest(_options.FfmpegPath, arguments)
+        {
+            Timeout = timeout,
+            LowPriority = _options.LowPriority,
+            QuitCommand = "q",
+            GracePeriod = _options.GracefulStopTimeout,
+            // Always parsed, never captured: FFmpeg's stdout is only ever -progress output.
+            OnProgress = onProgress ?? (_ => { }),
+            OnStderrLine = onStderrLine,
+        };
+        var result = await StartAsync(request, cancellationToken).ConfigureAwait(false);
+        if (result.TimedOut)
+        {
+            throw new MediaToolException($"ffmpeg timed out after {timeout} and was stopped.", result.StderrTail);
+        }
+
+        if (result.ExitCode != 0)
+        {
+            throw new MediaToolException($"ffmpeg failed with exit code {result.ExitCode}: {Summary(result.StderrTail)}", result.StderrTail);
+        }
+
+        return result;
+    }
+
+    /// <summary>Runs ffprobe and returns the result whatever the exit code: a failed probe usually means a refused input.</summary>
+    public async Task<ProcessRunResult> RunFfprobeAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        var request = new ProcessRunRequest(_options.FfprobePath, arguments)
+        {
+            Timeout = _options.ProbeTimeout,
+            LowPriority = _options.LowPriority,
+            GracePeriod = _options.GracefulStopTimeout,
+        };
+        var result = await StartAsync(request, cancellationToken).ConfigureAwait(false);
+        return result.TimedOut
+            ? throw new MediaToolException($"ffprobe timed out after {_options.ProbeTimeout} and was stopped.", result.StderrTail)
+            : result;
+    }
+
+    private async Task<ProcessRunResult> StartAsync(ProcessRunRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Win32Exception e)
+        {
+            throw new MediaToolException(
+                $"Cannot start '{request.FileName}' ({e.Message}): install it (apt-get install ffmpeg) or set {FfmpegOptions.SectionName} paths.",
+                string.Empty);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new MediaToolException(e.Message, string.Empty);
+        }
+    }
+
+    /// <summary>The line of a stderr tail that says what went wrong: the last one that is not a generic sign-off.</summary>
+    public static string Summary(string tail)
+    {
+        string[] generic = ["Conversion failed!", "Exiting normally", "Error while processing the decoded data", "Failed to inject frame", "Error reinitializing filters"];
+        var lines = tail.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.LastOrDefault(l => !generic.Any(g => l.StartsWith(g, StringComparison.Ordinal))) ?? lines.LastOrDefault() ?? string.Empty;
+    }
+}

@@ -1,0 +1,219 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+
+namespace Streamio.Media;
+
+/// <summary>
+/// Decides what a source is with ffprobe, fenced by the demuxer allowlist and the caps, and refuses anything
+/// Streamio will not encode with a reason a person can act on.
+/// </summary>
+public sealed class FfprobeProber(FfmpegRunner tools, IOptions<FfmpegOptions> options) : IMediaProber
+{
+    public const string UnsupportedReason = "The file is not a supported video: Streamio accepts MP4, MOV, MKV and WebM.";
+
+    // stderr of a failed probe that points at our infrastructure, not at the file: retry, do not blame the uploader.
+    private static readonly string[] InfrastructureErrors =
+    [
+        "No such file or directory", "Permission denied", "Connection refused", "Connection timed out", "Connection reset",
+        "Server returned", "Network is unreachable", "Failed to resolve hostname", "Input/output error",
+    ];
+
+    private readonly FfmpegOptions _options = options.Value;
+
+    public async Task<MediaProbe> ProbeAsync(MediaInput input, CancellationToken cancellationToken)
+    {
+        if (LocalPath(input) is { } path)
+        {
+            var file = new FileInfo(path);
+            if (!file.Exists)
+            {
+                throw new MediaToolException($"The source file '{path}' does not exist.", string.Empty);
+            }
+
+            if (file.Length == 0)
+            {
+                throw new MediaRejectedException("The file is empty. " + UnsupportedReason);
+            }
+        }
+
+        var result = await tools.RunFfprobeAsync(FfmpegArguments.Probe(input, _options), cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            if (InfrastructureErrors.Any(e => result.StderrTail.Contains(e, StringComparison.OrdinalIgnoreCase)))
+            {
+                throw new MediaToolException($"ffprobe could not read the source: {FfmpegRunner.Summary(result.StderrTail)}", result.StderrTail);
+            }
+
+            if (result.StderrTail.Contains("exceeds max_streams", StringComparison.Ordinal))
+            {
+                throw new MediaRejectedException(TooManyStreams(null, _options.MaxStreams));
+            }
+
+            // Unknown or disallowed format, truncated, garbage: all the uploader's to fix.
+            throw new MediaRejectedException(UnsupportedReason);
+        }
+
+        return Interpret(result.StandardOutput, _options);
+    }
+
+    /// <summary>Turns ffprobe's JSON into a <see cref="MediaProbe"/>, or refuses the source.</summary>
+    public static MediaProbe Interpret(string ffprobeJson, FfmpegOptions options)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(ffprobeJson);
+        }
+        catch (JsonException)
+        {
+            throw new MediaRejectedException(UnsupportedReason);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (!root.TryGetProperty("format", out var format) || !root.TryGetProperty("streams", out var streamsElement))
+            {
+                throw new MediaRejectedException(UnsupportedReason);
+            }
+
+            var formatName = String(format, "format_name") ?? string.Empty;
+            var allowed = options.AllowedFormats.Split(',', StringSplitOptions.TrimEntries);
+            if (!formatName.Split(',').Any(allowed.Contains))
+            {
+                throw new MediaRejectedException(UnsupportedReason);
+            }
+
+            var streams = streamsElement.EnumerateArray().ToList();
+            if (streams.Count > options.MaxStreams)
+            {
+                throw new MediaRejectedException(TooManyStreams(streams.Count, options.MaxStreams));
+            }
+
+            // Cover art is a video stream too; it is not the video.
+            var video = streams.FirstOrDefault(s => String(s, "codec_type") == "video" && !IsAttachedPicture(s));
+            if (video.ValueKind != JsonValueKind.Object)
+            {
+                throw new MediaRejectedException("The file has no video stream. " + UnsupportedReason);
+            }
+
+            var videoInfo = ReadVideo(video, options);
+            var duration = Number(format, "duration") ?? Number(video, "duration");
+            if (duration is not > 0 || double.IsNaN(duration.Value))
+            {
+                throw new MediaRejectedException("The video has no duration: the file may be truncated or still being recorded.");
+            }
+
+            if (duration > options.MaxDurationSeconds)
+            {
+                throw new MediaRejectedException($"The video is too long ({FormatDuration(duration.Value)}); Streamio accepts up to {FormatDuration(options.MaxDurationSeconds)}.");
+            }
+
+            var audio = streams.FirstOrDefault(s => String(s, "codec_type") == "audio");
+            var audioInfo = audio.ValueKind == JsonValueKind.Object
+                ? new AudioStreamInfo(String(audio, "codec_name") ?? "unknown", (int)(Number(audio, "channels") ?? 0), (int)(Number(audio, "sample_rate") ?? 0))
+                : null;
+            return new MediaProbe(formatName, duration.Value, videoInfo, audioInfo);
+        }
+    }
+
+    private static string TooManyStreams(int? count, int max) =>
+        $"The file has too many streams{(count is null ? string.Empty : $" ({count})")}; Streamio accepts at most {max}.";
+
+    private static VideoStreamInfo ReadVideo(JsonElement video, FfmpegOptions options)
+    {
+        var codec = String(video, "codec_name");
+        if (string.IsNullOrEmpty(codec) || codec == "none")
+        {
+            throw new MediaRejectedException("The video codec of this file is not supported. " + UnsupportedReason);
+        }
+
+        var width = (int)(Number(video, "width") ?? 0);
+        var height = (int)(Number(video, "height") ?? 0);
+        if (width <= 0 || height <= 0)
+        {
+            throw new MediaRejectedException("The video stream has no readable frames. " + UnsupportedReason);
+        }
+
+        // Orientation-agnostic: the long side against the long cap, the short side against the short one.
+        var (longCap, shortCap) = (Math.Max(options.MaxWidth, options.MaxHeight), Math.Min(options.MaxWidth, options.MaxHeight));
+        if (Math.Max(width, height) > longCap || Math.Min(width, height) > shortCap)
+        {
+            throw new MediaRejectedException($"The video is too large ({width}x{height}); Streamio accepts up to {options.MaxWidth}x{options.MaxHeight}.");
+        }
+
+        var frameRate = Rational(String(video, "avg_frame_rate")) ?? Rational(String(video, "r_frame_rate")) ?? 0;
+        // FFmpeg turns rotated video (phones) upright when decoding: report the size the encoder will actually see.
+        return IsQuarterTurn(video)
+            ? new VideoStreamInfo(codec, height, width, frameRate)
+            : new VideoStreamInfo(codec, width, height, frameRate);
+    }
+
+    private static bool IsQuarterTurn(JsonElement video)
+    {
+        double? rotation = null;
+        if (video.TryGetProperty("side_data_list", out var sideData) && sideData.ValueKind == JsonValueKind.Array)
+        {
+            rotation = sideData.EnumerateArray().Select(d => Number(d, "rotation")).FirstOrDefault(r => r is not null);
+        }
+
+        if (rotation is null && video.TryGetProperty("tags", out var tags))
+        {
+            rotation = Number(tags, "rotate");
+        }
+
+        return rotation is { } degrees && Math.Abs(Math.Round(degrees) % 180) == 90;
+    }
+
+    private static bool IsAttachedPicture(JsonElement stream) =>
+        stream.TryGetProperty("disposition", out var disposition)
+        && disposition.TryGetProperty("attached_pic", out var flag)
+        && flag.ValueKind == JsonValueKind.Number && flag.GetInt32() == 1;
+
+    private static string? String(JsonElement element, string name) =>
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>ffprobe writes some numbers as JSON numbers and others (duration, sample_rate) as strings.</summary>
+    private static double? Number(JsonElement element, string name)
+    {
+        if (!element.TryGetProperty(name, out var value))
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.Number => value.GetDouble(),
+            JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => null,
+        };
+    }
+
+    private static double? Rational(string? value)
+    {
+        var parts = value?.Split('/');
+        if (parts is not [var n, var d]
+            || !double.TryParse(n, NumberStyles.Float, CultureInfo.InvariantCulture, out var num)
+            || !double.TryParse(d, NumberStyles.Float, CultureInfo.InvariantCulture, out var den)
+            || num <= 0 || den <= 0)
+        {
+            return null;
+        }
+
+        return num / den;
+    }
+
+    private static string FormatDuration(double seconds) =>
+        TimeSpan.FromSeconds(Math.Round(seconds)).ToString(@"h\:mm\:ss", CultureInfo.InvariantCulture);
+
+    private static string? LocalPath(MediaInput input)
+    {
+        if (input.Protocols.Count != 1 || input.Protocols[0] != "file")
+        {
+            return null;
+        }
+
+        return input.Location.StartsWith("file:", StringComparison.Ordinal) ? input.Location["file:".Length..] : input.Location;
+    }
+}

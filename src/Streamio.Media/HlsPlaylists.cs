@@ -1,0 +1,97 @@
+using System.Globalization;
+using System.Text;
+
+namespace Streamio.Media;
+
+/// <summary>A video rendition as the master playlist announces it.</summary>
+public sealed record MasterVideoEntry(string Uri, int Width, int Height, int VideoKbps, double FrameRate);
+
+/// <summary>The audio rendition of the master playlist's "audio" group.</summary>
+public sealed record MasterAudioEntry(string Uri, int BitrateKbps, int Channels = 2);
+
+/// <summary>
+/// Renders HLS playlists from state. Pure: URIs arrive already built (the caller puts the playback token in every
+/// one), numbers are invariant, lines end in "\n".
+/// </summary>
+public static class HlsPlaylists
+{
+    public const string AudioGroup = "audio";
+
+    /// <summary>Bits of TS/PES overhead and VBV peaks on top of the nominal bitrates, for BANDWIDTH.</summary>
+    public const double PeakOverhead = 1.10;
+
+    /// <summary>Average overhead of MPEG-TS packaging, for AVERAGE-BANDWIDTH.</summary>
+    public const double AverageOverhead = 1.05;
+
+    /// <summary>The master playlist: the optional audio group, then one variant per video rendition, lowest first.</summary>
+    public static string Master(IReadOnlyList<MasterVideoEntry> videos, MasterAudioEntry? audio)
+    {
+        var text = new StringBuilder();
+        text.Append("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        if (audio is not null)
+        {
+            text.Append(Inv($"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"{AudioGroup}\",NAME=\"Audio\",DEFAULT=YES,AUTOSELECT=YES,CHANNELS=\"{audio.Channels}\",URI=\"{Quoted(audio.Uri)}\"\n"));
+        }
+
+        var audioKbps = audio?.BitrateKbps ?? 0;
+        foreach (var video in videos.OrderBy(v => v.VideoKbps).ThenBy(v => v.Height))
+        {
+            var bitsPerSecond = (video.VideoKbps + audioKbps) * 1000.0;
+            var codecs = audio is null ? H264Codec(video.Height) : $"{H264Codec(video.Height)},mp4a.40.2";
+            text.Append(Inv($"#EXT-X-STREAM-INF:BANDWIDTH={Math.Round(bitsPerSecond * PeakOverhead)},AVERAGE-BANDWIDTH={Math.Round(bitsPerSecond * AverageOverhead)},"));
+            text.Append(Inv($"RESOLUTION={video.Width}x{video.Height},FRAME-RATE={video.FrameRate:0.000},CODECS=\"{codecs}\""));
+            if (audio is not null)
+            {
+                text.Append(Inv($",AUDIO=\"{AudioGroup}\""));
+            }
+
+            text.Append('\n').Append(Uri(video.Uri)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// A media playlist of the contiguous finished segments 0..n-1 (media sequence = index): EVENT while encoding,
+    /// VOD with ENDLIST once <paramref name="complete"/>. Every segment carries its key line with the explicit IV.
+    /// </summary>
+    public static string Media(
+        IReadOnlyList<double> segmentDurations,
+        double nominalSegmentSeconds,
+        bool complete,
+        string keyUri,
+        Func<int, string> segmentUri)
+    {
+        var longest = segmentDurations.Count == 0 ? 0 : segmentDurations.Max();
+        // The epsilon only absorbs float noise (4.0000000001 is a 4 s segment).
+        var target = (int)Math.Ceiling(Math.Max(longest, nominalSegmentSeconds) - 1e-6);
+        var key = Quoted(keyUri);
+        var text = new StringBuilder();
+        text.Append(Inv($"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:{target}\n#EXT-X-MEDIA-SEQUENCE:0\n"));
+        text.Append(complete ? "#EXT-X-PLAYLIST-TYPE:VOD\n" : "#EXT-X-PLAYLIST-TYPE:EVENT\n");
+        for (var i = 0; i < segmentDurations.Count; i++)
+        {
+            text.Append(Inv($"#EXT-X-KEY:METHOD=AES-128,URI=\"{key}\",IV={SegmentCipher.IvHex(i)}\n"));
+            text.Append(Inv($"#EXTINF:{segmentDurations[i]:0.000000},\n"));
+            text.Append(Uri(segmentUri(i))).Append('\n');
+        }
+
+        if (complete)
+        {
+            text.Append("#EXT-X-ENDLIST\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The RFC 6381 codec of our H.264 output: High profile, level 4.0 up to 1080p, 5.1 above.</summary>
+    public static string H264Codec(int height) => FfmpegArguments.H264Level(height) == "5.1" ? "avc1.640033" : "avc1.640028";
+
+    private static string Quoted(string uri) =>
+        uri.Contains('"') ? throw new ArgumentException($"A playlist URI cannot contain '\"': {uri}") : Uri(uri);
+
+    private static string Uri(string uri) =>
+        uri.Length == 0 || uri.Contains('\n') || uri.Contains('\r') ? throw new ArgumentException("A playlist URI must be one non-empty line.") : uri;
+
+    private static string Inv(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
+}

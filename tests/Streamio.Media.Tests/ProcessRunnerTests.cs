@@ -1,0 +1,239 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Streamio.Media.Processes;
+using Streamio.Testing;
+
+namespace Streamio.Media.Tests;
+
+public sealed class ProcessRunnerTests
+{
+    // An input that never ends on its own, read in real time, so only a stop ends the run.
+    private static readonly string[] EndlessFfmpeg =
+        ["-hide_banner", "-nostats", "-progress", "pipe:1", "-re", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=10:duration=3600", "-f", "null", "-"];
+
+    [Fact]
+    public async Task Parses_progress_of_a_real_ffmpeg_run_and_logs_stderr()
+    {
+        var logger = new ListLogger<ProcessRunner>();
+        var reports = new ConcurrentQueue<FfmpegProgress>();
+        var request = new ProcessRunRequest(
+            FfmpegTools.Ffmpeg,
+            ["-nostats", "-progress", "pipe:1", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=3", "-f", "null", "-"])
+        {
+            OnProgress = reports.Enqueue,
+        };
+
+        var result = await new ProcessRunner(logger).RunAsync(request, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.StderrTail);
+        var last = reports.Last();
+        Assert.True(last.Ended);
+        Assert.InRange(last.OutTime.TotalSeconds, 2.9, 3.1);
+        Assert.Equal(75, last.Frame);
+        Assert.Empty(result.StandardOutput);
+        // The banner goes to stderr; it is logged at debug and kept in the tail.
+        Assert.Contains(logger.Entries, e => e.Level == LogLevel.Debug && e.Message.Contains("ffmpeg version", StringComparison.Ordinal));
+        Assert.Contains("Input #0, lavfi", result.StderrTail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Timeout_stops_ffmpeg_gracefully_with_q_and_the_process_is_gone()
+    {
+        var pid = 0;
+        var request = new ProcessRunRequest(FfmpegTools.Ffmpeg, EndlessFfmpeg)
+        {
+            Timeout = TimeSpan.FromSeconds(1),
+            QuitCommand = "q",
+            OnStarted = id => pid = id,
+            OnProgress = _ => { },
+        };
+
+        var result = await FfmpegTools.Runner().RunAsync(request, CancellationToken.None);
+
+        Assert.True(result.TimedOut);
+        Assert.Equal(pid, result.ProcessId);
+        Assert.Contains("[q] command received", result.StderrTail, StringComparison.Ordinal);
+        Assert.False(TestMedia.ProcessExists(pid));
+    }
+
+    [Fact]
+    public async Task Timeout_through_the_ffmpeg_runner_is_a_media_tool_exception()
+    {
+        var error = await Assert.ThrowsAsync<MediaToolException>(
+            () => TestMedia.Runner().RunFfmpegAsync(EndlessFfmpeg, TimeSpan.FromSeconds(1), null, CancellationToken.None));
+
+        Assert.Contains("timed out", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_ffmpeg_and_throws_once_it_is_gone()
+    {
+        var pid = 0;
+        using var cts = new CancellationTokenSource();
+        var request = new ProcessRunRequest(FfmpegTools.Ffmpeg, EndlessFfmpeg)
+        {
+            QuitCommand = "q",
+            OnStarted = id => pid = id,
+            // Cancel once FFmpeg is demonstrably working.
+            OnProgress = p =>
+            {
+                if (p.Frame > 2)
+                {
+                    cts.Cancel();
+                }
+            },
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FfmpegTools.Runner().RunAsync(request, cts.Token));
+
+        Assert.NotEqual(0, pid);
+        Assert.False(TestMedia.ProcessExists(pid));
+    }
+
+    [Fact]
+    public async Task A_tool_deaf_to_quit_gets_sigterm()
+    {
+        var request = new ProcessRunRequest("sleep", ["600"])
+        {
+            Timeout = TimeSpan.FromMilliseconds(300),
+            QuitCommand = "q",
+            GracePeriod = TimeSpan.FromMilliseconds(300),
+        };
+
+        var result = await FfmpegTools.Runner().RunAsync(request, CancellationToken.None);
+
+        Assert.True(result.TimedOut);
+        // 128 + SIGTERM, as the shell would put it; .NET reports the signal number itself.
+        Assert.Contains(result.ExitCode, new[] { 15, 143 });
+        Assert.False(TestMedia.ProcessExists(result.ProcessId));
+    }
+
+    [Fact]
+    public async Task A_tool_ignoring_sigterm_is_killed_with_its_children()
+    {
+        // The shell ignores TERM and so does its child (ignored signals survive exec); only the tree kill ends them.
+        var request = new ProcessRunRequest("sh", ["-c", "trap '' TERM; sleep 600 & echo $!; wait"])
+        {
+            Timeout = TimeSpan.FromMilliseconds(500),
+            GracePeriod = TimeSpan.FromMilliseconds(300),
+        };
+
+        var result = await FfmpegTools.Runner().RunAsync(request, CancellationToken.None);
+
+        Assert.True(result.TimedOut);
+        var child = int.Parse(result.StandardOutput.Trim(), CultureInfo.InvariantCulture);
+        Assert.False(TestMedia.ProcessExists(result.ProcessId));
+        // The orphaned child is reaped by init, asynchronously: wait for it rather than racing it.
+        await WaitUntilAsync(() => !TestMedia.ProcessExists(child));
+    }
+
+    [Fact]
+    public async Task Non_zero_exit_is_a_media_tool_exception_with_the_stderr_tail()
+    {
+        var error = await Assert.ThrowsAsync<MediaToolException>(
+            () => TestMedia.Runner().RunFfmpegAsync(["-hide_banner", "-i", "file:/nonexistent/streamio.mp4", "-f", "null", "-"], TimeSpan.FromMinutes(1), null, CancellationToken.None));
+
+        Assert.Contains("No such file or directory", error.StderrTail, StringComparison.Ordinal);
+        Assert.Contains("exit code", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_tool_is_a_media_tool_exception_that_says_how_to_fix_it()
+    {
+        var options = FfmpegTools.Options();
+        options.FfmpegPath = "/nonexistent/ffmpeg";
+
+        var error = await Assert.ThrowsAsync<MediaToolException>(
+            () => TestMedia.Runner(options).RunFfmpegAsync(["-version"], TimeSpan.FromMinutes(1), null, CancellationToken.None));
+
+        Assert.Contains("apt-get install ffmpeg", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Low_priority_runs_niced()
+    {
+        var nice = new ConcurrentQueue<int>();
+        var pid = 0;
+        using var cts = new CancellationTokenSource();
+        var request = new ProcessRunRequest(FfmpegTools.Ffmpeg, EndlessFfmpeg)
+        {
+            LowPriority = true,
+            QuitCommand = "q",
+            OnStarted = id => pid = id,
+            OnProgress = _ =>
+            {
+                // Every thread of the running FFmpeg, including the encoder's workers.
+                foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+                {
+                    if (NiceOf(Path.Combine(task, "stat")) is var n && n != int.MaxValue)
+                    {
+                        nice.Enqueue(n);
+                    }
+                }
+
+                cts.Cancel();
+            },
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FfmpegTools.Runner().RunAsync(request, cts.Token));
+
+        Assert.NotEmpty(nice);
+        Assert.All(nice, n => Assert.True(n > 0, $"nice {n}"));
+    }
+
+    [Fact]
+    public async Task A_failing_callback_stops_the_tool_and_surfaces_its_exception()
+    {
+        var pid = 0;
+        var request = new ProcessRunRequest(FfmpegTools.Ffmpeg, EndlessFfmpeg)
+        {
+            QuitCommand = "q",
+            OnStarted = id => pid = id,
+            OnProgress = _ => throw new InvalidDataException("callback failed"),
+        };
+
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => FfmpegTools.Runner().RunAsync(request, CancellationToken.None));
+
+        Assert.Equal("callback failed", error.Message);
+        Assert.False(TestMedia.ProcessExists(pid));
+    }
+
+    [Fact]
+    public async Task Arguments_are_passed_verbatim_never_through_a_shell()
+    {
+        var request = new ProcessRunRequest("printf", ["%s|", "a b", "$(echo no)", "'quoted'", "; rm -rf /"]);
+
+        var result = await FfmpegTools.Runner().RunAsync(request, CancellationToken.None);
+
+        Assert.Equal("a b|$(echo no)|'quoted'|; rm -rf /|\n", result.StandardOutput);
+    }
+
+    private static int NiceOf(string statPath)
+    {
+        string stat;
+        try
+        {
+            stat = File.ReadAllText(statPath);
+        }
+        catch (IOException)
+        {
+            // The thread ended between listing and reading.
+            return int.MaxValue;
+        }
+
+        // Fields after "(comm)" start at field 3; nice is field 19.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return int.Parse(fields[19 - 3], CultureInfo.InvariantCulture);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 100 && !condition(); i++)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(condition());
+    }
+}

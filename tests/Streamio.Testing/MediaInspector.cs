@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Streamio.Testing;
+
+/// <summary>A packet as ffprobe lists it (seconds; NaN when absent).</summary>
+public sealed record PacketInfo(double Pts, double Dts, double Duration, bool IsKey);
+
+/// <summary>
+/// Looks inside media with ffprobe: frame counts, durations, packet timestamps. Works on files and URLs
+/// (pass e.g. "-allowed_extensions", "ALL", "-protocol_whitelist", "file,crypto" as input options).
+/// </summary>
+public static class MediaInspector
+{
+    /// <summary>Decoded frames of a stream ("v:0", "a:0").</summary>
+    public static async Task<int> CountFramesAsync(string pathOrUrl, string stream = "v:0", params string[] inputOptions)
+    {
+        var result = await FfmpegTools.FfprobeAsync(
+        [
+            "-v", "error", .. inputOptions, "-count_frames", "-select_streams", stream,
+            "-show_entries", "stream=nb_read_frames", "-of", "default=nw=1:nk=1", "-i", pathOrUrl,
+        ]);
+        return int.Parse(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The container's duration in seconds.</summary>
+    public static async Task<double> DurationAsync(string pathOrUrl, params string[] inputOptions)
+    {
+        var result = await FfmpegTools.FfprobeAsync(
+            ["-v", "error", .. inputOptions, "-show_entries", "format=duration", "-of", "default=nw=1:nk=1", "-i", pathOrUrl]);
+        return double.Parse(result.StandardOutput.Trim(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Width and height of the first video stream.</summary>
+    public static async Task<(int Width, int Height)> VideoSizeAsync(string pathOrUrl, params string[] inputOptions)
+    {
+        var result = await FfmpegTools.FfprobeAsync(
+            ["-v", "error", .. inputOptions, "-select_streams", "v:0", "-show_entries", "stream=width,height", "-of", "csv=p=0", "-i", pathOrUrl]);
+        // MPEG-TS lists the stream under its program too: the first line is enough.
+        var parts = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0].Trim().Split(',');
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Packets of a stream in file order.</summary>
+    public static async Task<IReadOnlyList<PacketInfo>> PacketsAsync(string pathOrUrl, string stream = "v:0", params string[] inputOptions)
+    {
+        var result = await FfmpegTools.FfprobeAsync(
+        [
+            "-v", "error", .. inputOptions, "-select_streams", stream,
+            "-show_entries", "packet=pts_time,dts_time,duration_time,flags", "-of", "json", "-i", pathOrUrl,
+        ]);
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        if (!json.RootElement.TryGetProperty("packets", out var packets))
+        {
+            return [];
+        }
+
+        return packets.EnumerateArray()
+            .Select(p => new PacketInfo(
+                Seconds(p, "pts_time"),
+                Seconds(p, "dts_time"),
+                Seconds(p, "duration_time"),
+                p.TryGetProperty("flags", out var flags) && flags.GetString()!.Contains('K')))
+            .ToList();
+    }
+
+    /// <summary>Differences between consecutive presentation times, in presentation order.</summary>
+    public static IReadOnlyList<double> PtsDeltas(IEnumerable<PacketInfo> packets)
+    {
+        var pts = packets.Select(p => p.Pts).Order().ToList();
+        return pts.Zip(pts.Skip(1), (a, b) => b - a).ToList();
+    }
+
+    private static double Seconds(JsonElement packet, string name) =>
+        packet.TryGetProperty(name, out var value) && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+            ? seconds
+            : double.NaN;
+}
