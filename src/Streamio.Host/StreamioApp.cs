@@ -1,4 +1,5 @@
 using Streamio.Backbone;
+using Streamio.Backbone.Postgres;
 using Streamio.Grains;
 using Streamio.Host.Api;
 using Streamio.Host.Playback;
@@ -27,6 +28,7 @@ public static class StreamioApp
         services.Configure<PlaybackOptions>(configuration.GetSection("Streamio:Playback"));
         services.AddProblemDetails();
         services.AddStreamioStorage(configuration);
+        services.AddStreamioPostgresBackbone(configuration);
         services.AddStreamioBackbone(configuration);
         services.AddStreamioMedia(configuration);
         services.AddStreamioGrains(configuration);

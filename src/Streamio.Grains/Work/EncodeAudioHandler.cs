@@ -32,7 +32,10 @@ public sealed class EncodeAudioHandler(
         var produced = 0;
         try
         {
-            var job = new AudioEncodeJob(new MediaInput(source.Location, source.Protocols), plan.SegmentSeconds, audio.BitrateKbps, workDirectory);
+            var job = new AudioEncodeJob(new MediaInput(source.Location, source.Protocols), plan.SegmentSeconds, audio.BitrateKbps, workDirectory)
+            {
+                DurationSeconds = video.Source?.DurationSeconds,
+            };
             await encoder.EncodeAudioAsync(job, async segment =>
             {
                 produced = Math.Max(produced, segment.Index + 1);
