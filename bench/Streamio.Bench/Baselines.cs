@@ -52,8 +52,8 @@ internal static class Baselines
 
     private static IEnumerable<string> VideoCodec(Rung rung, string preset, double segmentSeconds, string stream) =>
     [
-        $"-c{stream}", "libx264", $"-preset{stream}", preset, $"-profile{stream}", "high",
-        $"-b{stream}", $"{rung.VideoKbps}k", $"-maxrate{stream}", $"{rung.VideoKbps * 11 / 10}k", $"-bufsize{stream}", $"{rung.VideoKbps * 2}k",
+        $"-c{stream}", "libx264", $"-preset{stream}", preset, $"-profile{stream}", "high", $"-level{stream}", FfmpegArguments.H264Level(rung.Height),
+        $"-b{stream}", $"{rung.VideoKbps}k", $"-maxrate{stream}", $"{rung.VideoKbps}k", $"-bufsize{stream}", $"{rung.VideoKbps * 2}k",
         $"-force_key_frames{stream}", $"expr:gte(t,n_forced*{Format(segmentSeconds)})", $"-sc_threshold{stream}", "0",
     ];
 

@@ -78,10 +78,12 @@ public sealed class VideoGrainTests : IAsyncLifetime
 
         var first = await ClaimAsync(WorkKinds.EncodeChunk);
         var work = WorkKinds.Read<ChunkWork>(first);
-        Assert.Equal((0, 1, new[] { "360p" }), (work.FirstSegment, work.SegmentCount, work.Rungs.ToArray()));
+        Assert.Equal((0, 1), (work.FirstSegment, work.SegmentCount));
+        Assert.Equal(["360p"], work.Rungs);
         var queued = await QueuedAsync("v1");
         Assert.Contains(queued, item => item.Kind == WorkKinds.EncodeAudio);
-        Assert.Equal(1 + 1 + 2 + 1, queued.Count(item => item.Kind == WorkKinds.EncodeChunk));
+        // 3 segments in chunks of 2: first segment lowest rung, first segment other rungs, segments 1-2.
+        Assert.Equal(3, queued.Count(item => item.Kind == WorkKinds.EncodeChunk));
     }
 
     [Fact]
@@ -89,12 +91,13 @@ public sealed class VideoGrainTests : IAsyncLifetime
     {
         await _videos.CreateAsync("v1", null, "videos/v1/source", 100, CancellationToken.None);
         var probe = await ClaimAsync(WorkKinds.Probe);
-        // Not probing yet: the probe result is ignored.
+        // Not probing yet: the probe result is ignored (and its now pointless work item finished).
         await _videos.OnProbedAsync("v1", new SourceFacts("mov", 10, 1280, 720, 30, true), probe, CancellationToken.None);
         Assert.Equal(VideoStatus.Uploaded, (await _catalog.GetAsync("v1", CancellationToken.None))!.Video.Status);
+        Assert.Empty(await QueuedAsync("v1"));
 
-        await _videos.FailAsync("v1", "not a video", probe, CancellationToken.None);
-        Assert.False(await _videos.StartProbingAsync("v1", probe, CancellationToken.None));
+        await _videos.FailAsync("v1", "not a video", lease: null, CancellationToken.None);
+        await _videos.FailAsync("v1", "a second reason", lease: null, CancellationToken.None);
         var failed = (await _catalog.GetAsync("v1", CancellationToken.None))!.Video;
         Assert.Equal((VideoStatus.Failed, "not a video"), (failed.Status, failed.Error));
         Assert.Empty(await QueuedAsync("v1"));
