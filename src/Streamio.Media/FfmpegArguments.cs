@@ -41,7 +41,7 @@ public static class FfmpegArguments
         List<string> args =
         [
             "-protocol_whitelist", string.Join(',', input.Protocols),
-            "-format_whitelist", options.AllowedFormats,
+            "-format_whitelist", input.Formats ?? options.AllowedFormats,
             "-probesize", Invariant(options.ProbeSizeBytes),
             "-analyzeduration", Invariant((long)(options.AnalyzeDurationSeconds * 1_000_000)),
             "-max_streams", Invariant(options.MaxStreams),

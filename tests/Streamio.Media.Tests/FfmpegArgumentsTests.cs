@@ -25,6 +25,15 @@ public sealed class FfmpegArgumentsTests
     }
 
     [Fact]
+    public void Streamios_own_renditions_may_use_the_mpegts_demuxer_and_nothing_else()
+    {
+        var args = FfmpegArguments.InputHardening(MediaInput.OwnRendition("/scratch/rendition.ts"), Options);
+
+        Assert.Equal("mpegts", ValueAfter(args, "-format_whitelist"));
+        Assert.Equal("file", ValueAfter(args, "-protocol_whitelist"));
+    }
+
+    [Fact]
     public void Network_inputs_get_their_protocols_joined_and_a_read_timeout()
     {
         var args = FfmpegArguments.InputHardening(new MediaInput("https://s3/x?sig", ["https", "tls", "tcp"]), Options);

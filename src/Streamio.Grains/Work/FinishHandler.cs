@@ -83,7 +83,7 @@ public sealed class FinishHandler(
             ?? throw new InvalidOperationException($"Video {video.Id} has neither a source nor a video rendition to make images from.");
         var path = Path.Combine(scratch, "rendition.ts");
         await RenditionReader.DecryptToFileAsync(storage, highest, path, cancellationToken);
-        return MediaInput.LocalFile(path);
+        return MediaInput.OwnRendition(path);
     }
 
     private async Task PutFileAsync(string key, string path, CancellationToken cancellationToken)
