@@ -6,4 +6,5 @@ cd "$(dirname "$0")"
 source scripts/deps.sh
 ensure_dotnet
 ensure_ffmpeg
+ensure_node_packages
 exec dotnet run --project src/Streamio.Host -c Release -- "$@"

@@ -6,6 +6,8 @@ source scripts/deps.sh
 ensure_dotnet
 ensure_ffmpeg
 ensure_postgres
+ensure_node_packages
+ensure_chromium
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build Streamio.sln -c Release -nologo -clp:ErrorsOnly

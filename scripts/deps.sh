@@ -32,6 +32,25 @@ ensure_postgres() {
   fi
 }
 
+# npm packages of package.json: the browser libraries the web app serves (run.sh) and the test peers (test.sh).
+# "npm ci" installs exactly the lock file; it runs only when the lock changed since the last install.
+ensure_node_packages() {
+  if ! command -v npm >/dev/null 2>&1; then
+    apt_install nodejs npm
+  fi
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "==> npm ci"
+    npm ci --no-audit --no-fund --loglevel=error </dev/null
+  fi
+}
+
+# Headless Chromium for the browser tests (Debian's package; no browser is downloaded by a test tool).
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    apt_install chromium
+  fi
+}
+
 ensure_dotnet() {
   if ! command -v dotnet >/dev/null 2>&1; then
     echo "error: the .NET 10 SDK is not installed (https://dot.net); Streamio builds with it." >&2
