@@ -3,7 +3,8 @@ import { listVideos } from './api.js';
 import { formatDuration, h, statusBadge } from './dom.js';
 import { watch } from './live.js';
 
-const PAGE_SIZE = 12;
+/** Cards per page: 12, or ?pageSize=1..100 in the page URL. */
+const PAGE_SIZE = Math.min(100, Math.max(1, Number(new URLSearchParams(location.search).get('pageSize')) || 12));
 
 function card(video) {
   const thumbnail = video.thumbnailUrl

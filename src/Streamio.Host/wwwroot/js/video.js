@@ -5,6 +5,14 @@ import { formatDuration, h, showBanner, statusBadge } from './dom.js';
 import { watch } from './live.js';
 import { loadStoryboard, showTile } from './storyboard.js';
 
+// Inline icons (emoji glyphs are missing from many fonts, e.g. on servers and in headless browsers).
+const icon = (path) => `<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path fill="currentColor" d="${path}"/></svg>`;
+const ICONS = {
+  muted: icon('M4 9h4l5-4v14l-5-4H4zM16 9.4l1.4-1.4 2.1 2.1 2.1-2.1L23 9.4 20.9 11.5 23 13.6 21.6 15l-2.1-2.1-2.1 2.1-1.4-1.4 2.1-2.1z'),
+  sound: icon('M4 9h4l5-4v14l-5-4H4zM16 8.5a4.5 4.5 0 0 1 0 7v-2a2.5 2.5 0 0 0 0-3zM16 5a8 8 0 0 1 0 14v-2a6 6 0 0 0 0-10z'),
+  fullscreen: icon('M4 4h6v2H6v4H4zm10 0h6v6h-2V6h-4zM4 14h2v4h4v2H4zm14 0h2v6h-6v-2h4z'),
+};
+
 export function videoView(id) {
   const heading = h('h1', { id: 'video-title' }, 'Loading…');
   const badge = h('span', { id: 'video-status' });
@@ -15,10 +23,12 @@ export function videoView(id) {
   const seek = h('input', { type: 'range', id: 'seek', min: '0', max: '0', step: '0.1', value: '0', 'aria-label': 'Seek', disabled: true });
   const preview = h('div', { class: 'preview', id: 'seek-preview', hidden: true }, h('div', { class: 'preview-tile' }), h('span', { class: 'preview-time' }));
   const clock = h('span', { class: 'clock', id: 'clock' }, '0:00 / –:––');
-  const mute = h('button', { type: 'button', id: 'mute-toggle', 'aria-label': 'Unmute' }, '🔇');
+  const mute = h('button', { type: 'button', id: 'mute-toggle', 'aria-label': 'Unmute' });
+  mute.innerHTML = ICONS.muted;
   const quality = h('select', { id: 'quality', disabled: true }, h('option', { value: '-1' }, 'Auto'));
   const playing = h('span', { class: 'muted small', id: 'current-quality', 'aria-live': 'polite' });
-  const fullscreen = h('button', { type: 'button', id: 'fullscreen', 'aria-label': 'Full screen' }, '⛶');
+  const fullscreen = h('button', { type: 'button', id: 'fullscreen', 'aria-label': 'Full screen' });
+  fullscreen.innerHTML = ICONS.fullscreen;
   const renditions = h('ul', { class: 'renditions', id: 'renditions' });
   const overall = h('progress', { id: 'overall-progress', max: '1', value: '0', 'aria-label': 'Encoding progress' });
   const error = h('p', { class: 'error', id: 'video-error', role: 'alert' });
@@ -34,8 +44,7 @@ export function videoView(id) {
   let stopWatching = () => {};
   let disposed = false;
 
-  const duration = () => (Number.isFinite(element.duration) && element.duration > 0 && video?.status === 'ready'
-    ? element.duration : video?.durationSeconds ?? element.duration);
+  const duration = () => video?.durationSeconds ?? element.duration;
 
   function render(update) {
     video = update;
@@ -109,10 +118,12 @@ export function videoView(id) {
     if (document.activeElement !== seek) seek.value = String(element.currentTime);
     clock.textContent = `${formatDuration(element.currentTime)} / ${formatDuration(duration())}`;
   });
+  // Records what the video was doing when playback first began (e.g. "encoding": watching while the rest is encoded).
+  element.addEventListener('playing', () => { element.dataset.startedWhile ??= video.status; });
   element.addEventListener('play', () => { play.textContent = '❚❚'; play.setAttribute('aria-label', 'Pause'); });
   element.addEventListener('pause', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); });
   element.addEventListener('volumechange', () => {
-    mute.textContent = element.muted ? '🔇' : '🔊';
+    mute.innerHTML = element.muted ? ICONS.muted : ICONS.sound;
     mute.setAttribute('aria-label', element.muted ? 'Unmute' : 'Mute');
   });
   play.addEventListener('click', () => (element.paused ? element.play().catch(() => {}) : element.pause()));
