@@ -34,6 +34,8 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
         var id = VideoPageUrl().Match(page.Url).Groups["id"].Value;
 
         // Playback starts by itself (muted autoplay) as soon as the video is playable, while the rest still encodes.
+        await page.WaitForFunctionAsync("() => document.querySelector('#player').dataset.startedWhile");
+        await browser.ScreenshotAsync("video-encoding.png");
         await page.WaitForFunctionAsync("() => document.querySelector('#player').currentTime > 3");
         Assert.Equal("encoding", await page.GetAttributeAsync("#player", "data-started-while"));
         Assert.Equal("Uploaded in the browser", await page.Locator("#video-title").TextContentAsync());
