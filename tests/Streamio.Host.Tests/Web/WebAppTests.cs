@@ -119,9 +119,20 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
         };
         var error = page.Locator("#upload-error");
 
-        // Checked in the page, before a byte is sent:
+        // The file picker is reachable with Tab, and its drop zone shows the focus.
+        for (var step = 0; step < 10 && await page.EvaluateAsync<string>("() => document.activeElement.id") != "upload-file"; step++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+        Assert.Equal("upload-file", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        Assert.NotEqual("none", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('#drop-zone')).outlineStyle"));
+
+        // Checked in the page, before a byte is sent (dropped or picked):
+        await page.Locator("#drop-zone").EvaluateAsync(
+            "zone => { const data = new DataTransfer(); data.items.add(new File(['hello'], 'dropped.txt', { type: 'text/plain' })); zone.dispatchEvent(new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true })); }");
+        await page.Locator("#upload-error", new PageLocatorOptions { HasText = "“dropped.txt” is not a video Streamio accepts" }).WaitForAsync();
         await page.Locator("#upload-file").SetInputFilesAsync(text);
-        await page.Locator("#upload-error", new PageLocatorOptions { HasText = "is not a video Streamio accepts" }).WaitForAsync();
+        await page.Locator("#upload-error", new PageLocatorOptions { HasText = "“notes.txt” is not a video Streamio accepts" }).WaitForAsync();
         Assert.Contains("MP4, MOV, MKV, WebM", await error.TextContentAsync());
         await page.Locator("#upload-file").SetInputFilesAsync(tooBig);
         await page.Locator("#upload-error", new PageLocatorOptions { HasText = "the largest upload is 8.0 MiB" }).WaitForAsync();
@@ -198,10 +209,12 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
         }
         string[] controls = ["play-toggle", "seek", "mute-toggle", "quality", "fullscreen", "share-link", "share-copy"];
         Assert.Equal(controls, focused.Where(controls.Contains).ToArray());
+        // Enter on the play button toggles playback (the short clip may have ended by now: then it plays again).
         await page.Locator("#play-toggle").FocusAsync();
+        var wasPaused = await page.EvaluateAsync<bool>("() => document.querySelector('#player').paused");
         await page.Keyboard.PressAsync("Enter");
-        await page.WaitForFunctionAsync("() => document.querySelector('#player').paused");
-        Assert.Equal("Play", await page.GetAttributeAsync("#play-toggle", "aria-label"));
+        await page.WaitForFunctionAsync(
+            $"() => document.querySelector('#player').paused === {(!wasPaused).ToString().ToLowerInvariant()} && document.querySelector('#play-toggle').getAttribute('aria-label') === '{(wasPaused ? "Pause" : "Play")}'");
         await phone.ScreenshotAsync("video-phone.png");
         phone.AssertNoConsoleErrors();
     }

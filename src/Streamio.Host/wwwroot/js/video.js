@@ -60,6 +60,7 @@ export function videoView(id) {
       h('progress', { id: `rendition-${rendition.name}`, max: '1', value: String(rendition.progress) }),
       h('span', { class: 'small' }, `${Math.round(rendition.progress * 100)}% · ${rendition.status}`))));
     if (video.durationSeconds) { seek.max = String(video.durationSeconds); }
+    tick();
     if (video.playable && !hls && !starting) startPlayer();
     if (video.storyboardUrl && !storyboardRequested) {
       storyboardRequested = true;
@@ -114,9 +115,10 @@ export function videoView(id) {
     }
   }
 
+  const tick = () => { clock.textContent = `${formatDuration(element.currentTime)} / ${formatDuration(duration())}`; };
   element.addEventListener('timeupdate', () => {
     if (document.activeElement !== seek) seek.value = String(element.currentTime);
-    clock.textContent = `${formatDuration(element.currentTime)} / ${formatDuration(duration())}`;
+    tick();
   });
   // Records what the video was doing when playback first began (e.g. "encoding": watching while the rest is encoded).
   element.addEventListener('playing', () => { element.dataset.startedWhile ??= video.status; });
