@@ -29,12 +29,14 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
         };
 
         await page.Locator("#upload-title").FillAsync("Uploaded in the browser");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await page.Locator("#upload-file").SetInputFilesAsync(clip);
         await page.WaitForURLAsync(VideoPageUrl());
         var id = VideoPageUrl().Match(page.Url).Groups["id"].Value;
 
         // Playback starts by itself (muted autoplay) as soon as the video is playable, while the rest still encodes.
         await page.WaitForFunctionAsync("() => document.querySelector('#player').dataset.startedWhile");
+        output.WriteLine($"file chosen → playing in the page: {clock.ElapsedMilliseconds} ms (informational)");
         await browser.ScreenshotAsync("video-encoding.png");
         await page.WaitForFunctionAsync("() => document.querySelector('#player').currentTime > 3");
         Assert.Equal("encoding", await page.GetAttributeAsync("#player", "data-started-while"));
