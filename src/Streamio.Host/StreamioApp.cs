@@ -2,7 +2,9 @@ using Streamio.Backbone;
 using Streamio.Backbone.Postgres;
 using Streamio.Grains;
 using Streamio.Host.Api;
+using Streamio.Host.Live;
 using Streamio.Host.Playback;
+using Streamio.Host.Web;
 using Streamio.Media;
 using Streamio.Storage;
 
@@ -33,6 +35,11 @@ public static class StreamioApp
         services.AddStreamioMedia(configuration);
         services.AddStreamioGrains(configuration);
         services.AddSingleton<PlaybackTokens>();
+        if (options.RunsApi)
+        {
+            services.AddStreamioLive();
+            services.AddStreamioWeb(configuration);
+        }
         if (options.RunsSilo)
         {
             services.AddStreamioVideoWork();
@@ -50,6 +57,8 @@ public static class StreamioApp
         {
             app.MapVideoEndpoints();
             app.MapPlaybackEndpoints();
+            app.MapStreamioLive();
+            app.UseStreamioWeb();
         }
         return app;
     }

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.SignalR;
+
+namespace Streamio.Host.Live;
+
+/// <summary>
+/// /hubs/videos: a client subscribes to videos and receives <c>videoUpdated</c> (the GET /v1/videos/{id} shape), first
+/// with the current state, then on every change and every second while encoding; <c>videoDeleted</c> when one goes.
+/// </summary>
+public sealed class VideoHub(VideoAccess access, VideoSubscriptions subscriptions) : Hub
+{
+    public const string Path = "/hubs/videos";
+    public const string VideoUpdated = "videoUpdated";
+    public const string VideoDeleted = "videoDeleted";
+
+    public async Task Subscribe(string videoId)
+    {
+        if (string.IsNullOrWhiteSpace(videoId) || videoId.Length > 200)
+        {
+            throw new HubException("Subscribe needs a video id such as 'v_…' (the id returned by POST /v1/videos).");
+        }
+        if (await access.FindVisibleAsync(Context.User, videoId, Context.ConnectionAborted) is null)
+        {
+            throw new HubException($"There is no video '{videoId}': check the id (GET /v1/videos lists them).");
+        }
+        if (!subscriptions.Add(Context.ConnectionId, videoId))
+        {
+            throw new HubException($"A connection may watch at most {VideoSubscriptions.MaxPerConnection} videos: unsubscribe from some first.");
+        }
+    }
+
+    public Task Unsubscribe(string videoId)
+    {
+        subscriptions.Remove(Context.ConnectionId, videoId ?? "");
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        subscriptions.RemoveConnection(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
+    }
+}
+
+/// <summary>Sent once when a watched video is deleted; the subscription ends with it.</summary>
+public sealed record VideoDeletedNotice(string Id);

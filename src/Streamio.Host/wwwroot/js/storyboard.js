@@ -1,0 +1,38 @@
+// Storyboard previews: the WebVTT maps time ranges to #xywh tiles of one sprite image.
+
+function seconds(timestamp) {
+  const parts = timestamp.trim().split(':').map(Number);
+  return parts.reduce((total, part) => total * 60 + part, 0);
+}
+
+/** Fetches and parses storyboard.vtt into [{start, end, url, x, y, w, h}], tile URLs resolved against the VTT's URL. */
+export async function loadStoryboard(vttUrl) {
+  const response = await fetch(vttUrl);
+  if (!response.ok) return [];
+  const base = new URL(vttUrl, location.href);
+  const cues = [];
+  for (const block of (await response.text()).split(/\r?\n\r?\n/)) {
+    const lines = block.split(/\r?\n/).filter(Boolean);
+    const timing = lines.findIndex((line) => line.includes('-->'));
+    if (timing < 0 || !lines[timing + 1]) continue;
+    const [start, end] = lines[timing].split('-->').map(seconds);
+    const target = new URL(lines[timing + 1].trim(), base);
+    const match = /xywh=(\d+),(\d+),(\d+),(\d+)/.exec(target.hash);
+    if (!match) continue;
+    const [x, y, w, h] = match.slice(1).map(Number);
+    target.hash = '';
+    cues.push({ start, end, url: target.href, x, y, w, h });
+  }
+  return cues;
+}
+
+/** Shows the tile for time t in element (as a background), or hides it when there is none. */
+export function showTile(element, cues, t) {
+  const cue = cues.find((candidate) => t >= candidate.start && t < candidate.end) ?? cues.at(-1);
+  if (!cue) { element.hidden = true; return; }
+  element.hidden = false;
+  element.style.width = `${cue.w}px`;
+  element.style.height = `${cue.h}px`;
+  element.style.backgroundImage = `url("${cue.url}")`;
+  element.style.backgroundPosition = `-${cue.x}px -${cue.y}px`;
+}

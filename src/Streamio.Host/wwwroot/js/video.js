@@ -1,0 +1,187 @@
+// The video page: live status and per-rendition progress, the hls.js player (started as soon as the video is playable),
+// quality selection, storyboard previews on the seek bar, and a share link.
+import { createPlayback, getVideo, loadLibraries } from './api.js';
+import { formatDuration, h, showBanner, statusBadge } from './dom.js';
+import { watch } from './live.js';
+import { loadStoryboard, showTile } from './storyboard.js';
+
+// Inline icons (emoji glyphs are missing from many fonts, e.g. on servers and in headless browsers).
+const icon = (path) => `<svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false"><path fill="currentColor" d="${path}"/></svg>`;
+const ICONS = {
+  muted: icon('M4 9h4l5-4v14l-5-4H4zM16 9.4l1.4-1.4 2.1 2.1 2.1-2.1L23 9.4 20.9 11.5 23 13.6 21.6 15l-2.1-2.1-2.1 2.1-1.4-1.4 2.1-2.1z'),
+  sound: icon('M4 9h4l5-4v14l-5-4H4zM16 8.5a4.5 4.5 0 0 1 0 7v-2a2.5 2.5 0 0 0 0-3zM16 5a8 8 0 0 1 0 14v-2a6 6 0 0 0 0-10z'),
+  fullscreen: icon('M4 4h6v2H6v4H4zm10 0h6v6h-2V6h-4zM4 14h2v4h4v2H4zm14 0h2v6h-6v-2h4z'),
+};
+
+export function videoView(id) {
+  const heading = h('h1', { id: 'video-title' }, 'Loading…');
+  const badge = h('span', { id: 'video-status' });
+  const meta = h('p', { class: 'muted', id: 'video-meta' });
+  const element = h('video', { id: 'player', playsinline: true, muted: true, preload: 'auto' });
+  const waiting = h('div', { class: 'player-overlay', id: 'player-waiting' }, 'Waiting for the first segment…');
+  const play = h('button', { type: 'button', id: 'play-toggle', 'aria-label': 'Play' }, '▶');
+  const seek = h('input', { type: 'range', id: 'seek', min: '0', max: '0', step: '0.1', value: '0', 'aria-label': 'Seek', disabled: true });
+  const preview = h('div', { class: 'preview', id: 'seek-preview', hidden: true }, h('div', { class: 'preview-tile' }), h('span', { class: 'preview-time' }));
+  const clock = h('span', { class: 'clock', id: 'clock' }, '0:00 / –:––');
+  const mute = h('button', { type: 'button', id: 'mute-toggle', 'aria-label': 'Unmute' });
+  mute.innerHTML = ICONS.muted;
+  const quality = h('select', { id: 'quality', disabled: true }, h('option', { value: '-1' }, 'Auto'));
+  const playing = h('span', { class: 'muted small', id: 'current-quality', 'aria-live': 'polite' });
+  const fullscreen = h('button', { type: 'button', id: 'fullscreen', 'aria-label': 'Full screen' });
+  fullscreen.innerHTML = ICONS.fullscreen;
+  const renditions = h('ul', { class: 'renditions', id: 'renditions' });
+  const overall = h('progress', { id: 'overall-progress', max: '1', value: '0', 'aria-label': 'Encoding progress' });
+  const error = h('p', { class: 'error', id: 'video-error', role: 'alert' });
+  const shareUrl = `${location.origin}/#/videos/${encodeURIComponent(id)}`;
+  const share = h('input', { type: 'text', id: 'share-link', readonly: true, value: shareUrl });
+  const copy = h('button', { type: 'button', id: 'share-copy', class: 'secondary' }, 'Copy link');
+
+  let video = null;
+  let hls = null;
+  let starting = false;
+  let storyboard = [];
+  let storyboardRequested = false;
+  let stopWatching = () => {};
+  let disposed = false;
+
+  const duration = () => video?.durationSeconds ?? element.duration;
+
+  function render(update) {
+    video = update;
+    heading.textContent = video.title || video.id;
+    document.title = `${heading.textContent} · Streamio`;
+    badge.replaceChildren(statusBadge(video));
+    const size = video.width ? `${video.width}×${video.height}` : '';
+    meta.textContent = [formatDuration(video.durationSeconds ?? NaN), size, `${Math.round(video.progress * 100)}% encoded`].filter(Boolean).join(' · ');
+    overall.value = video.progress;
+    error.textContent = video.error ? `Encoding failed: ${video.error}` : '';
+    renditions.replaceChildren(...video.renditions.map((rendition) => h('li', { 'data-rendition': rendition.name },
+      h('label', { for: `rendition-${rendition.name}` }, rendition.name),
+      h('progress', { id: `rendition-${rendition.name}`, max: '1', value: String(rendition.progress) }),
+      h('span', { class: 'small' }, `${Math.round(rendition.progress * 100)}% · ${rendition.status}`))));
+    if (video.durationSeconds) { seek.max = String(video.durationSeconds); }
+    tick();
+    if (video.playable && !hls && !starting) startPlayer();
+    if (video.storyboardUrl && !storyboardRequested) {
+      storyboardRequested = true;
+      loadStoryboard(video.storyboardUrl).then((cues) => { storyboard = cues; }).catch(() => {});
+    }
+    element.poster = video.thumbnailUrl ?? '';
+  }
+
+  async function startPlayer() {
+    starting = true;
+    try {
+      await loadLibraries();
+      const { url } = await createPlayback(id);
+      if (disposed) return;
+      const Hls = window.Hls;
+      element.muted = true; // Browsers allow autoplay only when muted; the viewer can unmute.
+      if (Hls.isSupported()) {
+        // Start at 0 even while the playlist is still growing (EVENT), and on the rung that is encoded first.
+        hls = new Hls({ startPosition: 0, startLevel: 0, capLevelToPlayerSize: false });
+        hls.on(Hls.Events.MANIFEST_PARSED, (_, data) => {
+          quality.replaceChildren(h('option', { value: '-1' }, 'Auto'),
+            ...data.levels.map((level, index) => h('option', { value: String(index) }, `${level.height}p`)));
+          quality.disabled = false;
+          element.play().catch(() => {});
+        });
+        hls.on(Hls.Events.LEVEL_SWITCHED, (_, data) => {
+          const level = hls.levels[data.level];
+          playing.textContent = `Playing ${level.height}p`;
+          playing.dataset.height = String(level.height);
+        });
+        hls.on(Hls.Events.ERROR, (_, data) => {
+          if (data.fatal) {
+            if (data.type === Hls.ErrorTypes.NETWORK_ERROR) hls.startLoad();
+            else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
+            else error.textContent = `Playback failed: ${data.details}`;
+          }
+        });
+        hls.loadSource(url);
+        hls.attachMedia(element);
+      } else if (element.canPlayType('application/vnd.apple.mpegurl')) {
+        element.src = url;
+        element.play().catch(() => {});
+      } else {
+        error.textContent = 'This browser cannot play HLS.';
+      }
+      waiting.hidden = true;
+      seek.disabled = false;
+    } catch (failure) {
+      error.textContent = `Playback could not start: ${failure.message}`;
+    } finally {
+      starting = false;
+    }
+  }
+
+  const tick = () => { clock.textContent = `${formatDuration(element.currentTime)} / ${formatDuration(duration())}`; };
+  element.addEventListener('timeupdate', () => {
+    if (document.activeElement !== seek) seek.value = String(element.currentTime);
+    tick();
+  });
+  // Records what the video was doing when playback first began (e.g. "encoding": watching while the rest is encoded).
+  element.addEventListener('playing', () => { element.dataset.startedWhile ??= video.status; });
+  element.addEventListener('play', () => { play.textContent = '❚❚'; play.setAttribute('aria-label', 'Pause'); });
+  element.addEventListener('pause', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); });
+  element.addEventListener('volumechange', () => {
+    mute.innerHTML = element.muted ? ICONS.muted : ICONS.sound;
+    mute.setAttribute('aria-label', element.muted ? 'Unmute' : 'Mute');
+  });
+  play.addEventListener('click', () => (element.paused ? element.play().catch(() => {}) : element.pause()));
+  mute.addEventListener('click', () => { element.muted = !element.muted; });
+  seek.addEventListener('input', () => { element.currentTime = Number(seek.value); previewAt(Number(seek.value)); });
+  seek.addEventListener('change', () => { preview.hidden = true; });
+  seek.addEventListener('blur', () => { preview.hidden = true; });
+  seek.addEventListener('pointermove', (event) => {
+    const box = seek.getBoundingClientRect();
+    previewAt(Math.min(1, Math.max(0, (event.clientX - box.left) / box.width)) * Number(seek.max));
+  });
+  seek.addEventListener('pointerleave', () => { preview.hidden = true; });
+  quality.addEventListener('change', () => { if (hls) hls.currentLevel = Number(quality.value); });
+  fullscreen.addEventListener('click', () => element.parentElement.requestFullscreen?.().catch(() => {}));
+  copy.addEventListener('click', async () => {
+    share.select();
+    try { await navigator.clipboard.writeText(shareUrl); copy.textContent = 'Copied'; } catch { copy.textContent = 'Press Ctrl+C to copy'; }
+  });
+
+  function previewAt(t) {
+    if (!storyboard.length || !Number(seek.max)) { preview.hidden = true; return; }
+    showTile(preview.querySelector('.preview-tile'), storyboard, t);
+    preview.querySelector('.preview-time').textContent = formatDuration(t);
+    preview.hidden = false;
+    const fraction = t / Number(seek.max);
+    preview.style.left = `calc(${(fraction * 100).toFixed(2)}% - ${preview.offsetWidth * fraction}px)`;
+  }
+
+  (async () => {
+    try {
+      render(await getVideo(id));
+      stopWatching = await watch(id, render, () => {
+        showBanner('This video was deleted.');
+        error.textContent = 'This video was deleted.';
+      });
+      if (disposed) stopWatching();
+    } catch (failure) {
+      heading.textContent = failure.status === 404 ? 'Video not found' : 'Could not load the video';
+      error.textContent = failure.message;
+    }
+  })();
+
+  const view = h('article', { class: 'video-page' },
+    h('div', { class: 'video-heading' }, heading, badge), meta,
+    h('div', { class: 'player' }, element, waiting),
+    h('div', { class: 'controls', role: 'group', 'aria-label': 'Player controls' },
+      play, h('div', { class: 'seek-wrap' }, seek, preview), clock, mute,
+      h('label', { for: 'quality', class: 'small' }, 'Quality'), quality, playing, fullscreen),
+    error,
+    h('section', { class: 'panel', 'aria-labelledby': 'encoding-heading' },
+      h('h2', { id: 'encoding-heading' }, 'Encoding'), overall, renditions),
+    h('section', { class: 'panel share', 'aria-labelledby': 'share-heading' },
+      h('h2', { id: 'share-heading' }, h('label', { for: 'share-link' }, 'Share')), h('div', { class: 'share-row' }, share, copy)));
+  return [view, () => {
+    disposed = true;
+    stopWatching();
+    hls?.destroy();
+  }];
+}
