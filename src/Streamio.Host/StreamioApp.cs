@@ -3,6 +3,7 @@ using Streamio.Backbone.Postgres;
 using Streamio.Grains;
 using Streamio.Host.Api;
 using Streamio.Host.Playback;
+using Streamio.Host.Uploads.Tus;
 using Streamio.Media;
 using Streamio.Storage;
 
@@ -33,6 +34,10 @@ public static class StreamioApp
         services.AddStreamioMedia(configuration);
         services.AddStreamioGrains(configuration);
         services.AddSingleton<PlaybackTokens>();
+        if (options.RunsApi)
+        {
+            services.AddStreamioTus(configuration);
+        }
         if (options.RunsSilo)
         {
             services.AddStreamioVideoWork();
@@ -48,8 +53,10 @@ public static class StreamioApp
         app.MapHealthEndpoints();
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StreamioOptions>>().Value.RunsApi)
         {
+            app.UseCors();
             app.MapVideoEndpoints();
             app.MapPlaybackEndpoints();
+            app.MapTusEndpoints();
         }
         return app;
     }
