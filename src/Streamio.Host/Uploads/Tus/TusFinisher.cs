@@ -20,41 +20,61 @@ public sealed partial class TusFinisher(
     IOptions<TusOptions> options,
     ILogger<TusFinisher> logger)
 {
+    // A final PATCH and a HEAD (or the sweeper) may try to finish the same upload at once: one at a time per process.
+    private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
     /// <summary>The video id once the video exists; null while the upload is not full.</summary>
     public async Task<string?> FinishAsync(UploadState upload, CancellationToken cancellationToken)
     {
-        if (upload.Completed)
+        if (upload.Completed || !upload.IsFull)
         {
-            return upload.VideoId;
+            return upload.Completed ? upload.VideoId : null;
         }
-        if (!upload.IsFull)
+        var stripe = _stripes[(upload.Id.GetHashCode() & int.MaxValue) % _stripes.Length];
+        await stripe.WaitAsync(cancellationToken);
+        try
         {
-            return null;
+            // Read again under the lock: whoever held it may have finished the upload (or it was terminated).
+            if (await uploads.GetAsync(upload.Id, cancellationToken) is not { IsFull: true } current)
+            {
+                return null;
+            }
+            if (!current.Completed)
+            {
+                await CreateVideoAsync(current, cancellationToken);
+                await uploads.MarkCompletedAsync(current.Id, time.GetUtcNow() + options.Value.Expiration, cancellationToken);
+            }
+            await parts.DeleteAllAsync(current.Id, cancellationToken);
+            return current.VideoId;
         }
-        if (await catalog.GetAsync(upload.VideoId, cancellationToken) is null)
+        finally
         {
-            var sourceKey = StorageKeys.Source(upload.VideoId);
-            await using (var bytes = await parts.OpenAsync(upload.Id, upload.Length, cancellationToken))
+            stripe.Release();
+        }
+    }
+
+    private async Task CreateVideoAsync(UploadState upload, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetAsync(upload.VideoId, cancellationToken) is not null)
+        {
+            return;
+        }
+        var sourceKey = StorageKeys.Source(upload.VideoId);
+        try
+        {
+            await using var bytes = await parts.OpenAsync(upload.Id, upload.Length, cancellationToken);
+            await storage.PutAsync(sourceKey, bytes, cancellationToken);
+            await videos.CreateAsync(upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken);
+            LogFinished(logger, upload.Id, upload.VideoId, upload.Length);
+        }
+        catch (Exception error) when (error is InvalidOperationException or InvalidDataException)
+        {
+            // Another node finished the same upload first (the video exists, its parts are gone); anything else is a real failure.
+            if (await catalog.GetAsync(upload.VideoId, cancellationToken) is null)
             {
-                await storage.PutAsync(sourceKey, bytes, cancellationToken);
-            }
-            try
-            {
-                await videos.CreateAsync(upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken);
-                LogFinished(logger, upload.Id, upload.VideoId, upload.Length);
-            }
-            catch (InvalidOperationException)
-            {
-                // Another node finished the same upload first; anything else is a real failure.
-                if (await catalog.GetAsync(upload.VideoId, cancellationToken) is null)
-                {
-                    throw;
-                }
+                throw;
             }
         }
-        await uploads.MarkCompletedAsync(upload.Id, time.GetUtcNow() + options.Value.Expiration, cancellationToken);
-        await parts.DeleteAllAsync(upload.Id, cancellationToken);
-        return upload.VideoId;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload {UploadId} is complete ({Bytes} bytes): video {VideoId} created")]
