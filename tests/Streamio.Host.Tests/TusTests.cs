@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using Streamio.Grains.Uploads;
 using Streamio.Host.Api;
+using Streamio.Host.Uploads.Tus;
 using Streamio.Host.Tests.Tus;
 using Streamio.Storage;
 using Streamio.Testing;
@@ -56,6 +58,30 @@ public sealed class TusTests(SharedNodeFixture fixture)
         {
             Assert.InRange(await MediaInspector.CountFramesAsync(playback, $"v:{rendition}"), Clip.FrameCount - 1, Clip.FrameCount + 1);
         }
+    }
+
+    [Fact]
+    public async Task A_full_upload_that_a_crash_left_without_its_video_is_finished_by_the_next_HEAD_skipping_spare_parts()
+    {
+        var clip = await File.ReadAllBytesAsync(await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: 1, Width: 320, Height: 180, WithAudio: false)));
+        var url = await CreateAsync(Http, clip.Length, Metadata(("title", "Recovered")));
+        var uploadId = url.Split('/')[^1];
+        var parts = Node.Services.GetRequiredService<TusPartStore>();
+        var half = clip.Length / 2;
+        // As a node leaves it when it dies after recording the last byte, before making the video; a lost race left a spare part.
+        await parts.PutAsync(uploadId, 0, half, new MemoryStream(clip[..half]), CancellationToken.None);
+        await parts.PutAsync(uploadId, half, half + 10, new MemoryStream(new byte[10]), CancellationToken.None);
+        await parts.PutAsync(uploadId, half, clip.Length, new MemoryStream(clip[half..]), CancellationToken.None);
+        var now = DateTimeOffset.UtcNow;
+        var recorded = await Node.Services.GetRequiredService<UploadGrain>().AdvanceAsync(uploadId, 0, clip.Length, now, now.AddHours(1), CancellationToken.None);
+        Assert.Equal(AdvanceOutcome.Advanced, recorded.Outcome);
+
+        using var head = await HeadAsync(Http, url);
+        var videoId = Header(head, "Streamio-Video-Id");
+        Assert.Empty(await PartsAsync(uploadId));
+        var video = await Node.WaitForReadyAsync(videoId);
+        Assert.Equal(("ready", "Recovered"), (video.Status, video.Title));
+        Assert.InRange(video.DurationSeconds!.Value, 0.9, 1.1);
     }
 
     [Fact]
