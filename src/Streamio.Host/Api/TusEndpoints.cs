@@ -96,7 +96,7 @@ public static class TusEndpoints
         };
         await uploads.CreateAsync(upload, cancellationToken);
         response.Headers[TusProtocol.UploadExpires] = TusProtocol.HttpDate(upload.ExpiresAt);
-        return Results.Created($"{request.Scheme}://{request.Host}{request.PathBase}/v1/tus/{upload.Id}", null);
+        return TypedResults.Created($"{request.Scheme}://{request.Host}{request.PathBase}/v1/tus/{upload.Id}");
     }
 
     private static async Task<IResult> HeadAsync(string uploadId, HttpResponse response, UploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
