@@ -17,7 +17,7 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<VideoGrain>();
         services.AddSingleton<VariantGrain>();
         services.AddSingleton<VideoCatalog>();
-        services.AddSingleton<UploadGrain>();
+        services.AddSingleton<TusUploadGrain>();
         return services;
     }
 

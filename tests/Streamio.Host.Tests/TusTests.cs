@@ -73,7 +73,7 @@ public sealed class TusTests(SharedNodeFixture fixture)
         await parts.PutAsync(uploadId, half, half + 10, new MemoryStream(new byte[10]), CancellationToken.None);
         await parts.PutAsync(uploadId, half, clip.Length, new MemoryStream(clip[half..]), CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
-        var recorded = await Node.Services.GetRequiredService<UploadGrain>().AdvanceAsync(uploadId, 0, clip.Length, now, now.AddHours(1), CancellationToken.None);
+        var recorded = await Node.Services.GetRequiredService<TusUploadGrain>().AdvanceAsync(uploadId, 0, clip.Length, now, now.AddHours(1), CancellationToken.None);
         Assert.Equal(AdvanceOutcome.Advanced, recorded.Outcome);
 
         using var head = await HeadAsync(Http, url);

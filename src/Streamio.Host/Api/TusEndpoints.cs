@@ -54,7 +54,7 @@ public static class TusEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, HttpResponse response, UploadGrain uploads, IOptions<StreamioOptions> streamio, IOptions<TusOptions> tus, TimeProvider time,
+        HttpRequest request, HttpResponse response, TusUploadGrain uploads, IOptions<StreamioOptions> streamio, IOptions<TusOptions> tus, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var headers = request.Headers;
@@ -84,7 +84,7 @@ public static class TusEndpoints
             return Problems.BadRequest(metadataError!);
         }
         var title = Trimmed(metadata.GetValueOrDefault("title"), 200);
-        var upload = new UploadState
+        var upload = new TusUploadState
         {
             Id = $"u_{Guid.CreateVersion7():N}",
             Length = length,
@@ -99,7 +99,7 @@ public static class TusEndpoints
         return TypedResults.Created($"{request.Scheme}://{request.Host}{request.PathBase}/v1/tus/{upload.Id}");
     }
 
-    private static async Task<IResult> HeadAsync(string uploadId, HttpResponse response, UploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> HeadAsync(string uploadId, HttpResponse response, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
     {
         var (problem, upload) = await FindAsync(uploadId, uploads, time, cancellationToken);
         if (problem is not null)
@@ -112,7 +112,7 @@ public static class TusEndpoints
         return Results.Ok();
     }
 
-    private static async Task<IResult> GetAsync(string uploadId, HttpResponse response, UploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string uploadId, HttpResponse response, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
     {
         var (problem, upload) = await FindAsync(uploadId, uploads, time, cancellationToken);
         if (problem is not null)
@@ -126,7 +126,7 @@ public static class TusEndpoints
     }
 
     private static async Task<IResult> PatchAsync(
-        string uploadId, HttpContext context, UploadGrain uploads, TusPartStore parts, TusScratch scratch, TusFinisher finisher,
+        string uploadId, HttpContext context, TusUploadGrain uploads, TusPartStore parts, TusScratch scratch, TusFinisher finisher,
         IOptions<TusOptions> tus, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         var request = context.Request;
@@ -221,15 +221,15 @@ public static class TusEndpoints
         var aborted = context.RequestAborted;
         return context.Request.Headers[MethodOverrideHeader].ToString().ToUpperInvariant() switch
         {
-            "PATCH" => PatchAsync(uploadId, context, Get<UploadGrain>(), Get<TusPartStore>(), Get<TusScratch>(), Get<TusFinisher>(),
+            "PATCH" => PatchAsync(uploadId, context, Get<TusUploadGrain>(), Get<TusPartStore>(), Get<TusScratch>(), Get<TusFinisher>(),
                 Get<IOptions<TusOptions>>(), Get<TimeProvider>(), Get<IHostApplicationLifetime>()),
-            "DELETE" => TerminateAsync(uploadId, Get<UploadGrain>(), Get<TusPartStore>(), aborted),
-            "HEAD" => HeadAsync(uploadId, context.Response, Get<UploadGrain>(), Get<TusFinisher>(), Get<TimeProvider>(), aborted),
+            "DELETE" => TerminateAsync(uploadId, Get<TusUploadGrain>(), Get<TusPartStore>(), aborted),
+            "HEAD" => HeadAsync(uploadId, context.Response, Get<TusUploadGrain>(), Get<TusFinisher>(), Get<TimeProvider>(), aborted),
             _ => Task.FromResult(Problems.BadRequest($"POST to an upload needs {MethodOverrideHeader}: PATCH, DELETE or HEAD.")),
         };
     }
 
-    private static async Task<IResult> TerminateAsync(string uploadId, UploadGrain uploads, TusPartStore parts, CancellationToken cancellationToken)
+    private static async Task<IResult> TerminateAsync(string uploadId, TusUploadGrain uploads, TusPartStore parts, CancellationToken cancellationToken)
     {
         if (!IsUploadId(uploadId) || await uploads.DeleteAsync(uploadId, cancellationToken) is null)
         {
@@ -240,7 +240,7 @@ public static class TusEndpoints
     }
 
     /// <summary>The upload, or the problem to answer: 404 when there is none, 410 when it expired (the sweeper removes it soon).</summary>
-    private static async Task<(IResult? Problem, UploadState? Upload)> FindAsync(string uploadId, UploadGrain uploads, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<(IResult? Problem, TusUploadState? Upload)> FindAsync(string uploadId, TusUploadGrain uploads, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!IsUploadId(uploadId) || await uploads.GetAsync(uploadId, cancellationToken) is not { } upload)
         {
@@ -249,7 +249,7 @@ public static class TusEndpoints
         return upload.IsExpired(time.GetUtcNow()) ? (Gone(uploadId), null) : (null, upload);
     }
 
-    private static void DescribeUpload(HttpResponse response, UploadState upload, string? videoId)
+    private static void DescribeUpload(HttpResponse response, TusUploadState upload, string? videoId)
     {
         var headers = response.Headers;
         headers[TusProtocol.UploadOffset] = upload.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -272,7 +272,7 @@ public static class TusEndpoints
         Results.Problem(statusCode: StatusCodes.Status410Gone, title: "Upload expired",
             detail: $"Upload '{uploadId}' expired before it was finished and its bytes are being removed: start a new upload.");
 
-    private static IResult TooLong(UploadState upload) =>
+    private static IResult TooLong(TusUploadState upload) =>
         Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Chunk too large",
             detail: $"The upload expects {upload.Length - upload.Offset} more bytes (Upload-Length {upload.Length}); the chunk is longer and was discarded.");
 

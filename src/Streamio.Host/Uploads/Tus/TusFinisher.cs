@@ -11,7 +11,7 @@ namespace Streamio.Host.Uploads.Tus;
 /// another node: the video id was reserved when the upload was created, and a video that exists is not made twice.
 /// </summary>
 public sealed partial class TusFinisher(
-    UploadGrain uploads,
+    TusUploadGrain uploads,
     VideoGrain videos,
     VideoCatalog catalog,
     IObjectStorage storage,
@@ -24,7 +24,7 @@ public sealed partial class TusFinisher(
     private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>The video id once the video exists; null while the upload is not full.</summary>
-    public async Task<string?> FinishAsync(UploadState upload, CancellationToken cancellationToken)
+    public async Task<string?> FinishAsync(TusUploadState upload, CancellationToken cancellationToken)
     {
         if (upload.Completed || !upload.IsFull)
         {
@@ -53,7 +53,7 @@ public sealed partial class TusFinisher(
         }
     }
 
-    private async Task CreateVideoAsync(UploadState upload, CancellationToken cancellationToken)
+    private async Task CreateVideoAsync(TusUploadState upload, CancellationToken cancellationToken)
     {
         if (await catalog.GetAsync(upload.VideoId, cancellationToken) is not null)
         {

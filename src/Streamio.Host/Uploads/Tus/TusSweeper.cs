@@ -8,7 +8,7 @@ namespace Streamio.Host.Uploads.Tus;
 /// clears scratch files a crash left behind. Nodes may race; every step is guarded or idempotent.
 /// </summary>
 public sealed partial class TusSweeper(
-    UploadGrain uploads,
+    TusUploadGrain uploads,
     TusPartStore parts,
     TusFinisher finisher,
     TusScratch scratch,

@@ -11,20 +11,20 @@ public enum AdvanceOutcome
     OffsetMoved,
 }
 
-public sealed record AdvanceResult(AdvanceOutcome Outcome, UploadState? Upload);
+public sealed record AdvanceResult(AdvanceOutcome Outcome, TusUploadState? Upload);
 
 /// <summary>
 /// The upload grain (key: upload id): one tus upload's offset, metadata and expiry on the backbone, so any API node
 /// can answer for it and it outlives a restart. Each method is one guarded transition.
 /// </summary>
-public sealed class UploadGrain(GrainRuntime runtime)
+public sealed class TusUploadGrain(GrainRuntime runtime)
 {
-    public const string GrainType = "upload";
+    public const string GrainType = "tus-upload";
 
     public static GrainId IdOf(string uploadId) => new(GrainType, uploadId);
 
-    public Task CreateAsync(UploadState upload, CancellationToken cancellationToken) =>
-        runtime.CallAsync<UploadState, bool>(IdOf(upload.Id), call =>
+    public Task CreateAsync(TusUploadState upload, CancellationToken cancellationToken) =>
+        runtime.CallAsync<TusUploadState, bool>(IdOf(upload.Id), call =>
         {
             if (call.State is not null)
             {
@@ -35,15 +35,15 @@ public sealed class UploadGrain(GrainRuntime runtime)
             return Task.FromResult(true);
         }, cancellationToken);
 
-    public Task<UploadState?> GetAsync(string uploadId, CancellationToken cancellationToken) =>
-        runtime.ReadAsync<UploadState>(IdOf(uploadId), cancellationToken);
+    public Task<TusUploadState?> GetAsync(string uploadId, CancellationToken cancellationToken) =>
+        runtime.ReadAsync<TusUploadState>(IdOf(uploadId), cancellationToken);
 
     /// <summary>
     /// Moves the offset from <paramref name="from"/> to <paramref name="to"/> once the bytes in between are stored.
     /// Refused when another request moved it first, or the upload expired or was terminated meanwhile.
     /// </summary>
     public Task<AdvanceResult> AdvanceAsync(string uploadId, long from, long to, DateTimeOffset now, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        runtime.CallAsync<UploadState, AdvanceResult>(IdOf(uploadId), call =>
+        runtime.CallAsync<TusUploadState, AdvanceResult>(IdOf(uploadId), call =>
         {
             var upload = call.State;
             var outcome = upload switch
@@ -64,7 +64,7 @@ public sealed class UploadGrain(GrainRuntime runtime)
 
     /// <summary>Records that the video exists; the record stays (until it expires) so clients can look the video id up.</summary>
     public Task<bool> MarkCompletedAsync(string uploadId, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        runtime.CallAsync<UploadState, bool>(IdOf(uploadId), call =>
+        runtime.CallAsync<TusUploadState, bool>(IdOf(uploadId), call =>
         {
             if (call.State is not { IsFull: true, Completed: false } upload)
             {
@@ -77,8 +77,8 @@ public sealed class UploadGrain(GrainRuntime runtime)
         }, cancellationToken);
 
     /// <summary>Removes the upload (termination); returns what it was, or null when there was none.</summary>
-    public Task<UploadState?> DeleteAsync(string uploadId, CancellationToken cancellationToken) =>
-        runtime.CallAsync<UploadState, UploadState?>(IdOf(uploadId), call =>
+    public Task<TusUploadState?> DeleteAsync(string uploadId, CancellationToken cancellationToken) =>
+        runtime.CallAsync<TusUploadState, TusUploadState?>(IdOf(uploadId), call =>
         {
             call.Delete();
             return Task.FromResult(call.State);
@@ -86,7 +86,7 @@ public sealed class UploadGrain(GrainRuntime runtime)
 
     /// <summary>Removes the upload only if it has expired by <paramref name="now"/> (a sweeper on another node may race a PATCH).</summary>
     public Task<bool> DeleteIfExpiredAsync(string uploadId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        runtime.CallAsync<UploadState, bool>(IdOf(uploadId), call =>
+        runtime.CallAsync<TusUploadState, bool>(IdOf(uploadId), call =>
         {
             if (call.State?.IsExpired(now) != true)
             {
@@ -97,7 +97,7 @@ public sealed class UploadGrain(GrainRuntime runtime)
         }, cancellationToken);
 
     /// <summary>Every upload, oldest pages last; the sweeper walks this.</summary>
-    public async IAsyncEnumerable<UploadState> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<TusUploadState> ListAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         GrainPageCursor? after = null;
         while (true)
@@ -105,7 +105,7 @@ public sealed class UploadGrain(GrainRuntime runtime)
             var page = await runtime.Store.PageAsync(GrainType, after, 100, cancellationToken);
             foreach (var snapshot in page)
             {
-                yield return System.Text.Json.JsonSerializer.Deserialize<UploadState>(snapshot.StateJson, GrainRuntime.Json)!;
+                yield return System.Text.Json.JsonSerializer.Deserialize<TusUploadState>(snapshot.StateJson, GrainRuntime.Json)!;
             }
             if (page.Count < 100)
             {

@@ -5,17 +5,17 @@ using Streamio.Grains.Uploads;
 namespace Streamio.Grains.Tests;
 
 /// <summary>The resumable upload's guarded transitions, on a real SQLite backbone.</summary>
-public sealed class UploadGrainTests : IAsyncLifetime
+public sealed class TusUploadGrainTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
     private readonly string _directory = Directory.CreateTempSubdirectory("streamio-uploads-").FullName;
-    private UploadGrain _uploads = null!;
+    private TusUploadGrain _uploads = null!;
 
     public async Task InitializeAsync()
     {
         var backbone = new SqliteBackbone($"Data Source={Path.Combine(_directory, "grains.db")}", new BackboneSignals(), TimeProvider.System);
         await backbone.MigrateAsync(CancellationToken.None);
-        _uploads = new UploadGrain(new GrainRuntime(backbone));
+        _uploads = new TusUploadGrain(new GrainRuntime(backbone));
     }
 
     public Task DisposeAsync()
@@ -25,7 +25,7 @@ public sealed class UploadGrainTests : IAsyncLifetime
     }
 
     private Task CreateAsync(string id, long length = 100) =>
-        _uploads.CreateAsync(new UploadState { Id = id, Length = length, VideoId = $"v_{id}", Title = "T", ExpiresAt = Now.AddHours(1) }, CancellationToken.None);
+        _uploads.CreateAsync(new TusUploadState { Id = id, Length = length, VideoId = $"v_{id}", Title = "T", ExpiresAt = Now.AddHours(1) }, CancellationToken.None);
 
     [Fact]
     public async Task The_offset_only_moves_from_where_it_is_and_never_past_the_length()

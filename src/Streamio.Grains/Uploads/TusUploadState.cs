@@ -4,7 +4,7 @@ namespace Streamio.Grains.Uploads;
 /// The durable state of one resumable (tus) upload: how long it will be, how much has arrived, what the client said
 /// about it, and the video it becomes. The bytes themselves are parts in object storage (see the host's TusPartStore).
 /// </summary>
-public sealed class UploadState
+public sealed class TusUploadState
 {
     public required string Id { get; init; }
 
