@@ -5,6 +5,7 @@ using Streamio.Host.Api;
 using Streamio.Host.Live;
 using Streamio.Host.Playback;
 using Streamio.Host.Web;
+using Streamio.Host.Uploads.Tus;
 using Streamio.Media;
 using Streamio.Storage;
 
@@ -39,6 +40,7 @@ public static class StreamioApp
         {
             services.AddStreamioLive();
             services.AddStreamioWeb(configuration);
+            services.AddStreamioTus(configuration);
         }
         if (options.RunsSilo)
         {
@@ -55,10 +57,12 @@ public static class StreamioApp
         app.MapHealthEndpoints();
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StreamioOptions>>().Value.RunsApi)
         {
+            app.UseCors();
             app.MapVideoEndpoints();
             app.MapPlaybackEndpoints();
             app.MapStreamioLive();
             app.UseStreamioWeb();
+            app.MapTusEndpoints();
         }
         return app;
     }

@@ -95,11 +95,14 @@ public sealed class LocalDiskStorage : IObjectStorage
     public async IAsyncEnumerable<string> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Yield();
-        if (!Directory.Exists(_root))
+        // Walk only the folder the prefix names (e.g. videos/v1/ or tus/u1/), not every object in storage.
+        var slash = prefix.LastIndexOf('/');
+        var folder = slash <= 0 ? _root : PathFor(prefix[..slash]);
+        if (!Directory.Exists(folder))
         {
             yield break;
         }
-        var keys = Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories)
+        var keys = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(path => !path.EndsWith(".partial", StringComparison.Ordinal))
             .Select(path => Path.GetRelativePath(_root, path).Replace(Path.DirectorySeparatorChar, '/'))
             .Where(key => key.StartsWith(prefix, StringComparison.Ordinal))

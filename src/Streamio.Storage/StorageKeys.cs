@@ -15,4 +15,10 @@ public static class StorageKeys
     public static string StoryboardSprite(string videoId) => $"videos/{videoId}/images/storyboard.jpg";
 
     public static string StoryboardVtt(string videoId) => $"videos/{videoId}/images/storyboard.vtt";
+
+    /// <summary>Every part of one resumable (tus) upload; removed when the upload completes, is terminated or expires.</summary>
+    public static string TusUploadPrefix(string uploadId) => $"tus/{uploadId}/";
+
+    /// <summary>The bytes [<paramref name="start"/>, <paramref name="end"/>) of a tus upload; zero-padded so keys sort by offset.</summary>
+    public static string TusPart(string uploadId, long start, long end) => $"tus/{uploadId}/{start:D19}-{end:D19}";
 }

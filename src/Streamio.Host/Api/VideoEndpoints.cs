@@ -141,7 +141,7 @@ public static class VideoEndpoints
         return Results.Stream(content, contentType);
     }
 
-    private static string NewVideoId() => $"v_{Guid.CreateVersion7():N}";
+    internal static string NewVideoId() => $"v_{Guid.CreateVersion7():N}";
 
     private static string EncodeCursor(GrainPageCursor cursor) =>
         WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes($"{cursor.CreatedAtMs}:{cursor.Key}"));

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.Options;
+using Streamio.Grains.Uploads;
+using Streamio.Grains.Videos;
+using Streamio.Storage;
+
+namespace Streamio.Host.Uploads.Tus;
+
+/// <summary>
+/// Turns a full upload into a video the way <c>POST /v1/videos</c> does: the bytes become the video's source in
+/// storage, then the video grain is created (which schedules the probe). Safe to run again after a crash or from
+/// another node: the video id was reserved when the upload was created, and a video that exists is not made twice.
+/// </summary>
+public sealed partial class TusFinisher(
+    TusUploadGrain uploads,
+    VideoGrain videos,
+    VideoCatalog catalog,
+    IObjectStorage storage,
+    TusPartStore parts,
+    TimeProvider time,
+    IOptions<TusOptions> options,
+    ILogger<TusFinisher> logger)
+{
+    // A final PATCH and a HEAD (or the sweeper) may try to finish the same upload at once: one at a time per process.
+    private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    /// <summary>The video id once the video exists; null while the upload is not full.</summary>
+    public async Task<string?> FinishAsync(TusUploadState upload, CancellationToken cancellationToken)
+    {
+        if (upload.Completed || !upload.IsFull)
+        {
+            return upload.Completed ? upload.VideoId : null;
+        }
+        var stripe = _stripes[(upload.Id.GetHashCode() & int.MaxValue) % _stripes.Length];
+        await stripe.WaitAsync(cancellationToken);
+        try
+        {
+            // Read again under the lock: whoever held it may have finished the upload (or it was terminated).
+            if (await uploads.GetAsync(upload.Id, cancellationToken) is not { IsFull: true } current)
+            {
+                return null;
+            }
+            if (!current.Completed)
+            {
+                await CreateVideoAsync(current, cancellationToken);
+                await uploads.MarkCompletedAsync(current.Id, time.GetUtcNow() + options.Value.Expiration, cancellationToken);
+            }
+            await parts.DeleteAllAsync(current.Id, cancellationToken);
+            return current.VideoId;
+        }
+        finally
+        {
+            stripe.Release();
+        }
+    }
+
+    private async Task CreateVideoAsync(TusUploadState upload, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetAsync(upload.VideoId, cancellationToken) is not null)
+        {
+            return;
+        }
+        var sourceKey = StorageKeys.Source(upload.VideoId);
+        try
+        {
+            await using var bytes = await parts.OpenAsync(upload.Id, upload.Length, cancellationToken);
+            await storage.PutAsync(sourceKey, bytes, cancellationToken);
+            await videos.CreateAsync(upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken);
+            LogFinished(logger, upload.Id, upload.VideoId, upload.Length);
+        }
+        catch (Exception error) when (error is InvalidOperationException or InvalidDataException)
+        {
+            // Another node finished the same upload first (the video exists, its parts are gone); anything else is a real failure.
+            if (await catalog.GetAsync(upload.VideoId, cancellationToken) is null)
+            {
+                throw;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload {UploadId} is complete ({Bytes} bytes): video {VideoId} created")]
+    private static partial void LogFinished(ILogger logger, string uploadId, string videoId, long bytes);
+}

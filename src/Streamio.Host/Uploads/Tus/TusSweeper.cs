@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using Streamio.Grains.Uploads;
+
+namespace Streamio.Host.Uploads.Tus;
+
+/// <summary>
+/// On every API node: removes expired uploads with their parts, finishes full uploads a crash left unfinished, and
+/// clears scratch files a crash left behind. Nodes may race; every step is guarded or idempotent.
+/// </summary>
+public sealed partial class TusSweeper(
+    TusUploadGrain uploads,
+    TusPartStore parts,
+    TusFinisher finisher,
+    TusScratch scratch,
+    TimeProvider time,
+    IOptions<TusOptions> options,
+    ILogger<TusSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Max(0.1, options.Value.SweepIntervalSeconds)), time);
+        do
+        {
+            try
+            {
+                await SweepAsync(stoppingToken);
+            }
+            catch (Exception error) when (error is not OperationCanceledException)
+            {
+                LogSweepFailed(logger, error);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>One pass; returns how many expired uploads it removed.</summary>
+    public async Task<int> SweepAsync(CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        var now = time.GetUtcNow();
+        await foreach (var upload in uploads.ListAsync(cancellationToken))
+        {
+            if (upload.IsExpired(now))
+            {
+                if (await uploads.DeleteIfExpiredAsync(upload.Id, now, cancellationToken))
+                {
+                    await parts.DeleteAllAsync(upload.Id, cancellationToken);
+                    LogExpired(logger, upload.Id, upload.Offset, upload.Length);
+                    removed++;
+                }
+            }
+            else if (upload is { IsFull: true, Completed: false })
+            {
+                await finisher.FinishAsync(upload, cancellationToken);
+            }
+        }
+        scratch.DeleteAbandoned(TimeSpan.FromHours(1));
+        return removed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload {UploadId} expired at {Offset} of {Length} bytes and was removed")]
+    private static partial void LogExpired(ILogger logger, string uploadId, long offset, long length);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sweeping expired uploads failed; the next pass retries")]
+    private static partial void LogSweepFailed(ILogger logger, Exception error);
+}
