@@ -3,6 +3,7 @@ using Streamio.Backbone.Postgres;
 using Streamio.Grains;
 using Streamio.Host.Api;
 using Streamio.Host.Playback;
+using Streamio.Host.Uploads;
 using Streamio.Media;
 using Streamio.Storage;
 
@@ -33,6 +34,7 @@ public static class StreamioApp
         services.AddStreamioMedia(configuration);
         services.AddStreamioGrains(configuration);
         services.AddSingleton<PlaybackTokens>();
+        services.AddStreamioUploads(configuration);
         if (options.RunsSilo)
         {
             services.AddStreamioVideoWork();
@@ -50,6 +52,7 @@ public static class StreamioApp
         {
             app.MapVideoEndpoints();
             app.MapPlaybackEndpoints();
+            app.MapUploadEndpoints();
         }
         return app;
     }
