@@ -22,6 +22,11 @@ public sealed class S3PipelineTests(S3NodeFixture fixture)
     public async Task A_file_put_to_a_presigned_S3_url_becomes_ready_and_plays_through_redirected_segments()
     {
         var clip = await ClipFactory.GetAsync(Clip);
+        // The bucket did not exist before the node started: ready means the start-up created it.
+        using (var ready = await Node.Http.GetAsync("/readyz"))
+        {
+            Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        }
         var upload = await Node.CreateAsync(new { title = "Straight to S3", contentType = "video/mp4" });
         Assert.StartsWith($"{fixture.S3.ServiceUrl.AbsoluteUri}{fixture.Bucket}/{S3NodeFixture.KeyPrefix}{upload.Key}?", upload.Url);
         Assert.Contains("X-Amz-Signature=", upload.Url);

@@ -53,7 +53,15 @@ public sealed class S3Server : IAsyncLifetime
         {
             start.ArgumentList.Add(argument);
         }
-        _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        try
+        {
+            _process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
+        }
+        catch (System.ComponentModel.Win32Exception error)
+        {
+            throw new InvalidOperationException(
+                $"Could not run {executable} ({error.Message}): s3rver needs Node.js ('apt-get install nodejs npm') and 'npm ci' at the repository root.", error);
+        }
         var errors = new System.Text.StringBuilder();
         _process.ErrorDataReceived += (_, line) => errors.AppendLine(line.Data);
         _process.OutputDataReceived += (_, _) => { };
