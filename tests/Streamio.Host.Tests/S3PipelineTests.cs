@@ -76,6 +76,9 @@ public sealed class S3PipelineTests(S3NodeFixture fixture)
         Assert.Contains(StorageKeys.Poster(video.Id), await ListAsync(StorageKeys.VideoPrefix(video.Id)));
         var url = await Node.PlaybackUrlAsync(video.Id);
         Assert.InRange(await MediaInspector.CountFramesAsync(url, "v:0"), SmallClip.FrameCount - 1, SmallClip.FrameCount + 1);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Node.Http.DeleteAsync($"/v1/videos/{video.Id}")).StatusCode);
+        Assert.Empty(await ListAsync(StorageKeys.VideoPrefix(video.Id)));
     }
 
     private async Task<List<string>> ListAsync(string prefix)
