@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Runtime.CompilerServices;
 using Amazon.Runtime;
@@ -72,26 +73,50 @@ public sealed class S3ObjectStorage : IObjectStorage, IPresignedUrls, IDisposabl
     public async Task<long> PutAsync(string key, Stream content, CancellationToken cancellationToken)
     {
         var objectKey = ObjectKey(key);
-        var buffer = new byte[PartSize];
-        var filled = await FillAsync(content, buffer, cancellationToken);
-        if (filled < buffer.Length)
+        if (content is { CanSeek: true, Position: 0 } && content.Length < PartSize)
         {
-            using var whole = new MemoryStream(buffer, 0, filled, writable: false);
-            await _s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = objectKey, InputStream = whole, AutoCloseStream = false, UseChunkEncoding = false }, cancellationToken);
-            return filled;
+            // A small file or buffer (segments, images): sent as it is, no copy.
+            await PutObjectAsync(objectKey, content, cancellationToken);
+            return content.Length;
         }
-        return await PutMultipartAsync(objectKey, content, buffer, cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(PartSize);
+        try
+        {
+            var filled = await FillAsync(content, buffer.AsMemory(0, PartSize), cancellationToken);
+            if (filled < PartSize)
+            {
+                using var whole = new MemoryStream(buffer, 0, filled, writable: false);
+                await PutObjectAsync(objectKey, whole, cancellationToken);
+                return filled;
+            }
+            return await PutMultipartAsync(objectKey, content, buffer, PartSize, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
+    private Task PutObjectAsync(string objectKey, Stream content, CancellationToken cancellationToken) =>
+        _s3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = Bucket,
+            Key = objectKey,
+            InputStream = content,
+            AutoCloseStream = false,
+            // A plain signed body: S3-compatible servers do not all decode aws-chunked uploads.
+            UseChunkEncoding = false,
+        }, cancellationToken);
+
     /// <summary>The first part is already in <paramref name="buffer"/>; a failure aborts the upload, so no object appears.</summary>
-    private async Task<long> PutMultipartAsync(string objectKey, Stream content, byte[] buffer, CancellationToken cancellationToken)
+    private async Task<long> PutMultipartAsync(string objectKey, Stream content, byte[] buffer, int partSize, CancellationToken cancellationToken)
     {
         var started = await _s3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest { BucketName = Bucket, Key = objectKey }, cancellationToken);
         var parts = new List<PartETag>();
         long total = 0;
         try
         {
-            var filled = buffer.Length;
+            var filled = partSize;
             while (filled > 0)
             {
                 using var part = new MemoryStream(buffer, 0, filled, writable: false);
@@ -107,7 +132,7 @@ public sealed class S3ObjectStorage : IObjectStorage, IPresignedUrls, IDisposabl
                 }, cancellationToken);
                 parts.Add(new PartETag(parts.Count + 1, uploaded.ETag));
                 total += filled;
-                filled = filled < buffer.Length ? 0 : await FillAsync(content, buffer, cancellationToken);
+                filled = filled < partSize ? 0 : await FillAsync(content, buffer.AsMemory(0, partSize), cancellationToken);
             }
             await _s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
             {
@@ -138,11 +163,11 @@ public sealed class S3ObjectStorage : IObjectStorage, IPresignedUrls, IDisposabl
     }
 
     /// <summary>Reads until the buffer is full or the stream ends; returns the bytes read.</summary>
-    private static async Task<int> FillAsync(Stream content, byte[] buffer, CancellationToken cancellationToken)
+    private static async Task<int> FillAsync(Stream content, Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var filled = 0;
         int read;
-        while (filled < buffer.Length && (read = await content.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0)
+        while (filled < buffer.Length && (read = await content.ReadAsync(buffer[filled..], cancellationToken)) > 0)
         {
             filled += read;
         }
