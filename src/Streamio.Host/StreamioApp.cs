@@ -4,8 +4,9 @@ using Streamio.Grains;
 using Streamio.Host.Api;
 using Streamio.Host.Live;
 using Streamio.Host.Playback;
-using Streamio.Host.Web;
+using Streamio.Host.Uploads;
 using Streamio.Host.Uploads.Tus;
+using Streamio.Host.Web;
 using Streamio.Media;
 using Streamio.Storage;
 
@@ -42,6 +43,7 @@ public static class StreamioApp
             services.AddStreamioWeb(configuration);
             services.AddStreamioTus(configuration);
         }
+        services.AddStreamioUploads(configuration);
         if (options.RunsSilo)
         {
             services.AddStreamioVideoWork();
@@ -63,6 +65,7 @@ public static class StreamioApp
             app.MapStreamioLive();
             app.UseStreamioWeb();
             app.MapTusEndpoints();
+            app.MapUploadEndpoints();
         }
         return app;
     }

@@ -26,4 +26,12 @@ public sealed class PlaybackOptions
     public int DefaultTtlSeconds { get; set; } = 3600;
 
     public int MaxTtlSeconds { get; set; } = 7 * 24 * 3600;
+
+    /// <summary>"Serve" (Streamio streams segments) or "Redirect" (302 to a short-lived presigned S3 URL; S3 storage only).</summary>
+    public string SegmentDelivery { get; set; } = "Serve";
+
+    /// <summary>Lifetime of a segment's presigned URL when segments are redirected.</summary>
+    public int SegmentUrlTtlSeconds { get; set; } = 300;
+
+    public bool RedirectsSegments => SegmentDelivery.Equals("Redirect", StringComparison.OrdinalIgnoreCase);
 }

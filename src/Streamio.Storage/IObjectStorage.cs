@@ -14,6 +14,13 @@ public interface IObjectStorage
 
     Task<bool> ExistsAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>The object's size in bytes, or null when it does not exist.</summary>
+    async Task<long?> GetSizeAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var content = await OpenReadAsync(key, cancellationToken);
+        return content?.Length;
+    }
+
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Deletes every object whose key starts with <paramref name="prefix"/>.</summary>

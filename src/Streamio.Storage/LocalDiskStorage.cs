@@ -52,6 +52,12 @@ public sealed class LocalDiskStorage : IObjectStorage
 
     public Task<bool> ExistsAsync(string key, CancellationToken cancellationToken) => Task.FromResult(File.Exists(PathFor(key)));
 
+    public Task<long?> GetSizeAsync(string key, CancellationToken cancellationToken)
+    {
+        var file = new FileInfo(PathFor(key));
+        return Task.FromResult(file.Exists ? file.Length : (long?)null);
+    }
+
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
         DeleteFile(PathFor(key));
@@ -122,10 +128,7 @@ public sealed class LocalDiskStorage : IObjectStorage
     /// <summary>Maps a key to a path under the root, refusing anything that would escape it.</summary>
     private string PathFor(string key)
     {
-        if (string.IsNullOrWhiteSpace(key) || key.Contains('\\') || key.Split('/').Any(part => part is ".." or "."))
-        {
-            throw new ArgumentException($"Invalid storage key '{key}'.", nameof(key));
-        }
+        StorageKeyRules.Require(key);
         var path = Path.GetFullPath(Path.Combine(_root, key));
         if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
         {

@@ -34,6 +34,7 @@ public abstract class StorageContract
         await PutTextAsync("videos/a/source", "second");
         Assert.Equal("second", await ReadTextAsync("videos/a/source"));
         Assert.True(await Storage.ExistsAsync("videos/a/source", None));
+        Assert.Equal(6, await Storage.GetSizeAsync("videos/a/source", None));
     }
 
     [Fact]
@@ -41,6 +42,7 @@ public abstract class StorageContract
     {
         Assert.Null(await ReadTextAsync("videos/none"));
         Assert.False(await Storage.ExistsAsync("videos/none", None));
+        Assert.Null(await Storage.GetSizeAsync("videos/none", None));
         await Storage.DeleteAsync("videos/none", None);
     }
 

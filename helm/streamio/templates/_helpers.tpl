@@ -45,20 +45,24 @@ app.kubernetes.io/instance: {{ .Release.Name }}
       key: {{ if .Values.postgres.existingSecret }}{{ .Values.postgres.existingSecretKey }}{{ else }}connectionString{{ end }}
 - name: Streamio__Storage__Kind
   value: {{ .Values.storage.kind | quote }}
-- name: Streamio__Storage__S3__ServiceUrl
+- name: Streamio__Storage__ServiceUrl
   value: {{ .Values.storage.s3.serviceUrl | quote }}
-- name: Streamio__Storage__S3__Bucket
+- name: Streamio__Storage__Bucket
   value: {{ .Values.storage.s3.bucket | quote }}
-- name: Streamio__Storage__S3__Region
+- name: Streamio__Storage__Region
   value: {{ .Values.storage.s3.region | quote }}
-- name: Streamio__Storage__S3__ForcePathStyle
+- name: Streamio__Storage__ForcePathStyle
   value: {{ .Values.storage.s3.forcePathStyle | quote }}
-- name: Streamio__Storage__S3__AccessKey
+- name: Streamio__Storage__KeyPrefix
+  value: {{ .Values.storage.s3.keyPrefix | quote }}
+- name: Streamio__Storage__CreateBucket
+  value: {{ .Values.storage.s3.createBucket | quote }}
+- name: Streamio__Storage__AccessKey
   valueFrom:
     secretKeyRef:
       name: {{ .Values.storage.s3.existingSecret | default (include "streamio.secretName" .) }}
       key: accessKey
-- name: Streamio__Storage__S3__SecretKey
+- name: Streamio__Storage__SecretKey
   valueFrom:
     secretKeyRef:
       name: {{ .Values.storage.s3.existingSecret | default (include "streamio.secretName" .) }}

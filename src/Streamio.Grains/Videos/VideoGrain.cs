@@ -20,13 +20,20 @@ public sealed class VideoGrain(GrainRuntime runtime, IOptions<EncodingOptions> o
     public static GrainId IdOf(string videoId) => new(GrainType, videoId);
 
     public Task CreateAsync(string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken) =>
+        CreateAsync(videoId, title, sourceKey, sourceBytes, sourceIsExternal: false, cancellationToken);
+
+    /// <summary>A video whose source is an object Streamio was pointed at (ingest by key): read in place, never deleted.</summary>
+    public Task IngestAsync(string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken) =>
+        CreateAsync(videoId, title, sourceKey, sourceBytes, sourceIsExternal: true, cancellationToken);
+
+    private Task CreateAsync(string videoId, string? title, string sourceKey, long sourceBytes, bool sourceIsExternal, CancellationToken cancellationToken) =>
         runtime.CallAsync<VideoState, bool>(IdOf(videoId), call =>
         {
             if (call.State is not null)
             {
                 throw new InvalidOperationException($"Video {videoId} already exists.");
             }
-            call.State = new VideoState { Id = videoId, Title = title, SourceKey = sourceKey, SourceBytes = sourceBytes };
+            call.State = new VideoState { Id = videoId, Title = title, SourceKey = sourceKey, SourceBytes = sourceBytes, SourceIsExternal = sourceIsExternal };
             call.Save();
             call.Enqueue(WorkKinds.Create(WorkKinds.Probe, new VideoWork(videoId), videoId, WorkKinds.ProbePriority, Options.MaxAttempts));
             call.Publish(VideoEvents.Create(VideoEvents.Created, call.State));

@@ -27,6 +27,9 @@ public sealed class VideoState
 
     public bool SourceDeleted { get; set; }
 
+    /// <summary>The source is an object Streamio was pointed at (ingest by key), not one it wrote: it is never deleted.</summary>
+    public bool SourceIsExternal { get; init; }
+
     public string? Error { get; set; }
 
     public SourceFacts? Source { get; set; }

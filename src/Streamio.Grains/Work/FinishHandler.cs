@@ -56,7 +56,7 @@ public sealed class FinishHandler(
                 await storage.PutAsync(StorageKeys.StoryboardVtt(videoId), vttContent, cancellationToken);
             }
 
-            var deleteSource = !options.Value.KeepSource && video.Status == VideoStatus.Encoding;
+            var deleteSource = !options.Value.KeepSource && !video.SourceIsExternal && video.Status == VideoStatus.Encoding;
             if (deleteSource)
             {
                 await storage.DeleteAsync(video.SourceKey, cancellationToken);

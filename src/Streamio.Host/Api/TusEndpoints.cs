@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Streamio.Grains.Uploads;
+using Streamio.Host.Uploads;
 using Streamio.Host.Uploads.Tus;
 
 namespace Streamio.Host.Api;
@@ -91,7 +92,7 @@ public static class TusEndpoints
             Metadata = string.IsNullOrWhiteSpace(metadataHeader) ? null : metadataHeader,
             FileName = Trimmed(metadata.GetValueOrDefault("filename"), 255),
             Title = title,
-            VideoId = VideoEndpoints.NewVideoId(),
+            VideoId = VideoIntake.NewVideoId(),
             ExpiresAt = time.GetUtcNow() + tus.Value.Expiration,
         };
         await uploads.CreateAsync(upload, cancellationToken);

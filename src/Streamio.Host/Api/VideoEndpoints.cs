@@ -32,7 +32,7 @@ public static class VideoEndpoints
     }
 
     private static async Task<IResult> UploadAsync(
-        HttpContext context, IObjectStorage storage, VideoGrain grains, VideoCatalog catalog, IOptions<StreamioOptions> options, CancellationToken cancellationToken)
+        HttpContext context, IObjectStorage storage, VideoIntake intake, IOptions<StreamioOptions> options, CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxUploadBytes;
         // The body is streamed through our own counter; Kestrel's limit only stops bodies far past it (multipart overhead).
@@ -44,7 +44,7 @@ public static class VideoEndpoints
         {
             return Problems.TooLarge(limit);
         }
-        var videoId = NewVideoId();
+        var videoId = VideoIntake.NewVideoId();
         var sourceKey = StorageKeys.Source(videoId);
         ReceivedUpload upload;
         try
@@ -62,9 +62,7 @@ public static class VideoEndpoints
                 _ => Results.StatusCode(StatusCodes.Status499ClientClosedRequest),
             };
         }
-        await grains.CreateAsync(videoId, upload.Title, upload.SourceKey, upload.Bytes, cancellationToken);
-        var created = await catalog.GetAsync(videoId, cancellationToken);
-        return Results.Created($"/v1/videos/{videoId}", VideoResponse.From(created!));
+        return VideoIntake.Created(await intake.CreateAsync(videoId, upload.Title, upload.SourceKey, upload.Bytes, cancellationToken));
     }
 
     private static async Task<IResult> GetAsync(string id, VideoCatalog catalog, CancellationToken cancellationToken) =>
@@ -140,8 +138,6 @@ public static class VideoEndpoints
         }
         return Results.Stream(content, contentType);
     }
-
-    internal static string NewVideoId() => $"v_{Guid.CreateVersion7():N}";
 
     private static string EncodeCursor(GrainPageCursor cursor) =>
         WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes($"{cursor.CreatedAtMs}:{cursor.Key}"));

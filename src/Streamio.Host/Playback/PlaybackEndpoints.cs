@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Streamio.Grains.Videos;
 using Streamio.Storage;
@@ -51,12 +52,19 @@ public static class PlaybackEndpoints
     }
 
     private static async Task<IResult> SegmentAsync(
-        string videoId, string rendition, int index, string? token, HttpContext context, PlaybackTokens tokens, IObjectStorage storage, CancellationToken cancellationToken)
+        string videoId, string rendition, int index, string? token, HttpContext context, PlaybackTokens tokens, IObjectStorage storage,
+        IOptions<PlaybackOptions> options, CancellationToken cancellationToken)
     {
         if (Refuse(tokens, token, videoId) is { } refused)
         {
             NoStore(context);
             return refused;
+        }
+        if (index >= 0 && options.Value.RedirectsSegments && storage is IPresignedUrls presigned)
+        {
+            // The bytes come straight from S3; the redirect itself expires, so it is never cached.
+            NoStore(context);
+            return Results.Redirect(presigned.PresignGet(StorageKeys.Segment(videoId, rendition, index), TimeSpan.FromSeconds(options.Value.SegmentUrlTtlSeconds)).AbsoluteUri);
         }
         if (index < 0 || await storage.OpenReadAsync(StorageKeys.Segment(videoId, rendition, index), cancellationToken) is not { } segment)
         {

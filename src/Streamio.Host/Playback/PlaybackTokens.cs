@@ -26,7 +26,7 @@ public sealed class PlaybackTokens
     public PlaybackTokens(IOptions<PlaybackOptions> options, IOptions<StreamioOptions> streamio, TimeProvider time)
     {
         _time = time;
-        _secret = Encoding.UTF8.GetBytes(ResolveSecret(options.Value.TokenSecret, streamio.Value.DataPath));
+        _secret = Encoding.UTF8.GetBytes(SecretFiles.Resolve(options.Value.TokenSecret, "Streamio:Playback:TokenSecret", streamio.Value.DataPath, "playback-token.secret"));
     }
 
     public string Issue(string videoId, DateTimeOffset expiresAt, string? viewer)
@@ -67,27 +67,4 @@ public sealed class PlaybackTokens
     }
 
     private string Sign(string payload) => WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_secret, Encoding.ASCII.GetBytes(payload)));
-
-    private static string ResolveSecret(string configured, string dataPath)
-    {
-        if (!string.IsNullOrEmpty(configured))
-        {
-            return configured.Length >= 32
-                ? configured
-                : throw new InvalidOperationException("Streamio:Playback:TokenSecret must be at least 32 characters long.");
-        }
-        // Embedded mode: a generated secret kept with the data, so tokens survive restarts.
-        var path = Path.Combine(dataPath, "playback-token.secret");
-        Directory.CreateDirectory(dataPath);
-        try
-        {
-            using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
-            file.Write(Encoding.ASCII.GetBytes(Convert.ToHexString(RandomNumberGenerator.GetBytes(32))));
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another node sharing the folder created it first.
-        }
-        return File.ReadAllText(path).Trim();
-    }
 }

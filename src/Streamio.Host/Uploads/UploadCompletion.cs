@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Options;
+using Streamio.Grains.Uploads;
+using Streamio.Grains.Videos;
+using Streamio.Storage;
+
+namespace Streamio.Host.Uploads;
+
+public enum UploadOutcomeKind
+{
+    /// <summary>This completion created the video.</summary>
+    Created,
+
+    /// <summary>An earlier completion (call or notification) created it; nothing new was made.</summary>
+    AlreadyCompleted,
+
+    /// <summary>No object at the upload's key yet.</summary>
+    NotUploaded,
+
+    Empty,
+
+    /// <summary>The object is over the limit; it was deleted.</summary>
+    TooLarge,
+
+    /// <summary>Completed earlier, but its video has since been deleted.</summary>
+    VideoGone,
+}
+
+public sealed record UploadOutcome(UploadOutcomeKind Kind, VideoSnapshot? Video = null, long Limit = 0);
+
+/// <summary>
+/// Turns a finished direct upload into its video, once: from POST /v1/uploads/{id}/complete or from an S3 event
+/// notification, in any order and any number of times. The video id was fixed when the upload was created, so a race
+/// between two completions ends with one video (the video grain refuses a second creation).
+/// </summary>
+public sealed class UploadCompletion(UploadGrain uploads, VideoIntake intake, VideoCatalog catalog, IObjectStorage storage, IOptions<StreamioOptions> options)
+{
+    public static long LimitOf(UploadState upload, long maxUploadBytes) => Math.Min(maxUploadBytes, upload.DeclaredBytes ?? long.MaxValue);
+
+    public async Task<UploadOutcome> CompleteAsync(UploadState upload, CancellationToken cancellationToken)
+    {
+        if (upload.Status == UploadStatus.Completed)
+        {
+            return await catalog.GetAsync(upload.VideoId, cancellationToken) is { } done
+                ? new UploadOutcome(UploadOutcomeKind.AlreadyCompleted, done)
+                : new UploadOutcome(UploadOutcomeKind.VideoGone);
+        }
+        var limit = LimitOf(upload, options.Value.MaxUploadBytes);
+        switch (await storage.GetSizeAsync(upload.Key, cancellationToken))
+        {
+            case null:
+                return new UploadOutcome(UploadOutcomeKind.NotUploaded);
+            case 0:
+                return new UploadOutcome(UploadOutcomeKind.Empty);
+            case { } size when size > limit:
+                await storage.DeleteAsync(upload.Key, cancellationToken);
+                return new UploadOutcome(UploadOutcomeKind.TooLarge, Limit: limit);
+            case { } size:
+                var (video, created) = await CreateOnceAsync(upload, size, cancellationToken);
+                await uploads.MarkCompletedAsync(upload.Id, cancellationToken);
+                return new UploadOutcome(created ? UploadOutcomeKind.Created : UploadOutcomeKind.AlreadyCompleted, video);
+        }
+    }
+
+    private async Task<(VideoSnapshot Video, bool Created)> CreateOnceAsync(UploadState upload, long size, CancellationToken cancellationToken)
+    {
+        if (await catalog.GetAsync(upload.VideoId, cancellationToken) is { } existing)
+        {
+            return (existing, false);
+        }
+        try
+        {
+            return (await intake.CreateAsync(upload.VideoId, upload.Title, upload.Key, size, cancellationToken), true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Another completion won the race between our read and our create.
+            return (await catalog.GetAsync(upload.VideoId, cancellationToken) ?? throw new InvalidOperationException(
+                $"Video {upload.VideoId} of upload {upload.Id} could neither be created nor found."), false);
+        }
+    }
+}

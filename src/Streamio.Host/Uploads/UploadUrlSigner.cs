@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace Streamio.Host.Uploads;
+
+public enum UploadUrlCheck
+{
+    Valid,
+    Invalid,
+    Expired,
+}
+
+/// <summary>Streamio's own upload URLs (local storage): /v1/uploads/{id}/content?exp=…&amp;sig=HMAC-SHA256(id.exp).</summary>
+public sealed class UploadUrlSigner
+{
+    private readonly byte[] _secret;
+    private readonly TimeProvider _time;
+
+    public UploadUrlSigner(IOptions<UploadOptions> options, IOptions<StreamioOptions> streamio, TimeProvider time)
+    {
+        _time = time;
+        _secret = Encoding.UTF8.GetBytes(SecretFiles.Resolve(options.Value.SigningSecret, "Streamio:Uploads:SigningSecret", streamio.Value.DataPath, "upload-url.secret"));
+    }
+
+    /// <summary>The path and query of the PUT URL for <paramref name="uploadId"/>.</summary>
+    public string PathFor(string uploadId, DateTimeOffset expiresAt)
+    {
+        var expires = expiresAt.ToUnixTimeSeconds();
+        return $"/v1/uploads/{uploadId}/content?exp={expires}&sig={Sign(uploadId, expires)}";
+    }
+
+    public UploadUrlCheck Check(string uploadId, long? expires, string? signature)
+    {
+        if (expires is null || string.IsNullOrEmpty(signature)
+            || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Sign(uploadId, expires.Value)), Encoding.ASCII.GetBytes(signature)))
+        {
+            return UploadUrlCheck.Invalid;
+        }
+        return _time.GetUtcNow().ToUnixTimeSeconds() >= expires ? UploadUrlCheck.Expired : UploadUrlCheck.Valid;
+    }
+
+    private string Sign(string uploadId, long expires) =>
+        WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_secret, Encoding.UTF8.GetBytes($"{uploadId}.{expires}")));
+}
