@@ -24,6 +24,7 @@ public static class StreamioApp
     public static IServiceCollection AddStreamio(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Streamio").Get<StreamioOptions>() ?? new StreamioOptions();
+        options.ValidateRoles();
         services.Configure<StreamioOptions>(configuration.GetSection("Streamio"));
         services.Configure<PlaybackOptions>(configuration.GetSection("Streamio:Playback"));
         services.AddProblemDetails();
@@ -50,6 +51,7 @@ public static class StreamioApp
         {
             app.MapVideoEndpoints();
             app.MapPlaybackEndpoints();
+            app.MapClusterEndpoints();
         }
         return app;
     }
