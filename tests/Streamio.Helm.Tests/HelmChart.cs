@@ -1,0 +1,146 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace Streamio.Helm.Tests;
+
+/// <summary>
+/// The chart under helm/streamio, read without a helm binary: its values as a YAML tree, and each template's
+/// "skeleton" (template actions replaced by a placeholder, control lines dropped), which must still be YAML.
+/// </summary>
+public sealed partial class HelmChart
+{
+    private HelmChart(string root)
+    {
+        Root = root;
+        Chart = LoadMapping(Path.Combine(root, "Chart.yaml"));
+        Values = LoadMapping(Path.Combine(root, "values.yaml"));
+        Templates = Directory.GetFiles(Path.Combine(root, "templates"))
+            .ToDictionary(path => Path.GetFileName(path), File.ReadAllText, StringComparer.Ordinal);
+    }
+
+    public string Root { get; }
+
+    public YamlMappingNode Chart { get; }
+
+    public YamlMappingNode Values { get; }
+
+    /// <summary>Template file name → its text.</summary>
+    public IReadOnlyDictionary<string, string> Templates { get; }
+
+    public static HelmChart Load() => new(Path.Combine(RepositoryRoot(), "helm", "streamio"));
+
+    public static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Streamio.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+        throw new InvalidOperationException("Streamio.sln not found above the test binaries.");
+    }
+
+    /// <summary>Every <c>.Values.a.b</c> path the templates read, as "a.b".</summary>
+    public IReadOnlySet<string> ValuePathsUsed() =>
+        Templates.Values.SelectMany(text => ValuesReference().Matches(text)).Select(match => match.Groups[1].Value).ToHashSet();
+
+    /// <summary>Every leaf of values.yaml as "a.b.c" (an empty map or list counts as a leaf).</summary>
+    public IReadOnlyList<string> ValueLeaves()
+    {
+        var leaves = new List<string>();
+        Walk(Values, "");
+        return leaves;
+
+        void Walk(YamlNode node, string path)
+        {
+            if (node is YamlMappingNode { Children.Count: > 0 } mapping)
+            {
+                foreach (var (key, child) in mapping.Children)
+                {
+                    Walk(child, path.Length == 0 ? key.ToString() : $"{path}.{key}");
+                }
+            }
+            else
+            {
+                leaves.Add(path);
+            }
+        }
+    }
+
+    public YamlNode? ValueAt(string path)
+    {
+        YamlNode? node = Values;
+        foreach (var part in path.Split('.'))
+        {
+            node = node is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(part), out var child) ? child : null;
+        }
+        return node;
+    }
+
+    /// <summary>
+    /// The template with its actions neutralised: a line that is only actions is dropped (if/with/end/include … nindent),
+    /// any other run of actions becomes the word <c>templated</c>. The result of a manifest template must be YAML.
+    /// </summary>
+    public static string Skeleton(string template)
+    {
+        var lines = new List<string>();
+        foreach (var line in SkipComments(template).Split('\n'))
+        {
+            if (OnlyActions().IsMatch(line))
+            {
+                continue;
+            }
+            lines.Add(Actions().Replace(line, "templated"));
+        }
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>The body of a <c>define</c> block in _helpers.tpl.</summary>
+    public string Define(string name)
+    {
+        var text = Templates["_helpers.tpl"];
+        var start = text.IndexOf($"{{{{- define \"{name}\" -}}}}", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"_helpers.tpl defines no \"{name}\"");
+        var bodyStart = text.IndexOf('\n', start) + 1;
+        var depth = 1;
+        var position = bodyStart;
+        foreach (Match action in BlockAction().Matches(text[bodyStart..]))
+        {
+            depth += action.Groups[1].Value == "end" ? -1 : 1;
+            if (depth == 0)
+            {
+                position = bodyStart + action.Index;
+                break;
+            }
+        }
+        return text[bodyStart..position];
+    }
+
+    public static YamlMappingNode ParseMapping(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return Assert.IsType<YamlMappingNode>(stream.Documents.Single().RootNode);
+    }
+
+    private static YamlMappingNode LoadMapping(string path) => ParseMapping(File.ReadAllText(path));
+
+    private static string SkipComments(string template) => TemplateComment().Replace(template, "");
+
+    [GeneratedRegex(@"\.Values\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")]
+    private static partial Regex ValuesReference();
+
+
+    [GeneratedRegex(@"^\s*(\{\{.*?\}\}\s*)+$")]
+    private static partial Regex OnlyActions();
+
+    [GeneratedRegex(@"(\{\{.*?\}\})+")]
+    private static partial Regex Actions();
+
+    [GeneratedRegex(@"\{\{-?\s*/\*.*?\*/\s*-?\}\}", RegexOptions.Singleline)]
+    private static partial Regex TemplateComment();
+
+    [GeneratedRegex(@"\{\{-?\s*(if|with|range|define|end)\b")]
+    private static partial Regex BlockAction();
+}
