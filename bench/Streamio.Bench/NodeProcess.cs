@@ -18,16 +18,34 @@ internal sealed class NodeProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? core)
+    /// <summary>CPU seconds of the node and of every child it has waited for (its FFmpeg runs), from /proc.</summary>
+    public double CpuSeconds()
+    {
+        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return Enumerable.Range(11, 4).Sum(index => double.Parse(fields[index], CultureInfo.InvariantCulture)) / 100;
+    }
+
+    /// <summary>Starts the host; with <paramref name="core"/>, pinned to it; with <paramref name="niceness"/>, at that scheduling priority.</summary>
+    public static async Task<NodeProcess> StartAsync(IReadOnlyDictionary<string, string> settings, int? core, int? niceness = null)
     {
         var port = Streamio.Testing.LoopbackPort.Free();
         var hostDll = typeof(StreamioApp).Assembly.Location;
-        var start = new ProcessStartInfo(core is null ? "dotnet" : "taskset") { WorkingDirectory = Path.GetDirectoryName(hostDll)! };
+        // taskset and nice exec what follows, so the pid stays the host's.
+        var command = new List<string>();
+        if (niceness is { } level)
+        {
+            command.AddRange(["nice", "-n", level.ToString(CultureInfo.InvariantCulture)]);
+        }
         if (core is { } pinned)
         {
-            start.ArgumentList.Add("-c");
-            start.ArgumentList.Add(pinned.ToString(CultureInfo.InvariantCulture));
-            start.ArgumentList.Add("dotnet");
+            command.AddRange(["taskset", "-c", pinned.ToString(CultureInfo.InvariantCulture)]);
+        }
+        command.Add("dotnet");
+        var start = new ProcessStartInfo(command[0]) { WorkingDirectory = Path.GetDirectoryName(hostDll)! };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
         }
         foreach (var argument in new[] { hostDll, "--urls", $"http://127.0.0.1:{port}" })
         {

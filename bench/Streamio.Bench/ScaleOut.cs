@@ -19,10 +19,11 @@ internal static class ScaleOut
         var height = int.Parse(settings.GetValueOrDefault("height", "720"), CultureInfo.InvariantCulture);
         var preset = settings.GetValueOrDefault("preset", "veryfast");
         var segmentsPerChunk = settings.GetValueOrDefault("segments-per-chunk", "1");
+        int? niceness = settings.TryGetValue("nice", out var nice) ? int.Parse(nice, CultureInfo.InvariantCulture) : null;
         var siloCounts = settings.GetValueOrDefault("silos", "1,2").Split(',').Select(count => int.Parse(count, CultureInfo.InvariantCulture)).ToList();
         var clip = await Ffmpeg.ClipAsync(output, seconds, height * 16 / 9, height);
         Console.WriteLine($"scale-out: {clip} ({height}p30, {seconds} s, audio); preset {preset}; {segmentsPerChunk} segment(s) per chunk; " +
-                          $"silos pinned to one core each, 1 worker; {Environment.ProcessorCount} cores");
+                          $"silos pinned to one core each, 1 worker{(niceness is null ? "" : $", nice {niceness}")}; {Environment.ProcessorCount} cores");
 
         var postgres = await PostgresServer.StartPrivateAsync();
         var runs = new List<ScaleOutRun>();
@@ -30,8 +31,9 @@ internal static class ScaleOut
         {
             foreach (var silos in siloCounts)
             {
-                var run = await RunOnceAsync(postgres, clip, silos, preset, segmentsPerChunk, Path.Combine(output, $"scale-out-{silos}"));
-                Console.WriteLine($"  {silos} silo(s): ladder {run.LadderSeconds,7:0.00} s, ready {run.ReadySeconds,7:0.00} s");
+                var run = await RunOnceAsync(postgres, clip, silos, preset, segmentsPerChunk, niceness, Path.Combine(output, $"scale-out-{silos}"));
+                Console.WriteLine($"  {silos} silo(s): ladder {run.LadderSeconds,7:0.00} s, ready {run.ReadySeconds,7:0.00} s, " +
+                                  $"CPU s per silo: {string.Join(", ", run.SiloCpuSeconds.Select(cpu => cpu.ToString("0.0", CultureInfo.InvariantCulture)))}");
                 runs.Add(run);
             }
         }
@@ -53,7 +55,7 @@ internal static class ScaleOut
             new JsonSerializerOptions { WriteIndented = true }));
     }
 
-    private static async Task<ScaleOutRun> RunOnceAsync(PostgresServer postgres, string clip, int silos, string preset, string segmentsPerChunk, string root)
+    private static async Task<ScaleOutRun> RunOnceAsync(PostgresServer postgres, string clip, int silos, string preset, string segmentsPerChunk, int? niceness, string root)
     {
         if (Directory.Exists(root))
         {
@@ -61,6 +63,7 @@ internal static class ScaleOut
         }
         var database = await postgres.CreateDatabaseAsync();
         var nodes = new List<NodeProcess>();
+        var siloNodes = new List<NodeProcess>();
         try
         {
             Dictionary<string, string> Node(string roles, string name) => new()
@@ -79,7 +82,8 @@ internal static class ScaleOut
             nodes.Add(api);
             for (var silo = 0; silo < silos; silo++)
             {
-                nodes.Add(await NodeProcess.StartAsync(Node("silo", $"silo-{silo}"), core: silo % Environment.ProcessorCount));
+                siloNodes.Add(await NodeProcess.StartAsync(Node("silo", $"silo-{silo}"), core: silo % Environment.ProcessorCount, niceness));
+                nodes.Add(siloNodes[^1]);
             }
 
             using var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(clip)), "file", Path.GetFileName(clip) } };
@@ -101,7 +105,8 @@ internal static class ScaleOut
                 }
                 if (video.Status == "ready")
                 {
-                    return new ScaleOutRun(silos, (ladder ?? clock.Elapsed).TotalSeconds, clock.Elapsed.TotalSeconds);
+                    return new ScaleOutRun(silos, (ladder ?? clock.Elapsed).TotalSeconds, clock.Elapsed.TotalSeconds,
+                        siloNodes.Select(node => node.CpuSeconds()).ToList());
                 }
                 await Task.Delay(50);
             }
@@ -117,4 +122,5 @@ internal static class ScaleOut
     }
 }
 
-internal sealed record ScaleOutRun(int Silos, double LadderSeconds, double ReadySeconds);
+/// <summary>One run; <see cref="SiloCpuSeconds"/> shows every silo did its share (CPU of the silo and its FFmpeg runs).</summary>
+internal sealed record ScaleOutRun(int Silos, double LadderSeconds, double ReadySeconds, IReadOnlyList<double> SiloCpuSeconds);
