@@ -28,7 +28,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         var silo = await rig.StartAsync("silo");
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/readyz")).StatusCode);
-        foreach (var path in new[] { "/v1/videos", $"/v1/videos/{id}", "/v1/cluster", $"/play/{id}/master.m3u8" })
+        foreach (var path in new[] { "/", "/v1/videos", $"/v1/videos/{id}", "/v1/cluster", $"/play/{id}/master.m3u8" })
         {
             Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.GetAsync(path)).StatusCode);
         }
