@@ -128,7 +128,7 @@ public sealed partial class ClusterRig : IAsyncDisposable
         (await api.Http.GetFromJsonAsync<VideoResponse>($"/v1/videos/{id}"))!;
 
     /// <summary>Polls until <paramref name="done"/> holds; the bound only guards against a hang.</summary>
-    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, Func<string>? diagnostics = null, int seconds = 120)
+    public static async Task<T> WaitForAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, Func<string>? diagnostics = null, int seconds = 300)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
