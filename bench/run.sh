@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Runs the Streamio benchmark (see bench/README.md). Arguments go to the harness, e.g. --seconds 60 --preset veryfast.
+# Runs the Streamio benchmark (see bench/README.md). Arguments go to the harness, e.g. --seconds 60 --preset veryfast,
+# or --scale-out for the cluster benchmark (API node + 1, then 2 single-core silos on a private PostgreSQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 ensure_dotnet
 ensure_ffmpeg
+if [[ " $* " == *" --scale-out "* ]]; then
+  ensure_postgres
+fi
 dotnet run --project bench/Streamio.Bench -c Release -- "$@"

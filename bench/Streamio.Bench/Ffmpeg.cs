@@ -20,16 +20,16 @@ internal static class Ffmpeg
         }
     }
 
-    /// <summary>The benchmark clip: 1080p30 testsrc2 with a sine tone, 2 s GOP like a phone or camera file.</summary>
-    public static async Task<string> ClipAsync(string directory, int seconds)
+    /// <summary>The benchmark clip: testsrc2 (1080p30 unless told) with a sine tone, 2 s GOP like a phone or camera file.</summary>
+    public static async Task<string> ClipAsync(string directory, int seconds, int width = 1920, int height = 1080)
     {
-        var path = Path.Combine(directory, $"clip-1080p30-{seconds}s.mp4");
+        var path = Path.Combine(directory, $"clip-{height}p30-{seconds}s.mp4");
         if (!File.Exists(path))
         {
             Console.WriteLine($"generating {path} ...");
             await RunAsync([
                 "-hide_banner", "-loglevel", "error", "-y",
-                "-f", "lavfi", "-i", $"testsrc2=size=1920x1080:rate=30:duration={seconds}",
+                "-f", "lavfi", "-i", $"testsrc2=size={width}x{height}:rate=30:duration={seconds}",
                 "-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=48000:duration={seconds}",
                 "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-pix_fmt", "yuv420p", "-b:v", "8M",
                 "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", "-shortest", path]);

@@ -15,11 +15,17 @@ using Streamio.Host.Api;
 
 // Streamio benchmark: upload-to-playable, upload-to-ready, and the ladder's wall/CPU time against plain FFmpeg.
 // Usage: bench/run.sh [--seconds 60] [--preset veryfast] [--segments-per-chunk 3] [--workers N]
+//        bench/run.sh --scale-out [--seconds 60] [--height 720] [--silos 1,2] (see bench/README.md)
 var settings = ParseArguments(args);
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
 var preset = settings.GetValueOrDefault("preset", "veryfast");
 var output = Path.GetFullPath(settings.GetValueOrDefault("out", Path.Combine("bench", "out")));
 Directory.CreateDirectory(output);
+if (settings.ContainsKey("scale-out"))
+{
+    await ScaleOut.RunAsync(settings, output);
+    return;
+}
 var clip = await Ffmpeg.ClipAsync(output, seconds);
 var rungs = LadderPlanner.Rungs(EncodingOptions.DefaultLadder, 1920, 1080);
 const double segmentSeconds = 4;
@@ -124,10 +130,12 @@ async Task<StreamioRun> MeasureStreamioAsync()
 
 static Dictionary<string, string> ParseArguments(string[] args)
 {
+    // "--name value" pairs; a "--flag" followed by another option (or nothing) is a switch.
     var parsed = new Dictionary<string, string>();
-    for (var i = 0; i + 1 < args.Length; i += 2)
+    for (var i = 0; i < args.Length; i++)
     {
-        parsed[args[i].TrimStart('-')] = args[i + 1];
+        var hasValue = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal);
+        parsed[args[i].TrimStart('-')] = hasValue ? args[++i] : "true";
     }
     return parsed;
 }

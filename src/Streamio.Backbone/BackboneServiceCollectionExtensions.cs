@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Streamio.Backbone.Sqlite;
 
@@ -39,6 +40,15 @@ public static class BackboneServiceCollectionExtensions
     public static IServiceCollection AddStreamioSilo(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<SiloOptions>(configuration.GetSection("Streamio:Silo"));
+        // The host must wait for the grace period (plus time to hand work back) before it gives up on stopping.
+        services.AddOptions<HostOptions>().Configure<IOptions<SiloOptions>>((host, silo) =>
+        {
+            var needed = TimeSpan.FromSeconds(silo.Value.ShutdownGraceSeconds + 15);
+            if (host.ShutdownTimeout < needed)
+            {
+                host.ShutdownTimeout = needed;
+            }
+        });
         services.AddSingleton<Silo>();
         services.AddHostedService(provider => provider.GetRequiredService<Silo>());
         return services;

@@ -28,6 +28,7 @@ public static class StreamioApp
     public static IServiceCollection AddStreamio(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("Streamio").Get<StreamioOptions>() ?? new StreamioOptions();
+        options.ValidateRoles();
         services.Configure<StreamioOptions>(configuration.GetSection("Streamio"));
         services.Configure<PlaybackOptions>(configuration.GetSection("Streamio:Playback"));
         services.AddProblemDetails();
@@ -66,6 +67,7 @@ public static class StreamioApp
             app.UseStreamioWeb();
             app.MapTusEndpoints();
             app.MapUploadEndpoints();
+            app.MapClusterEndpoints();
         }
         return app;
     }

@@ -12,9 +12,22 @@ public sealed class StreamioOptions
     /// <summary>Folder for embedded-mode data (database, objects, scratch, generated secrets).</summary>
     public string DataPath { get; set; } = "data";
 
-    public bool RunsApi => Roles.Contains("api", StringComparison.OrdinalIgnoreCase);
+    public bool RunsApi => RoleNames.Contains("api", StringComparer.OrdinalIgnoreCase);
 
-    public bool RunsSilo => Roles.Contains("silo", StringComparison.OrdinalIgnoreCase);
+    public bool RunsSilo => RoleNames.Contains("silo", StringComparer.OrdinalIgnoreCase);
+
+    private string[] RoleNames => Roles.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>Refuses a node that would do nothing or a misspelt role, at start-up rather than silently.</summary>
+    public void ValidateRoles()
+    {
+        var unknown = RoleNames.Where(role => !role.Equals("api", StringComparison.OrdinalIgnoreCase) && !role.Equals("silo", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (unknown.Count > 0 || RoleNames.Length == 0)
+        {
+            throw new InvalidOperationException(
+                $"Streamio:Roles is '{Roles}'; it must list 'api', 'silo' or both (e.g. 'api,silo'){(unknown.Count > 0 ? $", not '{string.Join("', '", unknown)}'" : "")}.");
+        }
+    }
 }
 
 /// <summary>Playback token settings (configuration section <c>Streamio:Playback</c>).</summary>

@@ -283,6 +283,22 @@ public abstract class BackboneContract
     }
 
     [Fact]
+    public async Task Queue_depth_counts_waiting_and_leased_items_by_kind()
+    {
+        var backbone = await CreateBackboneAsync();
+        await EnqueueAsync(backbone, "chunk", priority: 1);
+        await EnqueueAsync(backbone, "chunk");
+        await EnqueueAsync(backbone, "audio");
+        await EnqueueAsync(backbone, "finish");
+        await backbone.TryClaimAsync("silo", Lease, None);
+        var retried = (await backbone.TryClaimAsync("silo", Lease, None))!;
+        await backbone.FailAsync(retried, "boom", TimeSpan.FromMinutes(1), None); // waiting for its retry still counts as queued
+
+        var depth = (await backbone.DepthAsync(None)).OrderBy(kind => kind.Kind, StringComparer.Ordinal);
+        Assert.Equal([new QueueDepth("audio", 1, 0), new QueueDepth("chunk", 1, 1), new QueueDepth("finish", 1, 0)], depth);
+    }
+
+    [Fact]
     public async Task Events_are_read_in_commit_order_after_a_sequence_and_pruned_by_age()
     {
         var backbone = await CreateBackboneAsync();

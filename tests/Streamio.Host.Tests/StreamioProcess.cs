@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Streamio.Host.Tests;
 
@@ -26,9 +25,15 @@ public sealed class StreamioProcess : IAsyncDisposable
 
     public string RecentOutput => _output.Text;
 
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
     public static async Task<StreamioProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
     {
-        var port = FreePort();
+        var port = Streamio.Testing.LoopbackPort.Free();
         var hostDll = typeof(StreamioApp).Assembly.Location;
         var start = new ProcessStartInfo("dotnet")
         {
@@ -89,6 +94,16 @@ public sealed class StreamioProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as an orchestrator stopping the node would send; returns once the process has exited.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
@@ -96,12 +111,6 @@ public sealed class StreamioProcess : IAsyncDisposable
         Http.Dispose();
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>The last lines a process printed, for failure messages.</summary>
     private sealed class StringWriterQueue
