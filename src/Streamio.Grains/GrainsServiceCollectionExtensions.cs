@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Streamio.Backbone;
 using Streamio.Grains.Planning;
+using Streamio.Grains.Projects;
 using Streamio.Grains.Videos;
 using Streamio.Grains.Work;
 
@@ -16,6 +17,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<VideoGrain>();
         services.AddSingleton<VariantGrain>();
         services.AddSingleton<VideoCatalog>();
+        services.AddSingleton<ProjectGrain>();
+        services.AddSingleton<WebhookDeliveries>();
         return services;
     }
 

@@ -2,7 +2,9 @@ using Streamio.Backbone;
 using Streamio.Backbone.Postgres;
 using Streamio.Grains;
 using Streamio.Host.Api;
+using Streamio.Host.Auth;
 using Streamio.Host.Playback;
+using Streamio.Host.Webhooks;
 using Streamio.Media;
 using Streamio.Storage;
 
@@ -33,9 +35,12 @@ public static class StreamioApp
         services.AddStreamioMedia(configuration);
         services.AddStreamioGrains(configuration);
         services.AddSingleton<PlaybackTokens>();
+        services.AddStreamioAuth(configuration);
+        services.AddStreamioOpenApi();
         if (options.RunsSilo)
         {
             services.AddStreamioVideoWork();
+            services.AddStreamioWebhookWork(configuration);
             services.AddStreamioSilo(configuration);
         }
         return services;
@@ -45,11 +50,16 @@ public static class StreamioApp
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapHealthEndpoints();
         if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StreamioOptions>>().Value.RunsApi)
         {
             app.MapVideoEndpoints();
+            app.MapProjectEndpoints();
+            app.MapWebhookEndpoints();
             app.MapPlaybackEndpoints();
+            app.MapOpenApi();
         }
         return app;
     }

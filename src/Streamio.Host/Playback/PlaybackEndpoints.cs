@@ -51,14 +51,17 @@ public static class PlaybackEndpoints
     }
 
     private static async Task<IResult> SegmentAsync(
-        string videoId, string rendition, int index, string? token, HttpContext context, PlaybackTokens tokens, IObjectStorage storage, CancellationToken cancellationToken)
+        string videoId, string rendition, int index, string? token, HttpContext context, PlaybackTokens tokens, VideoCatalog catalog, IObjectStorage storage,
+        CancellationToken cancellationToken)
     {
         if (Refuse(tokens, token, videoId) is { } refused)
         {
             NoStore(context);
             return refused;
         }
-        if (index < 0 || await storage.OpenReadAsync(StorageKeys.Segment(videoId, rendition, index), cancellationToken) is not { } segment)
+        // The token names the video; the video's state says which project's prefix its segments live under.
+        if (index < 0 || await catalog.GetStateAsync(videoId, cancellationToken) is not { } video
+            || await storage.OpenReadAsync(StorageKeys.Segment(video.ProjectId, videoId, rendition, index), cancellationToken) is not { } segment)
         {
             NoStore(context);
             return Api.Problems.NotFound($"Segment {index} of '{videoId}/{rendition}' does not exist (yet).");
