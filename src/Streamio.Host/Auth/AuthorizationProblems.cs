@@ -11,7 +11,8 @@ public sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHandle
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
-        if (authorizeResult.Challenged)
+        // An anonymous (loopback) caller sent no credentials at all: tell it how to authenticate rather than "forbidden".
+        if (authorizeResult.Challenged || authorizeResult.Forbidden && context.GetCaller() is { IsAnonymous: true })
         {
             var failure = context.Features.Get<AuthOutcome>()?.Failure ?? AuthFailure.Missing;
             context.Response.Headers.WWWAuthenticate = "Bearer";
