@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Streamio.Backbone;
 using Streamio.Grains.Projects;
 using Streamio.Host.Api;
+using Streamio.Storage;
 
 namespace Streamio.Host.Tests;
 
@@ -136,8 +137,8 @@ public sealed class TenancyTests(SecuredNodeFixture fixture)
         // The owner still has it, listed, and its objects live under its project.
         Assert.Equal(video.Id, (await owner.Http.GetFromJsonAsync<VideoPage>("/v1/videos"))!.Items.Single().Id);
         Assert.Equal(HttpStatusCode.OK, (await owner.Http.GetAsync($"/v1/videos/{video.Id}")).StatusCode);
-        Assert.True(Directory.Exists(Path.Combine(Node.DataPath, "objects", "projects", owner.Id, "videos", video.Id))
-            || (await Node.WaitForReadyAsync(video.Id, owner.Http)).Status == "failed");
+        var storage = Node.Services.GetRequiredService<IObjectStorage>();
+        Assert.True(await storage.ExistsAsync(StorageKeys.Source(owner.Id, video.Id), CancellationToken.None));
         Assert.Equal(HttpStatusCode.NoContent, (await owner.Http.DeleteAsync($"/v1/videos/{video.Id}")).StatusCode);
         await ProblemAsync(await owner.Http.GetAsync($"/v1/videos/{video.Id}"), HttpStatusCode.NotFound);
     }
