@@ -12,4 +12,8 @@ public static class OpenApiDocumentExtensions
                 "(Streamio:Auth:AdminKey). Errors are application/problem+json whose detail says what to do.";
             return Task.CompletedTask;
         }));
+
+    /// <summary>The refusals every guarded endpoint can give: 401 (no or bad key) and 403 (the wrong kind of key).</summary>
+    public static RouteGroupBuilder ProducesCallerProblems(this RouteGroupBuilder group) =>
+        group.ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status403Forbidden);
 }

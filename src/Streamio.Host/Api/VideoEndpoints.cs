@@ -19,12 +19,18 @@ public static class VideoEndpoints
 {
     public static IEndpointRouteBuilder MapVideoEndpoints(this IEndpointRouteBuilder app)
     {
-        var videos = app.MapGroup("/v1/videos").RequireProject().WithTags("Videos");
-        videos.MapPost("", UploadAsync).DisableAntiforgery().WithSummary("Upload a video (multipart/form-data: file, optional title)");
-        videos.MapGet("", ListAsync).WithSummary("List the project's videos, newest first");
-        videos.MapGet("{id}", GetAsync).WithSummary("Read a video");
-        videos.MapDelete("{id}", DeleteAsync).WithSummary("Delete a video and every object of it");
-        videos.MapPost("{id}/playback", CreatePlaybackAsync).WithSummary("Create a signed playback URL");
+        var videos = app.MapGroup("/v1/videos").RequireProject().WithTags("Videos").ProducesCallerProblems();
+        videos.MapPost("", UploadAsync).DisableAntiforgery().WithSummary("Upload a video (multipart/form-data: file, optional title)")
+            .Accepts<IFormFile>("multipart/form-data").Produces<VideoResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        videos.MapGet("", ListAsync).WithSummary("List the project's videos, newest first")
+            .Produces<VideoPage>().ProducesProblem(StatusCodes.Status400BadRequest);
+        videos.MapGet("{id}", GetAsync).WithSummary("Read a video").Produces<VideoResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        videos.MapDelete("{id}", DeleteAsync).WithSummary("Delete a video and every object of it")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        videos.MapPost("{id}/playback", CreatePlaybackAsync).WithSummary("Create a signed playback URL")
+            .Accepts<PlaybackRequest>("application/json").Produces<PlaybackResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         videos.MapGet("{id}/thumbnail.jpg", (string id, HttpContext context, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
             ServeImageAsync(context, id, StorageKeys.Poster, "image/jpeg", storage, catalog, ct)).WithSummary("The poster image");
         videos.MapGet("{id}/storyboard.jpg", (string id, HttpContext context, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>

@@ -8,12 +8,15 @@ public static class WebhookEndpoints
 {
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        var webhooks = app.MapGroup("/v1/webhooks").RequireProject().WithTags("Webhooks");
-        webhooks.MapPost("", CreateAsync).WithSummary("Register a webhook (the signing secret is in this answer only)");
-        webhooks.MapGet("", ListAsync).WithSummary("List the project's webhooks");
-        webhooks.MapGet("{id}", GetAsync).WithSummary("Read a webhook");
-        webhooks.MapDelete("{id}", DeleteAsync).WithSummary("Delete a webhook and its delivery log");
-        webhooks.MapGet("{id}/deliveries", DeliveriesAsync).WithSummary("The webhook's deliveries, newest first");
+        var webhooks = app.MapGroup("/v1/webhooks").RequireProject().WithTags("Webhooks").ProducesCallerProblems();
+        webhooks.MapPost("", CreateAsync).WithSummary("Register a webhook (the signing secret is in this answer only)")
+            .Accepts<WebhookRequest>("application/json").Produces<CreatedWebhookResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
+        webhooks.MapGet("", ListAsync).WithSummary("List the project's webhooks").Produces<WebhookList>();
+        webhooks.MapGet("{id}", GetAsync).WithSummary("Read a webhook").Produces<WebhookResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        webhooks.MapDelete("{id}", DeleteAsync).WithSummary("Delete a webhook and its delivery log")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        webhooks.MapGet("{id}/deliveries", DeliveriesAsync).WithSummary("The webhook's deliveries, newest first")
+            .Produces<DeliveryList>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
