@@ -12,16 +12,16 @@ public static class ProjectEndpoints
     {
         var projects = app.MapGroup("/v1/projects").RequireAdmin().WithTags("Projects (admin)").ProducesCallerProblems();
         projects.MapPost("", CreateAsync).WithSummary("Create a project")
-            .Accepts<NameRequest>("application/json").Produces<ProjectResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
+            .DescribesBody<NameRequest>().Produces<ProjectResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
         projects.MapGet("", ListAsync).WithSummary("List projects").Produces<ProjectList>();
         projects.MapGet("{id}", GetAsync).WithSummary("Read a project").Produces<ProjectResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         projects.MapPost("{id}/keys", CreateKeyAsync).WithSummary("Create an API key (the key is in this answer only)")
-            .Accepts<NameRequest>("application/json").Produces<CreatedKeyResponse>(StatusCodes.Status201Created)
+            .DescribesBody<NameRequest>().Produces<CreatedKeyResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         projects.MapGet("{id}/keys", ListKeysAsync).WithSummary("List a project's keys (prefixes and status, never the keys)")
             .Produces<KeyList>().ProducesProblem(StatusCodes.Status404NotFound);
         projects.MapPost("{id}/keys/{keyId}/rotate", RotateKeyAsync).WithSummary("Replace a key; the old one works for overlapSeconds more")
-            .Accepts<RotateRequest>("application/json").Produces<CreatedKeyResponse>(StatusCodes.Status201Created)
+            .DescribesBody<RotateRequest>().Produces<CreatedKeyResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         projects.MapDelete("{id}/keys/{keyId}", RevokeKeyAsync).WithSummary("Revoke a key at once")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);

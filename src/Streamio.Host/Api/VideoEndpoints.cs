@@ -21,7 +21,7 @@ public static class VideoEndpoints
     {
         var videos = app.MapGroup("/v1/videos").RequireProject().WithTags("Videos").ProducesCallerProblems();
         videos.MapPost("", UploadAsync).DisableAntiforgery().WithSummary("Upload a video (multipart/form-data: file, optional title)")
-            .Accepts<IFormFile>("multipart/form-data").Produces<VideoResponse>(StatusCodes.Status201Created)
+            .DescribesBody<UploadForm>("multipart/form-data").Produces<VideoResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         videos.MapGet("", ListAsync).WithSummary("List the project's videos, newest first")
             .Produces<VideoPage>().ProducesProblem(StatusCodes.Status400BadRequest);
@@ -29,7 +29,7 @@ public static class VideoEndpoints
         videos.MapDelete("{id}", DeleteAsync).WithSummary("Delete a video and every object of it")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         videos.MapPost("{id}/playback", CreatePlaybackAsync).WithSummary("Create a signed playback URL")
-            .Accepts<PlaybackRequest>("application/json").Produces<PlaybackResponse>()
+            .DescribesBody<PlaybackRequest>().Produces<PlaybackResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         videos.MapGet("{id}/thumbnail.jpg", (string id, HttpContext context, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
             ServeImageAsync(context, id, StorageKeys.Poster, "image/jpeg", storage, catalog, ct)).WithSummary("The poster image");
@@ -104,8 +104,20 @@ public static class VideoEndpoints
         {
             return Problems.NotFound($"There is no video '{id}'.");
         }
-        await storage.DeletePrefixAsync(StorageKeys.VideoPrefix(projectId, id), cancellationToken);
-        return Results.NoContent();
+        // A silo may still be storing a segment it finished before the delete reached it (until it sees its lease is
+        // gone), which can make a directory delete fail once; such late writers also remove the prefix themselves.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await storage.DeletePrefixAsync(StorageKeys.VideoPrefix(projectId, id), cancellationToken);
+                return Results.NoContent();
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await Task.Delay(200 * attempt, cancellationToken);
+            }
+        }
     }
 
     private static async Task<IResult> CreatePlaybackAsync(

@@ -10,7 +10,7 @@ public static class WebhookEndpoints
     {
         var webhooks = app.MapGroup("/v1/webhooks").RequireProject().WithTags("Webhooks").ProducesCallerProblems();
         webhooks.MapPost("", CreateAsync).WithSummary("Register a webhook (the signing secret is in this answer only)")
-            .Accepts<WebhookRequest>("application/json").Produces<CreatedWebhookResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
+            .DescribesBody<WebhookRequest>().Produces<CreatedWebhookResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
         webhooks.MapGet("", ListAsync).WithSummary("List the project's webhooks").Produces<WebhookList>();
         webhooks.MapGet("{id}", GetAsync).WithSummary("Read a webhook").Produces<WebhookResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         webhooks.MapDelete("{id}", DeleteAsync).WithSummary("Delete a webhook and its delivery log")
