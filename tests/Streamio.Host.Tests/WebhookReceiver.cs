@@ -26,6 +26,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public string Secret { get; set; } = "";
 
+    /// <summary>How many requests to answer 503 before accepting (a receiver that is up but failing).</summary>
+    public int FailuresBeforeSuccess { get; set; }
+
+    private int _requests;
+
     /// <summary>Every request received, duplicates included.</summary>
     public ConcurrentQueue<ReceivedEvent> Received { get; } = new();
 
@@ -41,6 +46,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         _app.MapPost("/hooks", async (HttpRequest request) =>
         {
             var body = await new StreamReader(request.Body).ReadToEndAsync();
+            if (Interlocked.Increment(ref _requests) <= FailuresBeforeSuccess)
+            {
+                return Results.StatusCode(StatusCodes.Status503ServiceUnavailable);
+            }
             var valid = WebhookSignature.Verify(Secret, request.Headers[WebhookSignature.Header].ToString(), body);
             var root = JsonDocument.Parse(body).RootElement;
             var video = root.GetProperty("video");

@@ -108,6 +108,45 @@ public sealed class WebhookTests(SecuredNodeFixture fixture)
     }
 
     [Fact]
+    public async Task A_receiver_that_answers_an_error_has_its_status_logged_and_gets_the_event_again()
+    {
+        var project = await fixture.NewProjectAsync("flaky receiver");
+        await using var receiver = new WebhookReceiver { FailuresBeforeSuccess = 2 };
+        await receiver.StartAsync();
+        var webhook = await RegisterAsync(project.Http, receiver, "video.created");
+        var video = await UploadJunkAsync(Node, project.Http);
+
+        var refused = await EventuallyAsync(project.Http, webhook.Id, items => items.Any(item => item.ResponseCode == 503));
+        Assert.Contains("503", refused.Single().LastError);
+        Assert.Equal("retrying", refused.Single().Status);
+        var delivered = (await EventuallyAsync(project.Http, webhook.Id, items => items.Any(item => item.Status == "delivered"))).Single();
+        Assert.Equal((3, 200, video.Id, "video.created"), (delivered.Attempts, delivered.ResponseCode, delivered.VideoId, delivered.EventType));
+        Assert.Null(delivered.LastError);
+        Assert.Equal(delivered.EventId, receiver.ByEventId.Keys.Single());
+    }
+
+    [Fact]
+    public async Task A_delivery_is_given_up_once_its_retry_window_is_over()
+    {
+        // A retry window of about a second, so the give-up is reached at once; the receiver never comes up.
+        await using var node = await StreamioNode.StartAsync(settings =>
+        {
+            SecuredNodeFixture.Secure(settings);
+            settings["Streamio:Webhooks:RetryForHours"] = (1.0 / 3600).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
+        using var admin = node.CreateClient(SecuredNodeFixture.AdminKey);
+        var project = await SecuredNodeFixture.NewProjectAsync(node, admin, "gives up");
+        await using var receiver = new WebhookReceiver();
+        var webhook = await RegisterAsync(project.Http, receiver, "video.created");
+        await UploadJunkAsync(node, project.Http);
+
+        var failed = (await EventuallyAsync(project.Http, webhook.Id, items => items.Any(item => item.Status == "failed"))).Single();
+        Assert.True(failed.Attempts >= 1);
+        Assert.Null(failed.NextAttemptAt);
+        Assert.False(string.IsNullOrWhiteSpace(failed.LastError));
+    }
+
+    [Fact]
     public async Task Webhooks_are_scoped_to_their_project_and_deleting_one_removes_its_log()
     {
         var owner = await fixture.NewProjectAsync("hook owner");
