@@ -192,6 +192,15 @@ public sealed class TenancyTests(SecuredNodeFixture fixture)
         Assert.Empty((await project.Http.GetFromJsonAsync<WebhookList>("/v1/webhooks"))!.Items);
     }
 
+    [Fact]
+    public async Task A_short_admin_key_stops_the_node_at_start_up()
+    {
+        using var scratch = new Streamio.Testing.TempDirectory();
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            StreamioNode.StartAsync(settings => settings["Streamio:Auth:AdminKey"] = "too-short", scratch.Path));
+        Assert.Contains("at least 16 characters", error.Message);
+    }
+
     private static StringContent Json(string text) => new(text, System.Text.Encoding.UTF8, "application/json");
 }
 
