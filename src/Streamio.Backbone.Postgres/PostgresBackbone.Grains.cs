@@ -24,14 +24,14 @@ public sealed partial class PostgresBackbone
             return rows.Select(row => row.ToSnapshot()).ToList();
         }, cancellationToken);
 
-    public Task<IReadOnlyList<GrainSnapshot>> PageAsync(string type, GrainPageCursor? after, int limit, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<GrainSnapshot>> PageAsync(string type, string keyPrefix, GrainPageCursor? after, int limit, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<GrainSnapshot>>(async (connection, _) =>
         {
             var rows = await connection.QueryAsync<GrainRow>(Command(
-                $"SELECT {GrainColumns} FROM grains WHERE type = @type " +
+                $"SELECT {GrainColumns} FROM grains WHERE type = @type AND starts_with(key, @keyPrefix) " +
                 "AND (@afterCreated::bigint IS NULL OR (created_at, key) < (@afterCreated, @afterKey)) " +
                 "ORDER BY created_at DESC, key DESC LIMIT @limit",
-                null, cancellationToken, new { type, afterCreated = after?.CreatedAtMs, afterKey = after?.Key, limit }));
+                null, cancellationToken, new { type, keyPrefix, afterCreated = after?.CreatedAtMs, afterKey = after?.Key, limit }));
             return rows.Select(row => row.ToSnapshot()).ToList();
         }, cancellationToken);
 

@@ -8,8 +8,8 @@ public interface IGrainStore
     /// <summary>Grains of one type whose key starts with <paramref name="keyPrefix"/>, in key order.</summary>
     Task<IReadOnlyList<GrainSnapshot>> ReadByPrefixAsync(string type, string keyPrefix, CancellationToken cancellationToken);
 
-    /// <summary>Grains of one type, newest first, after <paramref name="after"/>.</summary>
-    Task<IReadOnlyList<GrainSnapshot>> PageAsync(string type, GrainPageCursor? after, int limit, CancellationToken cancellationToken);
+    /// <summary>Grains of one type whose key starts with <paramref name="keyPrefix"/> ("" for all), newest first, after <paramref name="after"/>.</summary>
+    Task<IReadOnlyList<GrainSnapshot>> PageAsync(string type, string keyPrefix, GrainPageCursor? after, int limit, CancellationToken cancellationToken);
 
     /// <exception cref="ConcurrencyConflictException">A write's expected version is stale.</exception>
     /// <exception cref="LeaseLostException">The required lease is no longer held.</exception>

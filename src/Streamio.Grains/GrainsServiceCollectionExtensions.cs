@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Streamio.Backbone;
 using Streamio.Grains.Planning;
 using Streamio.Grains.Uploads;
+using Streamio.Grains.Projects;
 using Streamio.Grains.Videos;
 using Streamio.Grains.Work;
 
@@ -18,6 +19,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<VariantGrain>();
         services.AddSingleton<VideoCatalog>();
         services.AddSingleton<TusUploadGrain>();
+        services.AddSingleton<ProjectGrain>();
+        services.AddSingleton<WebhookDeliveries>();
         return services;
     }
 

@@ -2,11 +2,13 @@ using Streamio.Backbone;
 using Streamio.Backbone.Postgres;
 using Streamio.Grains;
 using Streamio.Host.Api;
+using Streamio.Host.Auth;
 using Streamio.Host.Live;
 using Streamio.Host.Playback;
 using Streamio.Host.Uploads;
 using Streamio.Host.Uploads.Tus;
 using Streamio.Host.Web;
+using Streamio.Host.Webhooks;
 using Streamio.Media;
 using Streamio.Storage;
 
@@ -45,9 +47,12 @@ public static class StreamioApp
             services.AddStreamioTus(configuration);
         }
         services.AddStreamioUploads(configuration);
+        services.AddStreamioAuth(configuration);
+        services.AddStreamioOpenApi();
         if (options.RunsSilo)
         {
             services.AddStreamioVideoWork();
+            services.AddStreamioWebhookWork(configuration);
             services.AddStreamioSilo(configuration);
         }
         return services;
@@ -55,19 +60,29 @@ public static class StreamioApp
 
     public static WebApplication UseStreamio(this WebApplication app)
     {
+        var runsApi = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StreamioOptions>>().Value.RunsApi;
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthEndpoints();
-        if (app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StreamioOptions>>().Value.RunsApi)
+        if (runsApi)
         {
+            // Before authentication: a browser's CORS preflight carries no credentials and must still be answered.
             app.UseCors();
+        }
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthEndpoints();
+        if (runsApi)
+        {
             app.MapVideoEndpoints();
+            app.MapProjectEndpoints();
+            app.MapWebhookEndpoints();
             app.MapPlaybackEndpoints();
             app.MapStreamioLive();
             app.UseStreamioWeb();
             app.MapTusEndpoints();
             app.MapUploadEndpoints();
             app.MapClusterEndpoints();
+            app.MapOpenApi();
         }
         return app;
     }

@@ -1,24 +1,35 @@
 namespace Streamio.Storage;
 
-/// <summary>The one place that decides where a video's objects live, so deletes can remove a single prefix.</summary>
+/// <summary>
+/// The one place that decides where a video's objects live: under its project (<c>projects/{projectId}/videos/{videoId}/</c>),
+/// so deletes remove a single prefix and a project's objects can be listed, billed or removed together.
+/// </summary>
 public static class StorageKeys
 {
-    public static string VideoPrefix(string videoId) => $"videos/{videoId}/";
+    public static string ProjectPrefix(string projectId) => $"projects/{Checked(projectId)}/";
 
-    public static string Source(string videoId) => $"videos/{videoId}/source";
+    public static string VideoPrefix(string projectId, string videoId) => $"{ProjectPrefix(projectId)}videos/{Checked(videoId)}/";
 
-    public static string Segment(string videoId, string rendition, int index) =>
-        $"videos/{videoId}/hls/{rendition}/{index}.ts";
+    public static string Source(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}source";
 
-    public static string Poster(string videoId) => $"videos/{videoId}/images/poster.jpg";
+    public static string Segment(string projectId, string videoId, string rendition, int index) =>
+        $"{VideoPrefix(projectId, videoId)}hls/{Checked(rendition)}/{index}.ts";
 
-    public static string StoryboardSprite(string videoId) => $"videos/{videoId}/images/storyboard.jpg";
+    public static string Poster(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}images/poster.jpg";
 
-    public static string StoryboardVtt(string videoId) => $"videos/{videoId}/images/storyboard.vtt";
+    public static string StoryboardSprite(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}images/storyboard.jpg";
+
+    public static string StoryboardVtt(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}images/storyboard.vtt";
 
     /// <summary>Every part of one resumable (tus) upload; removed when the upload completes, is terminated or expires.</summary>
-    public static string TusUploadPrefix(string uploadId) => $"tus/{uploadId}/";
+    public static string TusUploadPrefix(string projectId, string uploadId) => $"{ProjectPrefix(projectId)}tus/{Checked(uploadId)}/";
 
     /// <summary>The bytes [<paramref name="start"/>, <paramref name="end"/>) of a tus upload; zero-padded so keys sort by offset.</summary>
-    public static string TusPart(string uploadId, long start, long end) => $"tus/{uploadId}/{start:D19}-{end:D19}";
+    public static string TusPart(string projectId, string uploadId, long start, long end) => $"{TusUploadPrefix(projectId, uploadId)}{start:D19}-{end:D19}";
+
+    /// <summary>Ids are made by Streamio, but a key segment must never climb out of its prefix whatever it is given.</summary>
+    private static string Checked(string segment) =>
+        string.IsNullOrEmpty(segment) || segment.Contains('/') || segment.Contains('\\') || segment is "." or ".."
+            ? throw new ArgumentException($"'{segment}' cannot be part of a storage key.", nameof(segment))
+            : segment;
 }

@@ -107,12 +107,18 @@ public abstract class BackboneContract
         var variants = await backbone.ReadByPrefixAsync("variant", "a/", None);
         Assert.Equal(["a/360p", "a/720p"], variants.Select(v => v.Id.Key));
 
-        var first = await backbone.PageAsync("video", null, 2, None);
+        var first = await backbone.PageAsync("video", "", null, 2, None);
         Assert.Equal(["e", "d"], first.Select(v => v.Id.Key));
-        var second = await backbone.PageAsync("video", new GrainPageCursor(first[^1].CreatedAt.ToUnixTimeMilliseconds(), first[^1].Id.Key), 2, None);
+        var second = await backbone.PageAsync("video", "", new GrainPageCursor(first[^1].CreatedAt.ToUnixTimeMilliseconds(), first[^1].Id.Key), 2, None);
         Assert.Equal(["c", "b"], second.Select(v => v.Id.Key));
-        var last = await backbone.PageAsync("video", new GrainPageCursor(second[^1].CreatedAt.ToUnixTimeMilliseconds(), second[^1].Id.Key), 2, None);
+        var last = await backbone.PageAsync("video", "", new GrainPageCursor(second[^1].CreatedAt.ToUnixTimeMilliseconds(), second[^1].Id.Key), 2, None);
         Assert.Equal(["a"], last.Select(v => v.Id.Key));
+
+        // A key prefix pages one slice (a project's videos) and ignores keys that merely share characters.
+        var slice = await backbone.PageAsync("variant", "a/", null, 1, None);
+        Assert.Equal(["a/720p"], slice.Select(v => v.Id.Key));
+        var rest = await backbone.PageAsync("variant", "a/", new GrainPageCursor(slice[0].CreatedAt.ToUnixTimeMilliseconds(), slice[0].Id.Key), 5, None);
+        Assert.Equal(["a/360p"], rest.Select(v => v.Id.Key));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Streamio.Backbone;
 using Streamio.Backbone.Sqlite;
 using Streamio.Grains.Planning;
+using Streamio.Grains.Projects;
 using Streamio.Grains.Videos;
 using Streamio.Grains.Work;
 
@@ -34,9 +35,23 @@ public sealed class VideoGrainTests : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>Claims the next video work item; the webhook outbox items the events enqueue are taken out of the way.</summary>
+    private async Task<WorkLease?> ClaimVideoWorkAsync(string owner = "test")
+    {
+        while (await _backbone.TryClaimAsync(owner, Lease, CancellationToken.None) is { } lease)
+        {
+            if (!lease.Kind.StartsWith("webhook.", StringComparison.Ordinal))
+            {
+                return lease;
+            }
+            await _backbone.CompleteAsync(lease, CancellationToken.None);
+        }
+        return null;
+    }
+
     private async Task<WorkLease> ClaimAsync(string kind)
     {
-        var lease = await _backbone.TryClaimAsync("test", Lease, CancellationToken.None);
+        var lease = await ClaimVideoWorkAsync();
         Assert.NotNull(lease);
         Assert.Equal(kind, lease.Kind);
         return lease;
@@ -46,7 +61,7 @@ public sealed class VideoGrainTests : IAsyncLifetime
 
     private async Task<string> CreateEncodingVideoAsync(bool withAudio = true, double duration = 10)
     {
-        await _videos.CreateAsync("v1", "Title", "videos/v1/source", 100, CancellationToken.None);
+        await _videos.CreateAsync(ProjectIds.Default, "v1", "Title", "projects/default/videos/v1/source", 100, CancellationToken.None);
         var probe = await ClaimAsync(WorkKinds.Probe);
         Assert.True(await _videos.StartProbingAsync("v1", probe, CancellationToken.None));
         await _videos.OnProbedAsync("v1", new SourceFacts("mov", duration, 1280, 720, 30, withAudio), probe, CancellationToken.None);
@@ -56,7 +71,7 @@ public sealed class VideoGrainTests : IAsyncLifetime
     [Fact]
     public async Task Creating_a_video_schedules_its_probe_and_announces_it()
     {
-        await _videos.CreateAsync("v1", "Title", "videos/v1/source", 100, CancellationToken.None);
+        await _videos.CreateAsync(ProjectIds.Default, "v1", "Title", "projects/default/videos/v1/source", 100, CancellationToken.None);
 
         var video = await _catalog.GetAsync("v1", CancellationToken.None);
         Assert.Equal(VideoStatus.Uploaded, video!.Video.Status);
@@ -89,7 +104,7 @@ public sealed class VideoGrainTests : IAsyncLifetime
     [Fact]
     public async Task Transitions_out_of_order_change_nothing()
     {
-        await _videos.CreateAsync("v1", null, "videos/v1/source", 100, CancellationToken.None);
+        await _videos.CreateAsync(ProjectIds.Default, "v1", null, "projects/default/videos/v1/source", 100, CancellationToken.None);
         var probe = await ClaimAsync(WorkKinds.Probe);
         // Not probing yet: the probe result is ignored (and its now pointless work item finished).
         await _videos.OnProbedAsync("v1", new SourceFacts("mov", 10, 1280, 720, 30, true), probe, CancellationToken.None);
@@ -139,7 +154,7 @@ public sealed class VideoGrainTests : IAsyncLifetime
         await CreateEncodingVideoAsync();
         var chunk = await ClaimAsync(WorkKinds.EncodeChunk);
         await _backbone.ReleaseLeasesOfAsync("test", CancellationToken.None);
-        await _backbone.TryClaimAsync("other", Lease, CancellationToken.None);
+        await ClaimVideoWorkAsync("other");
 
         await Assert.ThrowsAsync<LeaseLostException>(() => _variants.RegisterSegmentAsync("v1", "360p", 0, 4, chunk, CancellationToken.None));
         Assert.Empty((await _variants.ReadAsync("v1", "360p", CancellationToken.None))!.Segments);
@@ -149,17 +164,52 @@ public sealed class VideoGrainTests : IAsyncLifetime
     public async Task Deleting_removes_the_video_its_variants_and_its_work()
     {
         await CreateEncodingVideoAsync();
-        Assert.True(await _videos.DeleteAsync("v1", CancellationToken.None));
+        Assert.True(await _videos.DeleteAsync(ProjectIds.Default, "v1", CancellationToken.None));
 
         Assert.Null(await _catalog.GetAsync("v1", CancellationToken.None));
         Assert.Empty(await _variants.ReadAllAsync("v1", CancellationToken.None));
         Assert.Empty(await QueuedAsync("v1"));
-        Assert.False(await _videos.DeleteAsync("v1", CancellationToken.None));
+        Assert.False(await _videos.DeleteAsync(ProjectIds.Default, "v1", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_video_belongs_to_its_project_only()
+    {
+        await _videos.CreateAsync("p_a", "va", null, "projects/p_a/videos/va/source", 1, CancellationToken.None);
+        await _videos.CreateAsync("p_b", "vb", null, "projects/p_b/videos/vb/source", 1, CancellationToken.None);
+
+        Assert.Equal(["va"], (await _catalog.ListAsync("p_a", null, 10, CancellationToken.None)).Items.Select(v => v.Video.Id));
+        Assert.Null(await _catalog.GetInProjectAsync("p_a", "vb", CancellationToken.None));
+        Assert.False(await _videos.DeleteAsync("p_a", "vb", CancellationToken.None));
+        Assert.NotNull(await _catalog.GetAsync("vb", CancellationToken.None));
+        Assert.True(await _videos.DeleteAsync("p_b", "vb", CancellationToken.None));
+        Assert.Empty((await _catalog.ListAsync("p_b", null, 10, CancellationToken.None)).Items);
+    }
+
+    [Fact]
+    public async Task Announced_events_enqueue_their_webhook_fan_out_in_the_same_commit_and_outlive_the_videos_work()
+    {
+        await _videos.CreateAsync("p_a", "va", null, "projects/p_a/videos/va/source", 1, CancellationToken.None);
+        await _videos.FailAsync("va", "not a video", lease: null, CancellationToken.None);
+        await _videos.DeleteAsync("p_a", "va", CancellationToken.None);
+
+        // Failing and deleting cancel the video's work group; the outbox items live in the project's webhook group.
+        var outbox = await _backbone.ListGroupAsync("webhooks:p_a", CancellationToken.None);
+        Assert.Equal(3, outbox.Count);
+        var types = new List<string>();
+        while (await _backbone.TryClaimAsync("test", Lease, CancellationToken.None) is { } lease)
+        {
+            var work = WorkKinds.Read<FanoutWork>(lease);
+            Assert.Equal(("p_a", "va"), (work.Video.ProjectId, work.Video.Id));
+            Assert.StartsWith("evt_", work.EventId);
+            types.Add(work.Type);
+        }
+        Assert.Equal([VideoEvents.Created, VideoEvents.Failed, VideoEvents.Deleted], types);
     }
 
     private async Task DrainAsync(string kind, Func<WorkLease, Task> run)
     {
-        while (await _backbone.TryClaimAsync("test", Lease, CancellationToken.None) is { } lease)
+        while (await ClaimVideoWorkAsync() is { } lease)
         {
             if (lease.Kind == kind)
             {

@@ -18,14 +18,14 @@ public sealed class FinishingTests(SharedNodeFixture fixture)
         var storage = node.Services.GetRequiredService<IObjectStorage>();
         var video = await node.WaitForReadyAsync((await node.UploadOkAsync(await ClipFactory.GetAsync(Small))).Id);
         Assert.Equal("ready", video.Status);
-        Assert.False(await storage.ExistsAsync(StorageKeys.Source(video.Id), CancellationToken.None), "the source is already gone");
+        Assert.False(await storage.ExistsAsync(StorageKeys.Source("default", video.Id), CancellationToken.None), "the source is already gone");
 
-        await storage.DeleteAsync(StorageKeys.Poster(video.Id), CancellationToken.None);
-        await storage.DeleteAsync(StorageKeys.StoryboardSprite(video.Id), CancellationToken.None);
+        await storage.DeleteAsync(StorageKeys.Poster("default", video.Id), CancellationToken.None);
+        await storage.DeleteAsync(StorageKeys.StoryboardSprite("default", video.Id), CancellationToken.None);
         Assert.True(await node.Services.GetRequiredService<ImageReconciler>().ReconcileAsync(CancellationToken.None) >= 1);
 
         // The repair writes the poster, then the sprite; wait for the last of them (bounded, never a timing assertion).
-        for (var i = 0; i < 600 && !await storage.ExistsAsync(StorageKeys.StoryboardSprite(video.Id), CancellationToken.None); i++)
+        for (var i = 0; i < 600 && !await storage.ExistsAsync(StorageKeys.StoryboardSprite("default", video.Id), CancellationToken.None); i++)
         {
             await Task.Delay(100);
         }
@@ -45,6 +45,6 @@ public sealed class FinishingTests(SharedNodeFixture fixture)
         var video = await node.WaitForReadyAsync((await node.UploadOkAsync(await ClipFactory.GetAsync(Small))).Id);
         Assert.Equal("ready", video.Status);
         var storage = node.Services.GetRequiredService<IObjectStorage>();
-        Assert.True(await storage.ExistsAsync(StorageKeys.Source(video.Id), CancellationToken.None));
+        Assert.True(await storage.ExistsAsync(StorageKeys.Source("default", video.Id), CancellationToken.None));
     }
 }

@@ -42,7 +42,7 @@ public sealed class PipelineTests(SharedNodeFixture fixture)
         Assert.Equal(HttpStatusCode.OK, sprite.StatusCode);
 
         var storage = Node.Services.GetRequiredService<IObjectStorage>();
-        Assert.False(await storage.ExistsAsync(StorageKeys.Source(video.Id), CancellationToken.None), "the source is deleted after success");
+        Assert.False(await storage.ExistsAsync(StorageKeys.Source("default", video.Id), CancellationToken.None), "the source is deleted after success");
     }
 
     [Fact]

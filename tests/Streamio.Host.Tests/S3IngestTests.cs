@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Streamio.Backbone;
+using Streamio.Grains.Projects;
 using Streamio.Grains.Videos;
 using Streamio.Host.Api;
 using Streamio.Storage;
@@ -97,7 +98,7 @@ public sealed class S3IngestTests(S3NodeFixture fixture)
     public async Task An_object_already_in_the_bucket_is_ingested_in_place_never_copied_and_never_deleted()
     {
         var clip = await ClipFactory.GetAsync(SmallClip);
-        var key = $"ingest/{Guid.NewGuid():N}/my clip.mp4";
+        var key = $"ingest/default/{Guid.NewGuid():N}/my clip.mp4";
         await PutObjectAsync(key, clip);
 
         using var response = await Node.Http.PostAsJsonAsync("/v1/videos/ingest", new { key, title = "Ingested" });
@@ -109,7 +110,7 @@ public sealed class S3IngestTests(S3NodeFixture fixture)
         var state = await Node.Services.GetRequiredService<GrainRuntime>().ReadAsync<VideoState>(VideoGrain.IdOf(video.Id), None);
         Assert.Equal((key, true), (state!.SourceKey, state.SourceIsExternal));
         var keys = new List<string>();
-        await foreach (var stored in Storage.ListAsync(StorageKeys.VideoPrefix(video.Id), None))
+        await foreach (var stored in Storage.ListAsync(StorageKeys.VideoPrefix(ProjectIds.Default, video.Id), None))
         {
             keys.Add(stored);
         }
@@ -127,18 +128,18 @@ public sealed class S3IngestTests(S3NodeFixture fixture)
     {
         using (var empty = new MemoryStream())
         {
-            await Storage.PutAsync("ingest/empty.mp4", empty, None);
+            await Storage.PutAsync("ingest/default/empty.mp4", empty, None);
         }
         await PutObjectAsync("elsewhere/clip.mp4", await ClipFactory.GetAsync(SmallClip));
 
-        foreach (var key in new[] { "elsewhere/clip.mp4", "videos/v_x/source", "ingest/../elsewhere/clip.mp4", "/ingest/a.mp4", "" })
+        foreach (var key in new[] { "elsewhere/clip.mp4", "videos/v_x/source", "ingest/default/../elsewhere/clip.mp4", "/ingest/default/a.mp4", "ingest/other-project/a.mp4", "" })
         {
             using var outside = await Node.Http.PostAsJsonAsync("/v1/videos/ingest", new { key });
-            Assert.Contains("ingest/", await UploadClient.ProblemAsync(outside, HttpStatusCode.BadRequest));
+            Assert.Contains("ingest/default/", await UploadClient.ProblemAsync(outside, HttpStatusCode.BadRequest));
         }
-        using var missing = await Node.Http.PostAsJsonAsync("/v1/videos/ingest", new { key = "ingest/none.mp4" });
+        using var missing = await Node.Http.PostAsJsonAsync("/v1/videos/ingest", new { key = "ingest/default/none.mp4" });
         Assert.Contains("no object", await UploadClient.ProblemAsync(missing, HttpStatusCode.NotFound));
-        using var emptyObject = await Node.Http.PostAsJsonAsync("/v1/videos/ingest", new { key = "ingest/empty.mp4" });
+        using var emptyObject = await Node.Http.PostAsJsonAsync("/v1/videos/ingest", new { key = "ingest/default/empty.mp4" });
         Assert.Contains("empty", await UploadClient.ProblemAsync(emptyObject, HttpStatusCode.BadRequest));
         using var noBody = await Node.Http.PostAsync("/v1/videos/ingest", null);
         await UploadClient.ProblemAsync(noBody, HttpStatusCode.BadRequest);

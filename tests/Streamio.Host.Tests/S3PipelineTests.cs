@@ -1,3 +1,4 @@
+using Streamio.Grains.Projects;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +44,7 @@ public sealed class S3PipelineTests(S3NodeFixture fixture)
         Assert.Equal(("ready", "Straight to S3"), (video.Status, video.Title));
         Assert.Equal(["240p", "360p", "audio"], video.Renditions.Select(rendition => rendition.Name));
         Assert.False(await Storage.ExistsAsync(upload.Key, CancellationToken.None), "the uploaded source is deleted once the video is ready");
-        Assert.Contains(StorageKeys.Segment(video.Id, "360p", 0), await ListAsync(StorageKeys.VideoPrefix(video.Id)));
+        Assert.Contains(StorageKeys.Segment(ProjectIds.Default, video.Id, "360p", 0), await ListAsync(StorageKeys.VideoPrefix(ProjectIds.Default, video.Id)));
         var poster = await Node.Http.GetAsync(video.ThumbnailUrl);
         Assert.Equal([0xFF, 0xD8], (await poster.Content.ReadAsByteArrayAsync())[..2]);
 
@@ -52,7 +53,7 @@ public sealed class S3PipelineTests(S3NodeFixture fixture)
         {
             var segment = await noRedirects.GetAsync(url.Replace("master.m3u8", "360p/0.ts", StringComparison.Ordinal));
             Assert.Equal(HttpStatusCode.Redirect, segment.StatusCode);
-            Assert.StartsWith($"{fixture.S3.ServiceUrl.AbsoluteUri}{fixture.Bucket}/{S3NodeFixture.KeyPrefix}{StorageKeys.Segment(video.Id, "360p", 0)}?", segment.Headers.Location!.AbsoluteUri);
+            Assert.StartsWith($"{fixture.S3.ServiceUrl.AbsoluteUri}{fixture.Bucket}/{S3NodeFixture.KeyPrefix}{StorageKeys.Segment(ProjectIds.Default, video.Id, "360p", 0)}?", segment.Headers.Location!.AbsoluteUri);
             Assert.Equal("no-store", segment.Headers.CacheControl?.ToString());
             var key = await noRedirects.GetAsync(url.Replace("/play/", "/keys/", StringComparison.Ordinal).Replace("/master.m3u8", "/360p", StringComparison.Ordinal));
             Assert.Equal(HttpStatusCode.OK, key.StatusCode);
@@ -73,12 +74,12 @@ public sealed class S3PipelineTests(S3NodeFixture fixture)
         var ready = await Node.WaitForReadyAsync(video.Id);
 
         Assert.Equal("ready", ready.Status);
-        Assert.Contains(StorageKeys.Poster(video.Id), await ListAsync(StorageKeys.VideoPrefix(video.Id)));
+        Assert.Contains(StorageKeys.Poster(ProjectIds.Default, video.Id), await ListAsync(StorageKeys.VideoPrefix(ProjectIds.Default, video.Id)));
         var url = await Node.PlaybackUrlAsync(video.Id);
         Assert.InRange(await MediaInspector.CountFramesAsync(url, "v:0"), SmallClip.FrameCount - 1, SmallClip.FrameCount + 1);
 
         Assert.Equal(HttpStatusCode.NoContent, (await Node.Http.DeleteAsync($"/v1/videos/{video.Id}")).StatusCode);
-        Assert.Empty(await ListAsync(StorageKeys.VideoPrefix(video.Id)));
+        Assert.Empty(await ListAsync(StorageKeys.VideoPrefix(ProjectIds.Default, video.Id)));
     }
 
     private async Task<List<string>> ListAsync(string prefix)

@@ -31,9 +31,13 @@ public sealed class StreamioNode : IAsyncDisposable
     public IServiceProvider Services => _app!.Services;
 
     /// <summary>Test-friendly defaults: 1 s segments and 2-segment chunks, so short clips exercise chunk joins.</summary>
+    /// <summary>The admin key every test node accepts (admin-only endpoints such as GET /v1/cluster).</summary>
+    public const string AdminKey = "test-admin-key-0123456789abcdef";
+
     public static Dictionary<string, string?> DefaultSettings(string dataPath) => new()
     {
         ["Streamio:DataPath"] = dataPath,
+        ["Streamio:Auth:AdminKey"] = AdminKey,
         ["Streamio:Storage:LocalPath"] = Path.Combine(dataPath, "objects"),
         ["Streamio:Backbone:ConnectionString"] = $"Data Source={Path.Combine(dataPath, "streamio.db")}",
         ["Streamio:Encoding:WorkPath"] = Path.Combine(dataPath, "work"),
@@ -84,7 +88,7 @@ public sealed class StreamioNode : IAsyncDisposable
     }
 
     /// <summary>Uploads a file as multipart/form-data, the way a browser form would.</summary>
-    public async Task<HttpResponseMessage> UploadAsync(string path, string? title = null, string fileName = "clip.mp4")
+    public async Task<HttpResponseMessage> UploadAsync(string path, string? title = null, string fileName = "clip.mp4", HttpClient? client = null)
     {
         using var form = new MultipartFormDataContent();
         var file = new StreamContent(File.OpenRead(path));
@@ -93,26 +97,38 @@ public sealed class StreamioNode : IAsyncDisposable
         {
             form.Add(new StringContent(title), "title");
         }
-        return await Http.PostAsync("/v1/videos", form);
+        return await (client ?? Http).PostAsync("/v1/videos", form);
     }
 
-    public async Task<VideoResponse> UploadOkAsync(string path, string? title = null, string fileName = "clip.mp4")
+    public async Task<VideoResponse> UploadOkAsync(string path, string? title = null, string fileName = "clip.mp4", HttpClient? client = null)
     {
-        using var response = await UploadAsync(path, title, fileName);
+        using var response = await UploadAsync(path, title, fileName, client);
         Assert.True(response.IsSuccessStatusCode, $"upload answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<VideoResponse>())!;
     }
 
-    public async Task<VideoResponse> GetVideoAsync(string id) => (await Http.GetFromJsonAsync<VideoResponse>($"/v1/videos/{id}"))!;
+    public async Task<VideoResponse> GetVideoAsync(string id, HttpClient? client = null) =>
+        (await (client ?? Http).GetFromJsonAsync<VideoResponse>($"/v1/videos/{id}"))!;
+
+    /// <summary>A client of this node that sends <paramref name="apiKey"/> as x-api-key (none when null).</summary>
+    public HttpClient CreateClient(string? apiKey)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Add("x-api-key", apiKey);
+        }
+        return client;
+    }
 
     /// <summary>Waits (driven by the node's own events, polling as a fallback) until the video satisfies <paramref name="done"/>.</summary>
-    public async Task<VideoResponse> WaitForAsync(string id, Func<VideoResponse, bool> done, TimeSpan? timeout = null)
+    public async Task<VideoResponse> WaitForAsync(string id, Func<VideoResponse, bool> done, TimeSpan? timeout = null, HttpClient? client = null)
     {
         using var subscription = Services.GetRequiredService<EventHub>().Subscribe();
         using var cancellation = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
         while (true)
         {
-            var video = await GetVideoAsync(id);
+            var video = await GetVideoAsync(id, client);
             if (done(video))
             {
                 return video;
@@ -135,7 +151,8 @@ public sealed class StreamioNode : IAsyncDisposable
         }
     }
 
-    public Task<VideoResponse> WaitForReadyAsync(string id) => WaitForAsync(id, video => video.Status is "ready" or "failed");
+    public Task<VideoResponse> WaitForReadyAsync(string id, HttpClient? client = null) =>
+        WaitForAsync(id, video => video.Status is "ready" or "failed", client: client);
 
     public async Task<string> PlaybackUrlAsync(string id, int? ttlSeconds = null)
     {

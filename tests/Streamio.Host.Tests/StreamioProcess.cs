@@ -17,11 +17,16 @@ public sealed class StreamioProcess : IAsyncDisposable
         _process = process;
         BaseAddress = baseAddress;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        Admin = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        Admin.DefaultRequestHeaders.Add("x-api-key", StreamioNode.AdminKey);
     }
 
     public Uri BaseAddress { get; }
 
     public HttpClient Http { get; }
+
+    /// <summary>Calls with the test admin key (set by <see cref="StreamioNode.DefaultSettings"/>).</summary>
+    public HttpClient Admin { get; }
 
     public string RecentOutput => _output.Text;
 

@@ -1,3 +1,4 @@
+using Streamio.Grains.Projects;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Streamio.Host.Uploads.Tus;
@@ -74,7 +75,7 @@ public sealed class TusLifecycleTests
 
     private static async Task<bool> HasPartsAsync(IObjectStorage storage, string uploadId)
     {
-        await foreach (var _ in storage.ListAsync(StorageKeys.TusUploadPrefix(uploadId), CancellationToken.None))
+        await foreach (var _ in storage.ListAsync(StorageKeys.TusUploadPrefix(ProjectIds.Default, uploadId), CancellationToken.None))
         {
             return true;
         }

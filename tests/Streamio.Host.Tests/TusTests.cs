@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using Streamio.Grains.Projects;
 using Streamio.Grains.Uploads;
 using Streamio.Host.Api;
 using Streamio.Host.Uploads.Tus;
@@ -67,11 +68,12 @@ public sealed class TusTests(SharedNodeFixture fixture)
         var url = await CreateAsync(Http, clip.Length, Metadata(("title", "Recovered")));
         var uploadId = url.Split('/')[^1];
         var parts = Node.Services.GetRequiredService<TusPartStore>();
+        var upload = (await Node.Services.GetRequiredService<TusUploadGrain>().GetAsync(uploadId, CancellationToken.None))!;
         var half = clip.Length / 2;
         // As a node leaves it when it dies after recording the last byte, before making the video; a lost race left a spare part.
-        await parts.PutAsync(uploadId, 0, half, new MemoryStream(clip[..half]), CancellationToken.None);
-        await parts.PutAsync(uploadId, half, half + 10, new MemoryStream(new byte[10]), CancellationToken.None);
-        await parts.PutAsync(uploadId, half, clip.Length, new MemoryStream(clip[half..]), CancellationToken.None);
+        await parts.PutAsync(upload, 0, half, new MemoryStream(clip[..half]), CancellationToken.None);
+        await parts.PutAsync(upload, half, half + 10, new MemoryStream(new byte[10]), CancellationToken.None);
+        await parts.PutAsync(upload, half, clip.Length, new MemoryStream(clip[half..]), CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
         var recorded = await Node.Services.GetRequiredService<TusUploadGrain>().AdvanceAsync(uploadId, 0, clip.Length, now, now.AddHours(1), CancellationToken.None);
         Assert.Equal(AdvanceOutcome.Advanced, recorded.Outcome);
@@ -358,7 +360,7 @@ public sealed class TusTests(SharedNodeFixture fixture)
     {
         var storage = Node.Services.GetRequiredService<IObjectStorage>();
         var keys = new List<string>();
-        await foreach (var key in storage.ListAsync(StorageKeys.TusUploadPrefix(uploadId), CancellationToken.None))
+        await foreach (var key in storage.ListAsync(StorageKeys.TusUploadPrefix(ProjectIds.Default, uploadId), CancellationToken.None))
         {
             keys.Add(key);
         }

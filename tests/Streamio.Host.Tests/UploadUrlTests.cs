@@ -1,3 +1,4 @@
+using Streamio.Grains.Projects;
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,7 +28,7 @@ public sealed class UploadUrlTests(SharedNodeFixture fixture)
         Assert.Equal("PUT", upload.Method);
         Assert.StartsWith($"{Node.BaseAddress.AbsoluteUri}v1/uploads/{upload.UploadId}/content?exp=", upload.Url);
         Assert.Equal("video/mp4", upload.Headers["Content-Type"]);
-        Assert.Equal(StorageKeys.Source(upload.VideoId), upload.Key);
+        Assert.Equal(StorageKeys.Source(ProjectIds.Default, upload.VideoId), upload.Key);
         Assert.Equal(new FileInfo(clip).Length, upload.MaxBytes);
         Assert.True(upload.ExpiresAt > DateTimeOffset.UtcNow);
 

@@ -85,14 +85,15 @@ public sealed class SqliteBackbone(string connectionString, BackboneSignals sign
         return rows.Select(row => row.ToSnapshot()).ToList();
     }
 
-    public async Task<IReadOnlyList<GrainSnapshot>> PageAsync(string type, GrainPageCursor? after, int limit, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GrainSnapshot>> PageAsync(string type, string keyPrefix, GrainPageCursor? after, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         var rows = await connection.QueryAsync<GrainRow>(
             "SELECT type, key, version, state, created_at AS createdAt, updated_at AS updatedAt FROM grains WHERE type = @type " +
+            "AND substr(key, 1, length(@keyPrefix)) = @keyPrefix " +
             "AND (@afterCreated IS NULL OR created_at < @afterCreated OR (created_at = @afterCreated AND key < @afterKey)) " +
             "ORDER BY created_at DESC, key DESC LIMIT @limit",
-            new { type, afterCreated = after?.CreatedAtMs, afterKey = after?.Key, limit });
+            new { type, keyPrefix, afterCreated = after?.CreatedAtMs, afterKey = after?.Key, limit });
         return rows.Select(row => row.ToSnapshot()).ToList();
     }
 

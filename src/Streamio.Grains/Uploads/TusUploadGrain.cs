@@ -102,7 +102,7 @@ public sealed class TusUploadGrain(GrainRuntime runtime)
         GrainPageCursor? after = null;
         while (true)
         {
-            var page = await runtime.Store.PageAsync(GrainType, after, 100, cancellationToken);
+            var page = await runtime.Store.PageAsync(GrainType, "", after, 100, cancellationToken);
             foreach (var snapshot in page)
             {
                 yield return System.Text.Json.JsonSerializer.Deserialize<TusUploadState>(snapshot.StateJson, GrainRuntime.Json)!;

@@ -8,6 +8,9 @@ public sealed class TusUploadState
 {
     public required string Id { get; init; }
 
+    /// <summary>The project the upload (and the video it becomes) belongs to.</summary>
+    public string ProjectId { get; init; } = Projects.ProjectIds.Default;
+
     /// <summary>The total size the client declared (Upload-Length).</summary>
     public long Length { get; init; }
 

@@ -17,6 +17,9 @@ public sealed class UploadState
 {
     public required string Id { get; init; }
 
+    /// <summary>The project the upload (and the video it becomes) belongs to.</summary>
+    public string ProjectId { get; init; } = Projects.ProjectIds.Default;
+
     public required string VideoId { get; init; }
 
     public required string Key { get; init; }

@@ -11,7 +11,7 @@ public static class RenditionReader
         await using var output = File.Create(path);
         foreach (var index in variant.Segments.Keys)
         {
-            await using var stored = await storage.OpenReadAsync(StorageKeys.Segment(variant.VideoId, variant.Name, index), cancellationToken)
+            await using var stored = await storage.OpenReadAsync(StorageKeys.Segment(variant.ProjectId, variant.VideoId, variant.Name, index), cancellationToken)
                 ?? throw new InvalidOperationException($"Segment {index} of {variant.VideoId}/{variant.Name} is missing from storage.");
             using var buffer = new MemoryStream();
             await stored.CopyToAsync(buffer, cancellationToken);

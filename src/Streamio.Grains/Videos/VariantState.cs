@@ -8,6 +8,9 @@ public sealed class VariantState
 {
     public required string VideoId { get; init; }
 
+    /// <summary>The video's project: its segments are stored under the project's prefix.</summary>
+    public string ProjectId { get; init; } = Projects.ProjectIds.Default;
+
     public required string Name { get; init; }
 
     public bool IsAudio { get; init; }

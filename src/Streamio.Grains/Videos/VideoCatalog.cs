@@ -27,13 +27,26 @@ public sealed class VideoCatalog(GrainRuntime runtime, VariantGrain variants)
         return snapshot is null ? null : await ToSnapshotAsync(snapshot, cancellationToken);
     }
 
-    public async Task<(IReadOnlyList<VideoSnapshot> Items, GrainPageCursor? Next)> ListAsync(GrainPageCursor? after, int limit, CancellationToken cancellationToken)
+    /// <summary>The video if it belongs to <paramref name="projectId"/>; another project's video is indistinguishable from none.</summary>
+    public async Task<VideoSnapshot?> GetInProjectAsync(string projectId, string videoId, CancellationToken cancellationToken) =>
+        await GetAsync(videoId, cancellationToken) is { } video && video.Video.ProjectId == projectId ? video : null;
+
+    /// <summary>Just the video's state (one read): enough to find its objects.</summary>
+    public Task<VideoState?> GetStateAsync(string videoId, CancellationToken cancellationToken) =>
+        runtime.ReadAsync<VideoState>(VideoGrain.IdOf(videoId), cancellationToken);
+
+    /// <summary>A newest-first page of one project's videos; the cursor is the last item's position in the project's index.</summary>
+    public async Task<(IReadOnlyList<VideoSnapshot> Items, GrainPageCursor? Next)> ListAsync(string projectId, GrainPageCursor? after, int limit, CancellationToken cancellationToken)
     {
-        var page = await runtime.Store.PageAsync(VideoGrain.GrainType, after, limit + 1, cancellationToken);
+        var page = await runtime.Store.PageAsync(VideoGrain.ProjectIndexType, $"{projectId}/", after, limit + 1, cancellationToken);
         var items = new List<VideoSnapshot>();
-        foreach (var snapshot in page.Take(limit))
+        foreach (var entry in page.Take(limit))
         {
-            items.Add(await ToSnapshotAsync(snapshot, cancellationToken));
+            var videoId = entry.Id.Key[(projectId.Length + 1)..];
+            if (await runtime.Store.ReadAsync(VideoGrain.IdOf(videoId), cancellationToken) is { } snapshot)
+            {
+                items.Add(await ToSnapshotAsync(snapshot, cancellationToken));
+            }
         }
         var next = page.Count > limit ? new GrainPageCursor(page[limit - 1].CreatedAt.ToUnixTimeMilliseconds(), page[limit - 1].Id.Key) : null;
         return (items, next);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Streamio.Backbone;
 using Streamio.Grains.Planning;
+using Streamio.Grains.Projects;
 using Streamio.Grains.Work;
 using Streamio.Media;
 
@@ -17,28 +18,49 @@ public sealed class VideoGrain(GrainRuntime runtime, IOptions<EncodingOptions> o
 
     private EncodingOptions Options => options.Value;
 
+    /// <summary>The index grain type that lists a project's videos ("{projectId}/{videoId}").</summary>
+    public const string ProjectIndexType = "project-video";
+
     public static GrainId IdOf(string videoId) => new(GrainType, videoId);
 
-    public Task CreateAsync(string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken) =>
-        CreateAsync(videoId, title, sourceKey, sourceBytes, sourceIsExternal: false, cancellationToken);
+    public static GrainId ProjectIndexOf(string projectId, string videoId) => new(ProjectIndexType, $"{projectId}/{videoId}");
+
+    /// <summary>Creates the video in <paramref name="projectId"/>, with its probe work; its source must already be stored.</summary>
+    public Task CreateAsync(string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken) =>
+        CreateAsync(projectId, videoId, title, sourceKey, sourceBytes, sourceIsExternal: false, cancellationToken);
 
     /// <summary>A video whose source is an object Streamio was pointed at (ingest by key): read in place, never deleted.</summary>
-    public Task IngestAsync(string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken) =>
-        CreateAsync(videoId, title, sourceKey, sourceBytes, sourceIsExternal: true, cancellationToken);
+    public Task IngestAsync(string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken) =>
+        CreateAsync(projectId, videoId, title, sourceKey, sourceBytes, sourceIsExternal: true, cancellationToken);
 
-    private Task CreateAsync(string videoId, string? title, string sourceKey, long sourceBytes, bool sourceIsExternal, CancellationToken cancellationToken) =>
+    private Task CreateAsync(string projectId, string videoId, string? title, string sourceKey, long sourceBytes, bool sourceIsExternal, CancellationToken cancellationToken) =>
         runtime.CallAsync<VideoState, bool>(IdOf(videoId), call =>
         {
             if (call.State is not null)
             {
                 throw new InvalidOperationException($"Video {videoId} already exists.");
             }
-            call.State = new VideoState { Id = videoId, Title = title, SourceKey = sourceKey, SourceBytes = sourceBytes, SourceIsExternal = sourceIsExternal };
+            call.State = new VideoState
+            {
+                Id = videoId, ProjectId = projectId, Title = title, SourceKey = sourceKey, SourceBytes = sourceBytes, SourceIsExternal = sourceIsExternal,
+            };
             call.Save();
+            call.Create(ProjectIndexOf(projectId, videoId), new ProjectVideoIndex(videoId));
             call.Enqueue(WorkKinds.Create(WorkKinds.Probe, new VideoWork(videoId), videoId, WorkKinds.ProbePriority, Options.MaxAttempts));
-            call.Publish(VideoEvents.Create(VideoEvents.Created, call.State));
+            Raise(call, VideoEvents.Created, call.State);
             return Task.FromResult(true);
         }, cancellationToken);
+
+    /// <summary>Publishes a video event and, for the events webhooks announce, enqueues their fan-out in the same commit.</summary>
+    private void Raise(GrainTransaction<VideoState> call, string type, VideoState video)
+    {
+        call.Publish(VideoEvents.Create(type, video));
+        if (WebhookWork.Announces(type))
+        {
+            var now = time.GetUtcNow();
+            call.Enqueue(WebhookWork.FanoutOf(type, video, call.CreatedAt ?? now, now));
+        }
+    }
 
     /// <summary>uploaded → probing. False when the video is gone or already past probing.</summary>
     public Task<bool> StartProbingAsync(string videoId, WorkLease lease, CancellationToken cancellationToken) =>
@@ -75,6 +97,7 @@ public sealed class VideoGrain(GrainRuntime runtime, IOptions<EncodingOptions> o
                 call.Create(VariantGrain.IdOf(videoId, rendition.Name), new VariantState
                 {
                     VideoId = videoId,
+                    ProjectId = video.ProjectId,
                     Name = rendition.Name,
                     IsAudio = rendition.IsAudio,
                     Width = rendition.Width,
@@ -126,7 +149,7 @@ public sealed class VideoGrain(GrainRuntime runtime, IOptions<EncodingOptions> o
             video.Error = reason;
             call.Save();
             call.CancelWorkGroup(videoId);
-            call.Publish(VideoEvents.Create(VideoEvents.Failed, video));
+            Raise(call, VideoEvents.Failed, video);
             return Task.FromResult(true);
         }, cancellationToken, lease, completesLease: lease is not null);
 
@@ -143,7 +166,7 @@ public sealed class VideoGrain(GrainRuntime runtime, IOptions<EncodingOptions> o
             {
                 video.PlayableAt = time.GetUtcNow();
                 call.Save();
-                call.Publish(VideoEvents.Create(VideoEvents.Playable, video));
+                Raise(call, VideoEvents.Playable, video);
             }
             if (!video.FinishQueued && variants.Count > 0 && variants.All(variant => variant.Complete))
             {
@@ -170,7 +193,7 @@ public sealed class VideoGrain(GrainRuntime runtime, IOptions<EncodingOptions> o
             {
                 video.Status = VideoStatus.Ready;
                 video.ReadyAt = time.GetUtcNow();
-                call.Publish(VideoEvents.Create(VideoEvents.Ready, video));
+                Raise(call, VideoEvents.Ready, video);
             }
             call.Save();
             return Task.FromResult(true);
@@ -190,21 +213,22 @@ public sealed class VideoGrain(GrainRuntime runtime, IOptions<EncodingOptions> o
             return Task.FromResult(true);
         }, cancellationToken);
 
-    /// <summary>Removes the video, its variants and its queued work; returns false when there was no such video.</summary>
-    public Task<bool> DeleteAsync(string videoId, CancellationToken cancellationToken) =>
+    /// <summary>Removes the video, its variants and its queued work; returns false when the project has no such video.</summary>
+    public Task<bool> DeleteAsync(string projectId, string videoId, CancellationToken cancellationToken) =>
         runtime.CallAsync<VideoState, bool>(IdOf(videoId), async call =>
         {
-            if (call.State is not { } video)
+            if (call.State is not { } video || video.ProjectId != projectId)
             {
                 return false;
             }
+            call.DeleteOther(ProjectIndexOf(video.ProjectId, videoId));
             foreach (var variant in await call.ReadByPrefixAsync(VariantGrain.GrainType, $"{videoId}/", cancellationToken))
             {
                 call.DeleteOther(variant.Id);
             }
             call.Delete();
             call.CancelWorkGroup(videoId);
-            call.Publish(VideoEvents.Create(VideoEvents.Deleted, video));
+            Raise(call, VideoEvents.Deleted, video);
             return true;
         }, cancellationToken);
 }

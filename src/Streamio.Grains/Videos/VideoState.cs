@@ -17,6 +17,9 @@ public sealed class VideoState
 {
     public required string Id { get; init; }
 
+    /// <summary>The tenant the video belongs to: every query is scoped to it and its objects live under its prefix.</summary>
+    public string ProjectId { get; init; } = Projects.ProjectIds.Default;
+
     public string? Title { get; set; }
 
     public VideoStatus Status { get; set; } = VideoStatus.Uploaded;

@@ -42,18 +42,18 @@ public sealed class FinishHandler(
             var input = await InputForImagesAsync(video, scratch, cancellationToken);
             var posterPath = Path.Combine(scratch, "poster.jpg");
             await encoder.CapturePosterAsync(input, Math.Min(10, source.DurationSeconds * 0.1), Math.Min(720, source.Height), posterPath, cancellationToken);
-            await PutFileAsync(StorageKeys.Poster(videoId), posterPath, cancellationToken);
+            await PutFileAsync(StorageKeys.Poster(video.ProjectId, videoId), posterPath, cancellationToken);
 
             var interval = Math.Max(2, Math.Ceiling(source.DurationSeconds / MaxTiles));
             var tileHeight = Math.Max(2, (int)Math.Round(TileWidth * (double)source.Height / source.Width / 2) * 2);
             var spritePath = Path.Combine(scratch, "storyboard.jpg");
             var sprite = await encoder.BuildStoryboardAsync(input, source.DurationSeconds, new StoryboardSpec(interval, TileWidth, tileHeight, Columns), spritePath, cancellationToken);
             var storyboard = new StoryboardInfo(interval, sprite.TileCount, sprite.Columns, sprite.TileWidth, sprite.TileHeight);
-            await PutFileAsync(StorageKeys.StoryboardSprite(videoId), spritePath, cancellationToken);
+            await PutFileAsync(StorageKeys.StoryboardSprite(video.ProjectId, videoId), spritePath, cancellationToken);
             var vtt = StoryboardVtt.Render(storyboard, source.DurationSeconds, "storyboard.jpg");
             using (var vttContent = new MemoryStream(Encoding.UTF8.GetBytes(vtt)))
             {
-                await storage.PutAsync(StorageKeys.StoryboardVtt(videoId), vttContent, cancellationToken);
+                await storage.PutAsync(StorageKeys.StoryboardVtt(video.ProjectId, videoId), vttContent, cancellationToken);
             }
 
             var deleteSource = !options.Value.KeepSource && !video.SourceIsExternal && video.Status == VideoStatus.Encoding;

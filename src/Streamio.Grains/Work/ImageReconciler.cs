@@ -33,11 +33,11 @@ public sealed partial class ImageReconciler(GrainRuntime runtime, VideoGrain vid
         GrainPageCursor? cursor = null;
         while (true)
         {
-            var page = await runtime.Store.PageAsync(VideoGrain.GrainType, cursor, 200, cancellationToken);
+            var page = await runtime.Store.PageAsync(VideoGrain.GrainType, "", cursor, 200, cancellationToken);
             foreach (var snapshot in page)
             {
                 var video = System.Text.Json.JsonSerializer.Deserialize<VideoState>(snapshot.StateJson, GrainRuntime.Json)!;
-                if (video.Status == VideoStatus.Ready && !await HasImagesAsync(video.Id, cancellationToken)
+                if (video.Status == VideoStatus.Ready && !await HasImagesAsync(video.ProjectId, video.Id, cancellationToken)
                     && await videos.RepairImagesAsync(video.Id, cancellationToken))
                 {
                     repaired++;
@@ -51,10 +51,10 @@ public sealed partial class ImageReconciler(GrainRuntime runtime, VideoGrain vid
         }
     }
 
-    private async Task<bool> HasImagesAsync(string videoId, CancellationToken cancellationToken) =>
-        await storage.ExistsAsync(StorageKeys.Poster(videoId), cancellationToken)
-        && await storage.ExistsAsync(StorageKeys.StoryboardSprite(videoId), cancellationToken)
-        && await storage.ExistsAsync(StorageKeys.StoryboardVtt(videoId), cancellationToken);
+    private async Task<bool> HasImagesAsync(string projectId, string videoId, CancellationToken cancellationToken) =>
+        await storage.ExistsAsync(StorageKeys.Poster(projectId, videoId), cancellationToken)
+        && await storage.ExistsAsync(StorageKeys.StoryboardSprite(projectId, videoId), cancellationToken)
+        && await storage.ExistsAsync(StorageKeys.StoryboardVtt(projectId, videoId), cancellationToken);
 
     [LoggerMessage(LogLevel.Information, "Scheduled image repair for {Count} ready videos")]
     private partial void LogRepaired(int count);

@@ -23,7 +23,7 @@ public sealed class SegmentPublisher(IObjectStorage storage, VariantGrain varian
         var encrypted = SegmentCipher.Encrypt(plaintext, variant.Key, segment.Index);
         using (var content = new MemoryStream(encrypted, writable: false))
         {
-            await storage.PutAsync(StorageKeys.Segment(variant.VideoId, variant.Name, segment.Index), content, cancellationToken);
+            await storage.PutAsync(StorageKeys.Segment(variant.ProjectId, variant.VideoId, variant.Name, segment.Index), content, cancellationToken);
         }
         try
         {
@@ -34,7 +34,7 @@ public sealed class SegmentPublisher(IObjectStorage storage, VariantGrain varian
             // If the video was deleted meanwhile, nothing must be left behind by this late write.
             if (await runtime.Store.ReadAsync(VideoGrain.IdOf(variant.VideoId), CancellationToken.None) is null)
             {
-                await storage.DeletePrefixAsync(StorageKeys.VideoPrefix(variant.VideoId), CancellationToken.None);
+                await storage.DeletePrefixAsync(StorageKeys.VideoPrefix(variant.ProjectId, variant.VideoId), CancellationToken.None);
             }
             throw;
         }

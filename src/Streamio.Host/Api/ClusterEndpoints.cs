@@ -1,4 +1,5 @@
 using Streamio.Backbone;
+using Streamio.Host.Auth;
 
 namespace Streamio.Host.Api;
 
@@ -7,7 +8,7 @@ public static class ClusterEndpoints
 {
     public static RouteGroupBuilder MapClusterEndpoints(this IEndpointRouteBuilder app)
     {
-        var cluster = app.MapGroup("/v1/cluster");
+        var cluster = app.MapGroup("/v1/cluster").RequireAdmin();
         cluster.MapGet("", GetAsync);
         return cluster;
     }

@@ -13,6 +13,9 @@ public static class Problems
         Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Upload too large",
             detail: $"The upload is larger than the limit of {limit} bytes ({limit / (1024.0 * 1024):0.#} MiB). Send a smaller file or raise Streamio:MaxUploadBytes.");
 
+    public static IResult Unauthorized(string detail) =>
+        Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: detail);
+
     public static IResult Forbidden(string detail) =>
         Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
 

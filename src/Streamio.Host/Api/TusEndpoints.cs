@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Streamio.Grains.Uploads;
+using Streamio.Host.Auth;
 using Streamio.Host.Uploads;
 using Streamio.Host.Uploads.Tus;
 
@@ -17,9 +18,10 @@ public static class TusEndpoints
 
     public static IEndpointRouteBuilder MapTusEndpoints(this IEndpointRouteBuilder app)
     {
-        var tus = app.MapGroup("/v1/tus").AddEndpointFilter(RequireTusVersion).RequireCors(CorsPolicy).DisableAntiforgery();
-        tus.MapMethods("", [HttpMethods.Options], Options);
-        tus.MapMethods("{uploadId}", [HttpMethods.Options], Options);
+        // Uploads belong to the caller's project; another project's upload answers 404. Discovery (OPTIONS) is open.
+        var tus = app.MapGroup("/v1/tus").AddEndpointFilter(RequireTusVersion).RequireCors(CorsPolicy).DisableAntiforgery().RequireProject();
+        tus.MapMethods("", [HttpMethods.Options], Options).AllowAnonymous();
+        tus.MapMethods("{uploadId}", [HttpMethods.Options], Options).AllowAnonymous();
         tus.MapPost("", CreateAsync);
         tus.MapMethods("{uploadId}", [HttpMethods.Head], HeadAsync);
         tus.MapPatch("{uploadId}", PatchAsync);
@@ -55,7 +57,7 @@ public static class TusEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, HttpResponse response, TusUploadGrain uploads, IOptions<StreamioOptions> streamio, IOptions<TusOptions> tus, TimeProvider time,
+        HttpContext context, HttpRequest request, HttpResponse response, TusUploadGrain uploads, IOptions<StreamioOptions> streamio, IOptions<TusOptions> tus, TimeProvider time,
         CancellationToken cancellationToken)
     {
         var headers = request.Headers;
@@ -88,6 +90,7 @@ public static class TusEndpoints
         var upload = new TusUploadState
         {
             Id = $"u_{Guid.CreateVersion7():N}",
+            ProjectId = context.GetProjectId(),
             Length = length,
             Metadata = string.IsNullOrWhiteSpace(metadataHeader) ? null : metadataHeader,
             FileName = Trimmed(metadata.GetValueOrDefault("filename"), 255),
@@ -100,9 +103,11 @@ public static class TusEndpoints
         return TypedResults.Created($"{request.Scheme}://{request.Host}{request.PathBase}/v1/tus/{upload.Id}");
     }
 
-    private static async Task<IResult> HeadAsync(string uploadId, HttpResponse response, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> HeadAsync(
+        string uploadId, HttpContext context, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (problem, upload) = await FindAsync(uploadId, uploads, time, cancellationToken);
+        var response = context.Response;
+        var (problem, upload) = await FindAsync(context, uploadId, uploads, time, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -113,9 +118,11 @@ public static class TusEndpoints
         return Results.Ok();
     }
 
-    private static async Task<IResult> GetAsync(string uploadId, HttpResponse response, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(
+        string uploadId, HttpContext context, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (problem, upload) = await FindAsync(uploadId, uploads, time, cancellationToken);
+        var response = context.Response;
+        var (problem, upload) = await FindAsync(context, uploadId, uploads, time, cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -146,7 +153,7 @@ public static class TusEndpoints
         {
             return Problems.BadRequest(checksumError!);
         }
-        var (problem, upload) = await FindAsync(uploadId, uploads, time, context.RequestAborted);
+        var (problem, upload) = await FindAsync(context, uploadId, uploads, time, context.RequestAborted);
         if (problem is not null)
         {
             return problem;
@@ -184,14 +191,14 @@ public static class TusEndpoints
             {
                 await using (var stored = File.OpenRead(path))
                 {
-                    await parts.PutAsync(upload.Id, offset, offset + chunk.Bytes, stored, keep);
+                    await parts.PutAsync(upload, offset, offset + chunk.Bytes, stored, keep);
                 }
                 var now = time.GetUtcNow();
                 var advanced = await uploads.AdvanceAsync(upload.Id, offset, offset + chunk.Bytes, now, now + tus.Value.Expiration, keep);
                 switch (advanced.Outcome)
                 {
                     case AdvanceOutcome.Missing:
-                        await parts.DeleteAllAsync(upload.Id, keep);
+                        await parts.DeleteAllAsync(upload, keep);
                         return Problems.NotFound($"Upload '{uploadId}' was terminated while this chunk arrived.");
                     case AdvanceOutcome.Expired:
                         return Gone(uploadId);
@@ -224,26 +231,30 @@ public static class TusEndpoints
         {
             "PATCH" => PatchAsync(uploadId, context, Get<TusUploadGrain>(), Get<TusPartStore>(), Get<TusScratch>(), Get<TusFinisher>(),
                 Get<IOptions<TusOptions>>(), Get<TimeProvider>(), Get<IHostApplicationLifetime>()),
-            "DELETE" => TerminateAsync(uploadId, Get<TusUploadGrain>(), Get<TusPartStore>(), aborted),
-            "HEAD" => HeadAsync(uploadId, context.Response, Get<TusUploadGrain>(), Get<TusFinisher>(), Get<TimeProvider>(), aborted),
+            "DELETE" => TerminateAsync(uploadId, context, Get<TusUploadGrain>(), Get<TusPartStore>(), aborted),
+            "HEAD" => HeadAsync(uploadId, context, Get<TusUploadGrain>(), Get<TusFinisher>(), Get<TimeProvider>(), aborted),
             _ => Task.FromResult(Problems.BadRequest($"POST to an upload needs {MethodOverrideHeader}: PATCH, DELETE or HEAD.")),
         };
     }
 
-    private static async Task<IResult> TerminateAsync(string uploadId, TusUploadGrain uploads, TusPartStore parts, CancellationToken cancellationToken)
+    private static async Task<IResult> TerminateAsync(
+        string uploadId, HttpContext context, TusUploadGrain uploads, TusPartStore parts, CancellationToken cancellationToken)
     {
-        if (!IsUploadId(uploadId) || await uploads.DeleteAsync(uploadId, cancellationToken) is null)
+        if (!IsUploadId(uploadId) || await uploads.GetAsync(uploadId, cancellationToken) is not { } upload || upload.ProjectId != context.GetProjectId()
+            || await uploads.DeleteAsync(uploadId, cancellationToken) is null)
         {
             return Problems.NotFound($"There is no upload '{uploadId}'.");
         }
-        await parts.DeleteAllAsync(uploadId, cancellationToken);
+        await parts.DeleteAllAsync(upload, cancellationToken);
         return Results.NoContent();
     }
 
     /// <summary>The upload, or the problem to answer: 404 when there is none, 410 when it expired (the sweeper removes it soon).</summary>
-    private static async Task<(IResult? Problem, TusUploadState? Upload)> FindAsync(string uploadId, TusUploadGrain uploads, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<(IResult? Problem, TusUploadState? Upload)> FindAsync(
+        HttpContext context, string uploadId, TusUploadGrain uploads, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (!IsUploadId(uploadId) || await uploads.GetAsync(uploadId, cancellationToken) is not { } upload)
+        // Another project's upload is as absent as a missing one.
+        if (!IsUploadId(uploadId) || await uploads.GetAsync(uploadId, cancellationToken) is not { } upload || upload.ProjectId != context.GetProjectId())
         {
             return (Problems.NotFound($"There is no upload '{uploadId}': create one with POST /v1/tus."), null);
         }

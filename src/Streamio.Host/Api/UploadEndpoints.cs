@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Streamio.Grains.Uploads;
+using Streamio.Host.Auth;
 using Streamio.Host.Uploads;
 using Streamio.Storage;
 
@@ -21,18 +22,20 @@ public static class UploadEndpoints
 
     public static IEndpointRouteBuilder MapUploadEndpoints(this IEndpointRouteBuilder app)
     {
-        var uploads = app.MapGroup("/v1/uploads");
+        // Uploads belong to the caller's project. The signed PUT carries its own authority (the URL's signature), and
+        // S3 notifications come from the storage side with the operator's shared secret, not from a project.
+        var uploads = app.MapGroup("/v1/uploads").RequireProject();
         uploads.MapPost("", CreateAsync);
         uploads.MapGet("{id}", GetAsync);
-        uploads.MapPut("{id}/content", PutContentAsync);
+        uploads.MapPut("{id}/content", PutContentAsync).AllowAnonymous();
         uploads.MapPost("{id}/complete", CompleteAsync);
-        uploads.MapPost("s3-events", S3EventsAsync);
-        app.MapPost("/v1/videos/ingest", IngestAsync);
+        uploads.MapPost("s3-events", S3EventsAsync).AllowAnonymous();
+        app.MapPost("/v1/videos/ingest", IngestAsync).RequireProject();
         return app;
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpRequest request, UploadGrain uploads, UploadUrlSigner signer, IObjectStorage storage, IOptions<UploadOptions> uploadOptions,
+        HttpContext context, HttpRequest request, UploadGrain uploads, UploadUrlSigner signer, IObjectStorage storage, IOptions<UploadOptions> uploadOptions,
         IOptions<StreamioOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, invalid) = await ReadJsonAsync<UploadRequest>(request, "{\"title\": \"...\", \"filename\": \"...\", \"contentType\": \"video/mp4\", \"sizeBytes\": 123}", cancellationToken);
@@ -60,13 +63,15 @@ public static class UploadEndpoints
             return Problems.BadRequest($"contentType '{body.ContentType}' is not a media type such as 'video/mp4'.");
         }
 
+        var projectId = context.GetProjectId();
         var videoId = VideoIntake.NewVideoId();
         var upload = new UploadState
         {
             Id = $"u_{Guid.CreateVersion7():N}",
+            ProjectId = projectId,
             VideoId = videoId,
             // Exactly where a multipart upload puts its source: the video owns it (deleted with it, and once encoded).
-            Key = StorageKeys.Source(videoId),
+            Key = StorageKeys.Source(projectId, videoId),
             Title = title,
             ContentType = body.ContentType,
             DeclaredBytes = body.SizeBytes,
@@ -81,8 +86,8 @@ public static class UploadEndpoints
             new UploadResponse(upload.Id, upload.VideoId, url, "PUT", headers, upload.Key, upload.ExpiresAt, UploadCompletion.LimitOf(upload, limit)));
     }
 
-    private static async Task<IResult> GetAsync(string id, UploadGrain uploads, CancellationToken cancellationToken) =>
-        await uploads.ReadAsync(id, cancellationToken) is { } upload
+    private static async Task<IResult> GetAsync(string id, HttpContext context, UploadGrain uploads, CancellationToken cancellationToken) =>
+        await ReadOwnAsync(context, id, uploads, cancellationToken) is { } upload
             ? Results.Ok(new UploadStatusResponse(upload.Id, upload.VideoId, upload.Key, upload.Status == UploadStatus.Completed ? "completed" : "pending", upload.ExpiresAt))
             : UnknownUpload(id);
 
@@ -133,9 +138,9 @@ public static class UploadEndpoints
         return Results.Ok(new UploadedContent(upload.Id, upload.Key, bytes));
     }
 
-    private static async Task<IResult> CompleteAsync(string id, UploadGrain uploads, UploadCompletion completion, CancellationToken cancellationToken)
+    private static async Task<IResult> CompleteAsync(string id, HttpContext context, UploadGrain uploads, UploadCompletion completion, CancellationToken cancellationToken)
     {
-        if (await uploads.ReadAsync(id, cancellationToken) is not { } upload)
+        if (await ReadOwnAsync(context, id, uploads, cancellationToken) is not { } upload)
         {
             return UnknownUpload(id);
         }
@@ -210,7 +215,7 @@ public static class UploadEndpoints
 
     /// <summary>A video from an object already in the bucket, under the ingest prefix: FFmpeg reads it in place through presigned URLs.</summary>
     private static async Task<IResult> IngestAsync(
-        HttpRequest request, IObjectStorage storage, VideoIntake intake, IOptions<UploadOptions> uploadOptions, IOptions<StreamioOptions> options,
+        HttpContext context, HttpRequest request, IObjectStorage storage, VideoIntake intake, IOptions<UploadOptions> uploadOptions, IOptions<StreamioOptions> options,
         CancellationToken cancellationToken)
     {
         if (storage is not IPresignedUrls)
@@ -224,11 +229,13 @@ public static class UploadEndpoints
         {
             return invalid;
         }
-        var prefix = uploadOptions.Value.IngestPrefix;
-        if (prefix.Length == 0)
+        if (uploadOptions.Value.IngestPrefix.Length == 0)
         {
             return Problems.BadRequest("Ingest by key is off on this Streamio (Streamio:Uploads:IngestPrefix is empty).");
         }
+        // Each project ingests from its own folder under the prefix, so no project can turn another's object into a video.
+        var projectId = context.GetProjectId();
+        var prefix = UploadOptions.IngestPrefixOf(uploadOptions.Value.IngestPrefix, projectId);
         if (body?.Key is not { } key || !StorageKeyRules.IsValid(key) || !key.StartsWith(prefix, StringComparison.Ordinal))
         {
             return Problems.BadRequest($"key must name an object under '{prefix}' (e.g. '{prefix}my-video.mp4'), relative to the storage key prefix, with no '.' or '..' parts.");
@@ -250,7 +257,7 @@ public static class UploadEndpoints
         {
             return Problems.TooLarge(options.Value.MaxUploadBytes);
         }
-        var video = await intake.IngestAsync(VideoIntake.NewVideoId(), NullIfBlank(body.Title), key, size.Value, cancellationToken);
+        var video = await intake.IngestAsync(projectId, VideoIntake.NewVideoId(), NullIfBlank(body.Title), key, size.Value, cancellationToken);
         return VideoIntake.Created(video);
     }
 
@@ -275,6 +282,10 @@ public static class UploadEndpoints
             return (null, Problems.BadRequest($"The body is not valid JSON ({example} expected): {error.Message}"));
         }
     }
+
+    /// <summary>The upload, when it exists and belongs to the caller's project (another project's is as absent as a missing one).</summary>
+    private static async Task<UploadState?> ReadOwnAsync(HttpContext context, string id, UploadGrain uploads, CancellationToken cancellationToken) =>
+        await uploads.ReadAsync(id, cancellationToken) is { } upload && upload.ProjectId == context.GetProjectId() ? upload : null;
 
     private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

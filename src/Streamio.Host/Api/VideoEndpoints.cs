@@ -1,33 +1,42 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Streamio.Backbone;
 using Streamio.Grains.Videos;
+using Streamio.Host.Auth;
 using Streamio.Host.Playback;
 using Streamio.Host.Uploads;
 using Streamio.Storage;
 
 namespace Streamio.Host.Api;
 
-/// <summary>The /v1/videos surface: upload, read, list, delete, playback URLs and images.</summary>
+/// <summary>
+/// The /v1/videos surface: upload, read, list, delete, playback URLs and images. Everything is scoped to the caller's
+/// project: another project's video answers 404, exactly like a video that does not exist.
+/// </summary>
 public static class VideoEndpoints
 {
     public static IEndpointRouteBuilder MapVideoEndpoints(this IEndpointRouteBuilder app)
     {
-        var videos = app.MapGroup("/v1/videos");
-        videos.MapPost("", UploadAsync).DisableAntiforgery();
-        videos.MapGet("", ListAsync);
-        videos.MapGet("{id}", GetAsync);
-        videos.MapDelete("{id}", DeleteAsync);
-        videos.MapPost("{id}/playback", CreatePlaybackAsync);
-        videos.MapGet("{id}/thumbnail.jpg", (string id, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
-            ServeImageAsync(id, StorageKeys.Poster(id), "image/jpeg", storage, catalog, ct));
-        videos.MapGet("{id}/storyboard.jpg", (string id, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
-            ServeImageAsync(id, StorageKeys.StoryboardSprite(id), "image/jpeg", storage, catalog, ct));
-        videos.MapGet("{id}/storyboard.vtt", (string id, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
-            ServeImageAsync(id, StorageKeys.StoryboardVtt(id), "text/vtt; charset=utf-8", storage, catalog, ct));
+        var videos = app.MapGroup("/v1/videos").RequireProject().WithTags("Videos").ProducesCallerProblems();
+        videos.MapPost("", UploadAsync).DisableAntiforgery().WithSummary("Upload a video (multipart/form-data: file, optional title)")
+            .DescribesBody<UploadForm>("multipart/form-data").Produces<VideoResponse>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+        videos.MapGet("", ListAsync).WithSummary("List the project's videos, newest first")
+            .Produces<VideoPage>().ProducesProblem(StatusCodes.Status400BadRequest);
+        videos.MapGet("{id}", GetAsync).WithSummary("Read a video").Produces<VideoResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        videos.MapDelete("{id}", DeleteAsync).WithSummary("Delete a video and every object of it")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        videos.MapPost("{id}/playback", CreatePlaybackAsync).WithSummary("Create a signed playback URL")
+            .DescribesBody<PlaybackRequest>().Produces<PlaybackResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        videos.MapGet("{id}/thumbnail.jpg", (string id, HttpContext context, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
+            ServeImageAsync(context, id, StorageKeys.Poster, "image/jpeg", storage, catalog, ct)).WithSummary("The poster image");
+        videos.MapGet("{id}/storyboard.jpg", (string id, HttpContext context, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
+            ServeImageAsync(context, id, StorageKeys.StoryboardSprite, "image/jpeg", storage, catalog, ct)).WithSummary("The storyboard sprite");
+        videos.MapGet("{id}/storyboard.vtt", (string id, HttpContext context, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
+            ServeImageAsync(context, id, StorageKeys.StoryboardVtt, "text/vtt; charset=utf-8", storage, catalog, ct)).WithSummary("The storyboard WebVTT");
         return app;
     }
 
@@ -44,8 +53,9 @@ public static class VideoEndpoints
         {
             return Problems.TooLarge(limit);
         }
+        var projectId = context.GetProjectId();
         var videoId = VideoIntake.NewVideoId();
-        var sourceKey = StorageKeys.Source(videoId);
+        var sourceKey = StorageKeys.Source(projectId, videoId);
         ReceivedUpload upload;
         try
         {
@@ -62,13 +72,15 @@ public static class VideoEndpoints
                 _ => Results.StatusCode(StatusCodes.Status499ClientClosedRequest),
             };
         }
-        return VideoIntake.Created(await intake.CreateAsync(videoId, upload.Title, upload.SourceKey, upload.Bytes, cancellationToken));
+        return VideoIntake.Created(await intake.CreateAsync(projectId, videoId, upload.Title, upload.SourceKey, upload.Bytes, cancellationToken));
     }
 
-    private static async Task<IResult> GetAsync(string id, VideoCatalog catalog, CancellationToken cancellationToken) =>
-        await catalog.GetAsync(id, cancellationToken) is { } video ? Results.Ok(VideoResponse.From(video)) : Problems.NotFound($"There is no video '{id}'.");
+    private static async Task<IResult> GetAsync(string id, HttpContext context, VideoCatalog catalog, CancellationToken cancellationToken) =>
+        await catalog.GetInProjectAsync(context.GetProjectId(), id, cancellationToken) is { } video
+            ? Results.Ok(VideoResponse.From(video))
+            : Problems.NotFound($"There is no video '{id}'.");
 
-    private static async Task<IResult> ListAsync(VideoCatalog catalog, int? limit, string? cursor, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext context, VideoCatalog catalog, int? limit, string? cursor, CancellationToken cancellationToken)
     {
         if (limit is < 1 or > 100)
         {
@@ -79,34 +91,42 @@ public static class VideoEndpoints
         {
             return Problems.BadRequest("cursor is not valid: pass the nextCursor of a previous page unchanged.");
         }
-        var (items, next) = await catalog.ListAsync(after, limit ?? 20, cancellationToken);
+        var (items, next) = await catalog.ListAsync(context.GetProjectId(), after, limit ?? 20, cancellationToken);
         return Results.Ok(new VideoPage(items.Select(VideoResponse.From).ToList(), next is null ? null : EncodeCursor(next)));
     }
 
-    private static async Task<IResult> DeleteAsync(string id, VideoGrain grains, IObjectStorage storage, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, VideoGrain grains, IObjectStorage storage, CancellationToken cancellationToken)
     {
-        if (!await grains.DeleteAsync(id, cancellationToken))
+        var projectId = context.GetProjectId();
+        if (!await grains.DeleteAsync(projectId, id, cancellationToken))
         {
             return Problems.NotFound($"There is no video '{id}'.");
         }
-        await storage.DeletePrefixAsync(StorageKeys.VideoPrefix(id), cancellationToken);
-        return Results.NoContent();
+        // A silo may still be storing a segment it finished before the delete reached it (until it sees its lease is
+        // gone), which can make a directory delete fail once; such late writers also remove the prefix themselves.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await storage.DeletePrefixAsync(StorageKeys.VideoPrefix(projectId, id), cancellationToken);
+                return Results.NoContent();
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                await Task.Delay(200 * attempt, cancellationToken);
+            }
+        }
     }
 
     private static async Task<IResult> CreatePlaybackAsync(
         string id, HttpRequest request, VideoCatalog catalog, PlaybackTokens tokens, IOptions<PlaybackOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
-        PlaybackRequest body;
-        try
+        var (read, error) = await JsonBodies.ReadAsync<PlaybackRequest>(request, """{"ttlSeconds": 3600, "viewer": "..."}""", cancellationToken);
+        if (error is not null)
         {
-            body = request.ContentLength is 0 || !request.HasJsonContentType()
-                ? new PlaybackRequest(null, null)
-                : await request.ReadFromJsonAsync<PlaybackRequest>(cancellationToken) ?? new PlaybackRequest(null, null);
+            return error;
         }
-        catch (JsonException error)
-        {
-            return Problems.BadRequest($"The body is not valid JSON ({{\"ttlSeconds\": 3600, \"viewer\": \"...\"}} expected): {error.Message}");
-        }
+        var body = read ?? new PlaybackRequest(null, null);
         var ttl = body.TtlSeconds ?? options.Value.DefaultTtlSeconds;
         if (ttl < 1 || ttl > options.Value.MaxTtlSeconds)
         {
@@ -116,7 +136,7 @@ public static class VideoEndpoints
         {
             return Problems.BadRequest("viewer must be at most 200 characters and contain no '|'.");
         }
-        if (await catalog.GetAsync(id, cancellationToken) is not { } video)
+        if (await catalog.GetInProjectAsync(request.HttpContext.GetProjectId(), id, cancellationToken) is not { } video)
         {
             return Problems.NotFound($"There is no video '{id}'.");
         }
@@ -130,9 +150,12 @@ public static class VideoEndpoints
         return Results.Ok(new PlaybackResponse(url, expiresAt));
     }
 
-    private static async Task<IResult> ServeImageAsync(string id, string key, string contentType, IObjectStorage storage, VideoCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<IResult> ServeImageAsync(
+        HttpContext context, string id, Func<string, string, string> key, string contentType, IObjectStorage storage, VideoCatalog catalog, CancellationToken cancellationToken)
     {
-        if (await catalog.GetAsync(id, cancellationToken) is null || await storage.OpenReadAsync(key, cancellationToken) is not { } content)
+        var projectId = context.GetProjectId();
+        if (await catalog.GetInProjectAsync(projectId, id, cancellationToken) is null
+            || await storage.OpenReadAsync(key(projectId, id), cancellationToken) is not { } content)
         {
             return Problems.NotFound($"Video '{id}' has no such image (yet): images are made when encoding finishes.");
         }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Streamio.Host.Auth;
 
 namespace Streamio.Host.Live;
 
@@ -20,7 +21,7 @@ public static class LiveServiceCollectionExtensions
 
     public static IEndpointRouteBuilder MapStreamioLive(this IEndpointRouteBuilder app)
     {
-        app.MapHub<VideoHub>(VideoHub.Path);
+        app.MapHub<VideoHub>(VideoHub.Path).RequireProject();
         return app;
     }
 }

@@ -1,18 +1,18 @@
 using System.Security.Claims;
 using Streamio.Grains.Videos;
+using Streamio.Host.Auth;
 
 namespace Streamio.Host.Live;
 
 /// <summary>
-/// The one place that decides which videos a live (SignalR) caller may watch. Today every existing video is visible,
-/// like in the HTTP API; when projects and API keys land, this is the check to narrow to the caller's project.
+/// The one place that decides which videos a live (SignalR) caller may watch: those of the caller's project, exactly
+/// like the HTTP API (another project's video is as absent as a missing one).
 /// </summary>
 public sealed class VideoAccess(VideoCatalog catalog)
 {
     /// <summary>The video if it exists and <paramref name="caller"/> may see it; null otherwise (the caller cannot tell which).</summary>
     public async Task<VideoSnapshot?> FindVisibleAsync(ClaimsPrincipal? caller, string videoId, CancellationToken cancellationToken)
     {
-        _ = caller; // Projects: compare the caller's project with the video's here.
-        return await catalog.GetAsync(videoId, cancellationToken);
+        return caller.GetCaller()?.ProjectId is { } projectId ? await catalog.GetInProjectAsync(projectId, videoId, cancellationToken) : null;
     }
 }

@@ -52,7 +52,7 @@ public static class PlaybackEndpoints
     }
 
     private static async Task<IResult> SegmentAsync(
-        string videoId, string rendition, int index, string? token, HttpContext context, PlaybackTokens tokens, IObjectStorage storage,
+        string videoId, string rendition, int index, string? token, HttpContext context, PlaybackTokens tokens, VideoCatalog catalog, IObjectStorage storage,
         IOptions<PlaybackOptions> options, CancellationToken cancellationToken)
     {
         if (Refuse(tokens, token, videoId) is { } refused)
@@ -60,13 +60,20 @@ public static class PlaybackEndpoints
             NoStore(context);
             return refused;
         }
-        if (index >= 0 && options.Value.RedirectsSegments && storage is IPresignedUrls presigned)
+        // The token names the video; the video's state says which project's prefix its segments live under.
+        if (index < 0 || await catalog.GetStateAsync(videoId, cancellationToken) is not { } video)
+        {
+            NoStore(context);
+            return Api.Problems.NotFound($"Segment {index} of '{videoId}/{rendition}' does not exist (yet).");
+        }
+        var key = StorageKeys.Segment(video.ProjectId, videoId, rendition, index);
+        if (options.Value.RedirectsSegments && storage is IPresignedUrls presigned)
         {
             // The bytes come straight from S3; the redirect itself expires, so it is never cached.
             NoStore(context);
-            return Results.Redirect(presigned.PresignGet(StorageKeys.Segment(videoId, rendition, index), TimeSpan.FromSeconds(options.Value.SegmentUrlTtlSeconds)).AbsoluteUri);
+            return Results.Redirect(presigned.PresignGet(key, TimeSpan.FromSeconds(options.Value.SegmentUrlTtlSeconds)).AbsoluteUri);
         }
-        if (index < 0 || await storage.OpenReadAsync(StorageKeys.Segment(videoId, rendition, index), cancellationToken) is not { } segment)
+        if (await storage.OpenReadAsync(key, cancellationToken) is not { } segment)
         {
             NoStore(context);
             return Api.Problems.NotFound($"Segment {index} of '{videoId}/{rendition}' does not exist (yet).");

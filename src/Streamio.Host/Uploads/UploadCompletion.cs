@@ -69,7 +69,7 @@ public sealed class UploadCompletion(UploadGrain uploads, VideoIntake intake, Vi
         }
         try
         {
-            return (await intake.CreateAsync(upload.VideoId, upload.Title, upload.Key, size, cancellationToken), true);
+            return (await intake.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title, upload.Key, size, cancellationToken), true);
         }
         catch (InvalidOperationException)
         {

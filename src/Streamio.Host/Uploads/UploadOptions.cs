@@ -12,8 +12,13 @@ public sealed class UploadOptions
     /// <summary>Shared secret S3 event notifications must carry in <see cref="NotificationSecretHeader"/>. Empty: the endpoint refuses everything.</summary>
     public string NotificationSecret { get; set; } = "";
 
-    /// <summary>Objects that POST /v1/videos/ingest may read, by key prefix. Empty: ingest by key is off.</summary>
+    /// <summary>
+    /// Objects that POST /v1/videos/ingest may read, by key prefix; each project reads only from
+    /// <c>{IngestPrefix}{projectId}/</c>. Empty: ingest by key is off.
+    /// </summary>
     public string IngestPrefix { get; set; } = "ingest/";
+
+    public static string IngestPrefixOf(string ingestPrefix, string projectId) => $"{ingestPrefix}{projectId}/";
 
     public const string NotificationSecretHeader = "X-Streamio-Notification-Secret";
 }

@@ -12,16 +12,16 @@ public sealed class VideoIntake(VideoGrain videos, VideoCatalog catalog)
     public static string NewVideoId() => $"v_{Guid.CreateVersion7():N}";
 
     /// <summary>A source Streamio wrote under the video's own keys (deleted when the video is ready, unless kept).</summary>
-    public async Task<VideoSnapshot> CreateAsync(string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken)
+    public async Task<VideoSnapshot> CreateAsync(string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken)
     {
-        await videos.CreateAsync(videoId, title, sourceKey, sourceBytes, cancellationToken);
+        await videos.CreateAsync(projectId, videoId, title, sourceKey, sourceBytes, cancellationToken);
         return (await catalog.GetAsync(videoId, cancellationToken))!;
     }
 
     /// <summary>A source that is someone else's object, read in place and never deleted.</summary>
-    public async Task<VideoSnapshot> IngestAsync(string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken)
+    public async Task<VideoSnapshot> IngestAsync(string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken)
     {
-        await videos.IngestAsync(videoId, title, sourceKey, sourceBytes, cancellationToken);
+        await videos.IngestAsync(projectId, videoId, title, sourceKey, sourceBytes, cancellationToken);
         return (await catalog.GetAsync(videoId, cancellationToken))!;
     }
 

@@ -16,7 +16,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
     {
         await using var rig = await ClusterRig.CreateAsync(fixture);
         var api = await rig.StartAsync("api");
-        var cluster = await api.Http.GetFromJsonAsync<ClusterResponse>("/v1/cluster");
+        var cluster = await api.Admin.GetFromJsonAsync<ClusterResponse>("/v1/cluster");
         Assert.Empty(cluster!.Silos);
 
         // Nothing picks the upload up while only the API runs: the probe waits in the queue, unowned.
@@ -37,7 +37,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         var video = await ClusterRig.WaitForFinishedAsync(api, id, () => silo.RecentOutput);
         Assert.Equal("ready", video.Status);
         // The one silo in the membership table is the silo process; the API process never joined.
-        var member = Assert.Single((await api.Http.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!.Silos);
+        var member = Assert.Single((await api.Admin.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!.Silos);
         Assert.Contains(ClusterRig.SiloIdPart(silo), member.Id, StringComparison.Ordinal);
     }
 
@@ -58,7 +58,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         var siloA = await rig.StartAsync("silo");
         var siloB = await rig.StartAsync("silo");
 
-        var before = (await api.Http.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!;
+        var before = (await api.Admin.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!;
         Assert.Equal(2, before.Silos.Count);
         Assert.Contains(before.Silos, silo => silo.Id.Contains(ClusterRig.SiloIdPart(siloA), StringComparison.Ordinal));
         Assert.Contains(before.Silos, silo => silo.Id.Contains(ClusterRig.SiloIdPart(siloB), StringComparison.Ordinal));
@@ -83,7 +83,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
                     chunkOwners.GetOrAdd(item.Id, _ => []).Add(owner);
                 }
             }
-            var view = (await api.Http.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!;
+            var view = (await api.Admin.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!;
             sawChunksQueued |= view.Queue.Any(kind => kind.Kind == WorkKinds.EncodeChunk && kind.Queued + kind.Leased > 0);
             sawRunningWork |= view.Silos.Any(silo => silo.RunningWork > 0);
             return await ClusterRig.GetVideoAsync(api, id);
@@ -95,7 +95,7 @@ public sealed class ClusterTests(ClusterFixture fixture)
         Assert.Contains(owners, owner => owner.Contains(ClusterRig.SiloIdPart(siloB), StringComparison.Ordinal));
         Assert.True(sawChunksQueued, "GET /v1/cluster never showed encode-chunk work in the queue while encoding");
         Assert.True(sawRunningWork, "GET /v1/cluster never showed a silo running work while encoding");
-        Assert.DoesNotContain((await api.Http.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!.Queue, kind => kind.Kind == WorkKinds.EncodeChunk && kind.Queued + kind.Leased > 0);
+        Assert.DoesNotContain((await api.Admin.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!.Queue, kind => kind.Kind == WorkKinds.EncodeChunk && kind.Queued + kind.Leased > 0);
         await ClusterRig.AssertWholeAsync(api, id, ClusterRig.Clip);
     }
 }

@@ -44,7 +44,7 @@ public sealed partial class TusFinisher(
                 await CreateVideoAsync(current, cancellationToken);
                 await uploads.MarkCompletedAsync(current.Id, time.GetUtcNow() + options.Value.Expiration, cancellationToken);
             }
-            await parts.DeleteAllAsync(current.Id, cancellationToken);
+            await parts.DeleteAllAsync(current, cancellationToken);
             return current.VideoId;
         }
         finally
@@ -59,12 +59,12 @@ public sealed partial class TusFinisher(
         {
             return;
         }
-        var sourceKey = StorageKeys.Source(upload.VideoId);
+        var sourceKey = StorageKeys.Source(upload.ProjectId, upload.VideoId);
         try
         {
-            await using var bytes = await parts.OpenAsync(upload.Id, upload.Length, cancellationToken);
+            await using var bytes = await parts.OpenAsync(upload, cancellationToken);
             await storage.PutAsync(sourceKey, bytes, cancellationToken);
-            await videos.CreateAsync(upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken);
+            await videos.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken);
             LogFinished(logger, upload.Id, upload.VideoId, upload.Length);
         }
         catch (Exception error) when (error is InvalidOperationException or InvalidDataException)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Streamio.Grains.Uploads;
 using Streamio.Storage;
 
 namespace Streamio.Host.Uploads.Tus;
@@ -13,15 +14,15 @@ public sealed record TusPart(long Start, long End, string Key);
 /// </summary>
 public sealed class TusPartStore(IObjectStorage storage)
 {
-    public Task PutAsync(string uploadId, long start, long end, Stream content, CancellationToken cancellationToken) =>
-        storage.PutAsync(StorageKeys.TusPart(uploadId, start, end), content, cancellationToken);
+    public Task PutAsync(TusUploadState upload, long start, long end, Stream content, CancellationToken cancellationToken) =>
+        storage.PutAsync(StorageKeys.TusPart(upload.ProjectId, upload.Id, start, end), content, cancellationToken);
 
-    public Task DeleteAllAsync(string uploadId, CancellationToken cancellationToken) =>
-        storage.DeletePrefixAsync(StorageKeys.TusUploadPrefix(uploadId), cancellationToken);
+    public Task DeleteAllAsync(TusUploadState upload, CancellationToken cancellationToken) =>
+        storage.DeletePrefixAsync(StorageKeys.TusUploadPrefix(upload.ProjectId, upload.Id), cancellationToken);
 
-    public async Task<IReadOnlyList<TusPart>> ListAsync(string uploadId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TusPart>> ListAsync(TusUploadState upload, CancellationToken cancellationToken)
     {
-        var prefix = StorageKeys.TusUploadPrefix(uploadId);
+        var prefix = StorageKeys.TusUploadPrefix(upload.ProjectId, upload.Id);
         var parts = new List<TusPart>();
         await foreach (var key in storage.ListAsync(prefix, cancellationToken))
         {
@@ -38,10 +39,10 @@ public sealed class TusPartStore(IObjectStorage storage)
 
     /// <summary>The upload's bytes [0, <paramref name="length"/>) as one stream over its parts, read in order.</summary>
     /// <exception cref="InvalidDataException">The stored parts do not cover the upload.</exception>
-    public async Task<Stream> OpenAsync(string uploadId, long length, CancellationToken cancellationToken)
+    public async Task<Stream> OpenAsync(TusUploadState upload, CancellationToken cancellationToken)
     {
-        var chain = Chain(await ListAsync(uploadId, cancellationToken), length)
-            ?? throw new InvalidDataException($"The stored parts of upload {uploadId} do not cover its {length} bytes.");
+        var chain = Chain(await ListAsync(upload, cancellationToken), upload.Length)
+            ?? throw new InvalidDataException($"The stored parts of upload {upload.Id} do not cover its {upload.Length} bytes.");
         return new PartChainStream(storage, chain);
     }
 

@@ -44,7 +44,7 @@ public sealed partial class TusSweeper(
             {
                 if (await uploads.DeleteIfExpiredAsync(upload.Id, now, cancellationToken))
                 {
-                    await parts.DeleteAllAsync(upload.Id, cancellationToken);
+                    await parts.DeleteAllAsync(upload, cancellationToken);
                     LogExpired(logger, upload.Id, upload.Offset, upload.Length);
                     removed++;
                 }

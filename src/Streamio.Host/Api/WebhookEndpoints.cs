@@ -1,0 +1,100 @@
+using Streamio.Grains.Projects;
+using Streamio.Host.Auth;
+
+namespace Streamio.Host.Api;
+
+/// <summary>The caller's project's webhooks and their delivery logs (the signing secret is shown once, at registration).</summary>
+public static class WebhookEndpoints
+{
+    public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
+    {
+        var webhooks = app.MapGroup("/v1/webhooks").RequireProject().WithTags("Webhooks").ProducesCallerProblems();
+        webhooks.MapPost("", CreateAsync).WithSummary("Register a webhook (the signing secret is in this answer only)")
+            .DescribesBody<WebhookRequest>().Produces<CreatedWebhookResponse>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
+        webhooks.MapGet("", ListAsync).WithSummary("List the project's webhooks").Produces<WebhookList>();
+        webhooks.MapGet("{id}", GetAsync).WithSummary("Read a webhook").Produces<WebhookResponse>().ProducesProblem(StatusCodes.Status404NotFound);
+        webhooks.MapDelete("{id}", DeleteAsync).WithSummary("Delete a webhook and its delivery log")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+        webhooks.MapGet("{id}/deliveries", DeliveriesAsync).WithSummary("The webhook's deliveries, newest first")
+            .Produces<DeliveryList>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    private static async Task<IResult> CreateAsync(HttpContext context, ProjectGrain projects, CancellationToken cancellationToken)
+    {
+        var example = """{"url": "https://example.com/hooks/streamio", "events": ["video.ready"]}""";
+        var (body, error) = await JsonBodies.ReadAsync<WebhookRequest>(context.Request, example, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (body?.Url is null || !Uri.TryCreate(body.Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https") || body.Url.Length > 2000)
+        {
+            return Problems.BadRequest($"url must be an absolute http or https URL (at most 2000 characters): send {example}.");
+        }
+        var events = body.Events is { Count: > 0 } chosen ? chosen.Distinct().ToList() : [.. WebhookWork.EventTypes];
+        if (events.FirstOrDefault(type => !WebhookWork.Announces(type)) is { } unknown)
+        {
+            return Problems.BadRequest($"'{unknown}' is not a webhook event; choose from {string.Join(", ", WebhookWork.EventTypes)} (or omit events for all).");
+        }
+        var projectId = context.GetProjectId();
+        return await projects.AddWebhookAsync(projectId, url.AbsoluteUri, events, cancellationToken) is { } webhook
+            ? Results.Created($"/v1/webhooks/{webhook.Id}", CreatedWebhookResponse.From(webhook))
+            : Problems.NotFound($"Project '{projectId}' no longer exists.");
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext context, ProjectGrain projects, CancellationToken cancellationToken) =>
+        Results.Ok(new WebhookList((await projects.ReadAsync(context.GetProjectId(), cancellationToken))?.Webhooks.Select(WebhookResponse.From).ToList() ?? []));
+
+    private static async Task<IResult> GetAsync(string id, HttpContext context, ProjectGrain projects, CancellationToken cancellationToken) =>
+        await FindAsync(id, context, projects, cancellationToken) is { } webhook ? Results.Ok(WebhookResponse.From(webhook)) : NoWebhook(id);
+
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, ProjectGrain projects, CancellationToken cancellationToken) =>
+        await projects.RemoveWebhookAsync(context.GetProjectId(), id, cancellationToken) ? Results.NoContent() : NoWebhook(id);
+
+    private static async Task<IResult> DeliveriesAsync(
+        string id, int? limit, HttpContext context, ProjectGrain projects, WebhookDeliveries deliveries, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > 500)
+        {
+            return Problems.BadRequest("limit must be between 1 and 500.");
+        }
+        if (await FindAsync(id, context, projects, cancellationToken) is null)
+        {
+            return NoWebhook(id);
+        }
+        var items = await deliveries.ListAsync(id, limit ?? 100, cancellationToken);
+        return Results.Ok(new DeliveryList(items.Select(DeliveryResponse.From).ToList()));
+    }
+
+    private static async Task<WebhookRecord?> FindAsync(string id, HttpContext context, ProjectGrain projects, CancellationToken cancellationToken) =>
+        (await projects.ReadAsync(context.GetProjectId(), cancellationToken))?.Webhook(id);
+
+    private static IResult NoWebhook(string id) => Problems.NotFound($"There is no webhook '{id}'. List them with GET /v1/webhooks.");
+}
+
+public sealed record WebhookRequest(string? Url, List<string>? Events);
+
+public sealed record WebhookResponse(string Id, string Url, IReadOnlyList<string> Events, DateTimeOffset CreatedAt)
+{
+    public static WebhookResponse From(WebhookRecord webhook) => new(webhook.Id, webhook.Url, webhook.Events, webhook.CreatedAt);
+}
+
+/// <summary>The only answer that ever contains the signing secret.</summary>
+public sealed record CreatedWebhookResponse(string Id, string Url, IReadOnlyList<string> Events, DateTimeOffset CreatedAt, string Secret)
+{
+    public static CreatedWebhookResponse From(WebhookRecord webhook) => new(webhook.Id, webhook.Url, webhook.Events, webhook.CreatedAt, webhook.Secret);
+}
+
+public sealed record WebhookList(IReadOnlyList<WebhookResponse> Items);
+
+public sealed record DeliveryResponse(
+    string EventId, string EventType, string VideoId, string Status, int Attempts, int? ResponseCode, string? LastError,
+    DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt)
+{
+    public static DeliveryResponse From(WebhookDeliveryState delivery) => new(
+        delivery.EventId, delivery.EventType, delivery.VideoId, delivery.Status, delivery.Attempts, delivery.ResponseCode, delivery.LastError,
+        delivery.CreatedAt, delivery.LastAttemptAt, delivery.NextAttemptAt, delivery.DeliveredAt);
+}
+
+public sealed record DeliveryList(IReadOnlyList<DeliveryResponse> Items);
