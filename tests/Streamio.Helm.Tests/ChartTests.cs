@@ -27,6 +27,7 @@ public sealed partial class ChartTests
         ["Streamio:Encoding"] = typeof(EncodingOptions),
         ["Streamio:Silo"] = typeof(SiloOptions),
         [FfmpegOptions.SectionName] = typeof(FfmpegOptions),
+        ["Streamio:Auth"] = typeof(Streamio.Host.Auth.AuthOptions),
     };
 
     [Fact]
@@ -92,6 +93,16 @@ public sealed partial class ChartTests
 
         var unbound = names.Where(name => !Binds(name.Replace("__", ":", StringComparison.Ordinal))).ToList();
         Assert.True(unbound.Count == 0, $"the chart sets settings Streamio does not have: {string.Join(", ", unbound)}");
+    }
+
+    [Fact]
+    public void Anonymous_access_is_off_in_a_cluster_and_the_admin_key_comes_from_a_secret()
+    {
+        var environment = ParseList(HelmChart.Skeleton(Chart.Define("streamio.env"))).Cast<YamlMappingNode>().ToList();
+
+        Assert.Equal("false", environment.Single(variable => variable["name"].ToString() == "Streamio__Auth__AllowAnonymous")["value"].ToString());
+        Assert.True(environment.Single(variable => variable["name"].ToString() == "Streamio__Auth__AdminKey").Children.ContainsKey("valueFrom"));
+        Assert.Contains("adminKey:", Chart.Templates["secret.yaml"], StringComparison.Ordinal);
     }
 
     [Theory]

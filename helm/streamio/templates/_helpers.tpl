@@ -72,6 +72,15 @@ app.kubernetes.io/instance: {{ .Release.Name }}
     secretKeyRef:
       name: {{ .Values.playback.existingSecret | default (include "streamio.secretName" .) }}
       key: {{ if .Values.playback.existingSecret }}{{ .Values.playback.existingSecretKey }}{{ else }}tokenSecret{{ end }}
+- name: Streamio__Playback__SegmentDelivery
+  value: {{ .Values.segmentDelivery | quote }}
+- name: Streamio__Auth__AllowAnonymous
+  value: "false"
+- name: Streamio__Auth__AdminKey
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.auth.existingSecret | default (include "streamio.secretName" .) }}
+      key: {{ if .Values.auth.existingSecret }}{{ .Values.auth.existingSecretKey }}{{ else }}adminKey{{ end }}
 - name: Streamio__Playback__DefaultTtlSeconds
   value: {{ .Values.playback.defaultTtlSeconds | quote }}
 - name: Streamio__Encoding__SegmentSeconds
