@@ -87,6 +87,14 @@ public sealed class WebAppKeyTests(BrowserFixture fixture)
         await page.WaitForFunctionAsync("() => document.querySelector('#player').dataset.startedWhile && document.querySelector('#player').currentTime > 0.5");
         await page.Locator("#video-status [data-status='ready']").WaitForAsync();
         await page.WaitForFunctionAsync("() => document.querySelector('#player').poster.startsWith('blob:')");
+        // The storyboard sprite on the seek bar, too (pointer moves until its cues have loaded).
+        await page.WaitForFunctionAsync("""
+            () => {
+              const seek = document.querySelector('#seek'), box = seek.getBoundingClientRect();
+              seek.dispatchEvent(new PointerEvent('pointermove', { clientX: box.left + box.width * 0.6, clientY: box.top + 2, bubbles: true }));
+              return !document.querySelector('#seek-preview').hidden && getComputedStyle(document.querySelector('.preview-tile')).backgroundImage.includes('blob:');
+            }
+            """);
         Assert.True(liveFrames >= 1, "no videoUpdated frame arrived over the WebSocket");
         lock (sockets)
         {
