@@ -252,5 +252,5 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
     }
 
     [GeneratedRegex(@"#/videos/(?<id>v_[0-9a-f]+)$")]
-    private static partial Regex VideoPageUrl();
+    internal static partial Regex VideoPageUrl();
 }

@@ -10,8 +10,36 @@ export async function problemOf(response) {
   }
 }
 
+// The API key: kept in this browser (localStorage) and sent with every API request. Without one, the node decides
+// (anonymous loopback access, or 401 and the page asks for a key).
+const KEY_ITEM = 'streamio.apiKey';
+let onUnauthorized = () => {};
+
+export const storedKey = () => localStorage.getItem(KEY_ITEM);
+export const saveKey = (key) => localStorage.setItem(KEY_ITEM, key);
+export const forgetKey = () => localStorage.removeItem(KEY_ITEM);
+
+/** Registers what happens when the API answers 401 (the app shows the key form with the server's detail). */
+export function whenUnauthorized(callback) { onUnauthorized = callback; }
+
+/** Reports a 401 answer to the app; upload.js calls it for its XMLHttpRequest. */
+export const reportUnauthorized = (detail) => onUnauthorized(detail);
+
+/** headers plus x-api-key when a key is stored. */
+export function withKey(headers = {}) {
+  const key = storedKey();
+  return key ? { ...headers, 'x-api-key': key } : headers;
+}
+
+/** fetch with the stored key; a 401 answer is reported to the app (and still returned to the caller). */
+export async function apiFetch(url, init = {}) {
+  const response = await fetch(url, { ...init, headers: withKey(init.headers) });
+  if (response.status === 401) reportUnauthorized(await problemOf(response.clone()));
+  return response;
+}
+
 async function json(url, init) {
-  const response = await fetch(url, init);
+  const response = await apiFetch(url, init);
   if (!response.ok) {
     const error = new Error(await problemOf(response));
     error.status = response.status;
@@ -20,6 +48,7 @@ async function json(url, init) {
   return response.json();
 }
 
+// GET /v1/config is open (no key): it only says what the page checks before uploading.
 let configPromise;
 export const config = () => (configPromise ??= json('/v1/config'));
 
@@ -33,6 +62,30 @@ export function listVideos(limit, cursor) {
 
 export const createPlayback = (id) =>
   json(`/v1/videos/${encodeURIComponent(id)}/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+
+// Images under /v1/videos need the key too, which <img src> and CSS url() cannot send: with a key they are fetched
+// into blob: URLs, cached per view and revoked when the view changes (releaseImages). Without a key the browser
+// loads them itself, as before.
+const images = new Map(); // API URL → Promise of a blob: URL
+
+/** A URL an <img>, poster or CSS background can show for the API image at url. */
+export function imageSource(url) {
+  if (!storedKey()) return Promise.resolve(url);
+  if (!images.has(url)) {
+    images.set(url, (async () => {
+      const response = await apiFetch(url);
+      if (!response.ok) throw new Error(await problemOf(response));
+      return URL.createObjectURL(await response.blob());
+    })());
+  }
+  return images.get(url);
+}
+
+/** Revokes the blob: URLs of the view that is going away. */
+export function releaseImages() {
+  for (const source of images.values()) source.then((blobUrl) => URL.revokeObjectURL(blobUrl), () => {});
+  images.clear();
+}
 
 const loaded = new Map();
 function loadScript(url) {

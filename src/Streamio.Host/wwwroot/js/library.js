@@ -1,5 +1,5 @@
 // The library: newest first, a page at a time, badges kept live over SignalR while videos encode.
-import { listVideos } from './api.js';
+import { imageSource, listVideos } from './api.js';
 import { formatDuration, h, statusBadge } from './dom.js';
 import { watch } from './live.js';
 
@@ -8,8 +8,9 @@ const PAGE_SIZE = Math.min(100, Math.max(1, Number(new URLSearchParams(location.
 
 function card(video) {
   const thumbnail = video.thumbnailUrl
-    ? h('img', { src: video.thumbnailUrl, alt: '', loading: 'lazy', width: '320', height: '180' })
+    ? h('img', { alt: '', loading: 'lazy', width: '320', height: '180' })
     : h('div', { class: 'thumb-placeholder', 'aria-hidden': 'true' }, video.status === 'failed' ? '!' : '…');
+  if (video.thumbnailUrl) imageSource(video.thumbnailUrl).then((source) => { thumbnail.src = source; }, () => {});
   return h('li', { class: 'card', 'data-video-id': video.id },
     h('a', { href: `#/videos/${video.id}`, class: 'card-link' },
       h('div', { class: 'thumb' }, thumbnail, h('span', { class: 'duration' }, formatDuration(video.durationSeconds ?? NaN))),

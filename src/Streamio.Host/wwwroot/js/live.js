@@ -1,25 +1,42 @@
 // One SignalR connection to /hubs/videos shared by every view; watchers are re-subscribed after a reconnect.
-import { config, loadLibraries } from './api.js';
+import { config, loadLibraries, storedKey } from './api.js';
 
 const watchers = new Map(); // video id → Set of {onUpdate, onDeleted}
 let connecting;
 
-async function connection() {
-  connecting ??= (async () => {
-    await loadLibraries();
-    const { hubPath } = await config();
-    const hub = new window.signalR.HubConnectionBuilder()
-      .withUrl(hubPath)
-      .withAutomaticReconnect()
-      .configureLogging(window.signalR.LogLevel.Warning)
-      .build();
-    hub.on('videoUpdated', (video) => watchers.get(video.id)?.forEach((watcher) => watcher.onUpdate(video)));
-    hub.on('videoDeleted', ({ id }) => watchers.get(id)?.forEach((watcher) => watcher.onDeleted?.(id)));
-    hub.onreconnected(() => { for (const id of watchers.keys()) hub.invoke('Subscribe', id).catch(() => {}); });
-    await hub.start();
-    return hub;
-  })();
+function connection() {
+  if (!connecting) {
+    const attempt = connect();
+    connecting = attempt;
+    // A refused start (e.g. 401) is not kept: the next watch tries again.
+    attempt.catch(() => { if (connecting === attempt) connecting = null; });
+  }
   return connecting;
+}
+
+async function connect() {
+  await loadLibraries();
+  const { hubPath } = await config();
+  const hub = new window.signalR.HubConnectionBuilder()
+    // The key goes in the negotiate request's Authorization header and, for the WebSocket, in ?access_token=.
+    .withUrl(hubPath, { accessTokenFactory: () => storedKey() ?? '' })
+    .withAutomaticReconnect()
+    .configureLogging(window.signalR.LogLevel.Warning)
+    .build();
+  hub.on('videoUpdated', (video) => watchers.get(video.id)?.forEach((watcher) => watcher.onUpdate(video)));
+  hub.on('videoDeleted', ({ id }) => watchers.get(id)?.forEach((watcher) => watcher.onDeleted?.(id)));
+  hub.onreconnected(() => { for (const id of watchers.keys()) hub.invoke('Subscribe', id).catch(() => {}); });
+  await hub.start();
+  return hub;
+}
+
+/** Closes the connection (the key changed); the next watch connects again with the current key. */
+export async function disconnect() {
+  const current = connecting;
+  connecting = null;
+  watchers.clear();
+  const hub = await current?.catch(() => null);
+  await hub?.stop();
 }
 
 /** Calls onUpdate with the video's current state, then on every change; returns a function that stops watching. */

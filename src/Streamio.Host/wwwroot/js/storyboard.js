@@ -1,13 +1,14 @@
 // Storyboard previews: the WebVTT maps time ranges to #xywh tiles of one sprite image.
+import { apiFetch, imageSource } from './api.js';
 
 function seconds(timestamp) {
   const parts = timestamp.trim().split(':').map(Number);
   return parts.reduce((total, part) => total * 60 + part, 0);
 }
 
-/** Fetches and parses storyboard.vtt into [{start, end, url, x, y, w, h}], tile URLs resolved against the VTT's URL. */
+/** Fetches and parses storyboard.vtt into [{start, end, url, x, y, w, h}], tile URLs resolved against the VTT's URL (then through imageSource). */
 export async function loadStoryboard(vttUrl) {
-  const response = await fetch(vttUrl);
+  const response = await apiFetch(vttUrl);
   if (!response.ok) return [];
   const base = new URL(vttUrl, location.href);
   const cues = [];
@@ -23,7 +24,9 @@ export async function loadStoryboard(vttUrl) {
     target.hash = '';
     cues.push({ start, end, url: target.href, x, y, w, h });
   }
-  return cues;
+  // The sprite is an API image: show it through imageSource (a blob: URL when a key is needed).
+  const sources = new Map(await Promise.all([...new Set(cues.map((cue) => cue.url))].map(async (url) => [url, await imageSource(url)])));
+  return cues.map((cue) => ({ ...cue, url: sources.get(cue.url) }));
 }
 
 /** Shows the tile for time t in element (as a background), or hides it when there is none. */

@@ -1,5 +1,5 @@
 // Upload: drag and drop or file picker, checked against GET /v1/config first, sent with XMLHttpRequest for byte progress.
-import { config, problemOf } from './api.js';
+import { config, problemOf, reportUnauthorized, withKey } from './api.js';
 import { formatBytes, formatDuration, h } from './dom.js';
 
 /** Why the file cannot be sent, or null when it may be. */
@@ -62,12 +62,13 @@ export function uploadPanel(onUploaded) {
       const response = new Response(request.responseText, { status: request.status, statusText: request.statusText });
       finish();
       if (response.ok) onUploaded(await response.json());
+      else if (response.status === 401) reportUnauthorized(await problemOf(response));
       else error.textContent = `The server refused the upload: ${await problemOf(response)}`;
     };
     request.onerror = () => { finish(); error.textContent = 'The upload failed: the connection to Streamio was lost. Try again.'; };
     request.onabort = () => { finish(); error.textContent = 'Upload cancelled.'; };
     request.open('POST', '/v1/videos');
-    request.setRequestHeader('accept', 'application/json');
+    for (const [name, value] of Object.entries(withKey({ accept: 'application/json' }))) request.setRequestHeader(name, value);
     request.send(form);
   }
 

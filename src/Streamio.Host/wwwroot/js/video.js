@@ -1,6 +1,6 @@
 // The video page: live status and per-rendition progress, the hls.js player (started as soon as the video is playable),
 // quality selection, storyboard previews on the seek bar, and a share link.
-import { createPlayback, getVideo, loadLibraries } from './api.js';
+import { createPlayback, getVideo, imageSource, loadLibraries } from './api.js';
 import { formatDuration, h, showBanner, statusBadge } from './dom.js';
 import { watch } from './live.js';
 import { loadStoryboard, showTile } from './storyboard.js';
@@ -41,6 +41,7 @@ export function videoView(id) {
   let starting = false;
   let storyboard = [];
   let storyboardRequested = false;
+  let posterUrl = null;
   let stopWatching = () => {};
   let disposed = false;
 
@@ -66,7 +67,11 @@ export function videoView(id) {
       storyboardRequested = true;
       loadStoryboard(video.storyboardUrl).then((cues) => { storyboard = cues; }).catch(() => {});
     }
-    element.poster = video.thumbnailUrl ?? '';
+    if (video.thumbnailUrl !== posterUrl) {
+      posterUrl = video.thumbnailUrl;
+      if (!posterUrl) element.poster = '';
+      else imageSource(posterUrl).then((source) => { if (!disposed && posterUrl === video.thumbnailUrl) element.poster = source; }, () => {});
+    }
   }
 
   async function startPlayer() {
