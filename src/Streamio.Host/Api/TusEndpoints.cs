@@ -106,31 +106,33 @@ public static class TusEndpoints
     private static async Task<IResult> HeadAsync(
         string uploadId, HttpContext context, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
     {
-        var response = context.Response;
-        var (problem, upload) = await FindAsync(context, uploadId, uploads, time, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-        // A crash between the last byte and the video leaves a full upload behind: a client asking about it finishes it.
-        var videoId = await finisher.FinishAsync(upload!, cancellationToken);
-        DescribeUpload(response, upload!, videoId);
-        return Results.Ok();
+        var (problem, _, _) = await DescribeAsync(context, uploadId, uploads, finisher, time, cancellationToken);
+        return problem ?? Results.Ok();
     }
 
     private static async Task<IResult> GetAsync(
         string uploadId, HttpContext context, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
     {
-        var response = context.Response;
+        var (problem, upload, videoId) = await DescribeAsync(context, uploadId, uploads, finisher, time, cancellationToken);
+        return problem ?? Results.Ok(new TusUploadResponse(upload!.Id, upload.Length, upload.Offset, upload.FileName, upload.Title, videoId,
+            videoId is null ? null : $"/v1/videos/{videoId}", upload.ExpiresAt));
+    }
+
+    /// <summary>
+    /// HEAD and GET: the upload's headers. A crash between the last byte and the video leaves a full upload behind, so
+    /// a client asking about it finishes it.
+    /// </summary>
+    private static async Task<(IResult? Problem, TusUploadState? Upload, string? VideoId)> DescribeAsync(
+        HttpContext context, string uploadId, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
+    {
         var (problem, upload) = await FindAsync(context, uploadId, uploads, time, cancellationToken);
         if (problem is not null)
         {
-            return problem;
+            return (problem, null, null);
         }
         var videoId = await finisher.FinishAsync(upload!, cancellationToken);
-        DescribeUpload(response, upload!, videoId);
-        return Results.Ok(new TusUploadResponse(upload!.Id, upload.Length, upload.Offset, upload.FileName, upload.Title, videoId,
-            videoId is null ? null : $"/v1/videos/{videoId}", upload.ExpiresAt));
+        DescribeUpload(context.Response, upload!, videoId);
+        return (null, upload, videoId);
     }
 
     private static async Task<IResult> PatchAsync(
