@@ -1,0 +1,71 @@
+using Streamio.Abstractions.Work;
+
+namespace Streamio.Abstractions.Videos;
+
+/// <summary>
+/// A video (key: video id). Owns the lifecycle uploaded → probing → encoding → ready | failed, schedules its work, and
+/// tells watchers and webhooks what happened. Each method is one guarded transition.
+/// </summary>
+public interface IVideoGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the video and schedules its probe. Throws when the id is taken.</summary>
+    Task<VideoView> CreateAsync(NewVideo video);
+
+    /// <summary>The video, or null when there is none.</summary>
+    [ReadOnly]
+    Task<VideoView?> GetAsync();
+
+    /// <summary>Removes the video and its variants (their objects are the caller's to delete); false when the project has no such video.</summary>
+    Task<bool> DeleteAsync(string projectId);
+
+    /// <summary>A ready video whose images are missing gets them made again (start-up reconciler); false when not applicable.</summary>
+    Task<bool> RepairImagesAsync();
+
+    /// <summary>A silo worker is about to run <paramref name="itemId"/>: returns what to do, or null when the item is stale.</summary>
+    Task<WorkAssignment?> StartWorkAsync(int itemId, string siloAddress);
+
+    /// <summary>The probe of attempt <paramref name="attempt"/> finished: plans the ladder and schedules the encode.</summary>
+    Task OnProbedAsync(int itemId, int attempt, SourceFacts source);
+
+    /// <summary>A source the prober refused: the video fails with the reason, nothing is retried.</summary>
+    Task OnRejectedAsync(int itemId, int attempt, string reason);
+
+    /// <summary>The worker registered a segment with a variant (or found it registered).</summary>
+    Task OnSegmentAsync(string rendition, SegmentRegistration registration);
+
+    /// <summary>An encode item finished; <paramref name="segmentsProduced"/> per rendition, for the last chunk and the audio (their true length).</summary>
+    Task OnEncodedAsync(int itemId, int attempt, IReadOnlyDictionary<string, int> segmentsProduced);
+
+    /// <summary>The finish item made the poster and storyboard: encoding → ready.</summary>
+    Task OnFinishedAsync(int itemId, int attempt, StoryboardInfo storyboard, bool sourceDeleted);
+
+    /// <summary>An attempt failed: retried later, or the video fails once attempts are used up (with this error).</summary>
+    Task OnWorkFailedAsync(int itemId, int attempt, string error);
+
+    /// <summary>A draining silo hands back an attempt it did not finish; the attempt does not count.</summary>
+    Task OnWorkReleasedAsync(int itemId, int attempt);
+
+    /// <summary>The silo running the item was declared dead by Orleans membership: the item runs again elsewhere.</summary>
+    [OneWay]
+    Task OnSiloDeadAsync(string siloAddress);
+
+    /// <summary>Live updates: the observer is told about every change until it unsubscribes or its subscription lapses (resubscribe within a minute).</summary>
+    Task SubscribeAsync(IVideoObserver observer);
+
+    Task UnsubscribeAsync(IVideoObserver observer);
+}
+
+/// <summary>An API node watching videos for its SignalR clients.</summary>
+public interface IVideoObserver : IGrainObserver
+{
+    [OneWay]
+    Task OnVideoChangedAsync(string videoId, VideoChange change);
+}
+
+[GenerateSerializer]
+public enum VideoChange
+{
+    Status,
+    Progress,
+    Deleted,
+}

@@ -1,0 +1,106 @@
+namespace Streamio.Abstractions.Videos;
+
+[GenerateSerializer]
+public enum VideoStatus
+{
+    Uploaded,
+    Probing,
+    Encoding,
+    Ready,
+    Failed,
+}
+
+/// <summary>What the probe found out about a source.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SourceFacts(string Format, double DurationSeconds, int Width, int Height, double FrameRate, bool HasAudio);
+
+/// <summary>The ladder and timeline cut decided after probing.</summary>
+[GenerateSerializer, Immutable]
+public sealed record EncodingPlan(double SegmentSeconds, int SegmentCount, IReadOnlyList<RenditionPlan> Renditions);
+
+[GenerateSerializer, Immutable]
+public sealed record RenditionPlan(string Name, int Width, int Height, int BitrateKbps, bool IsAudio);
+
+/// <summary>The storyboard sprite's layout: one tile every <paramref name="IntervalSeconds"/>.</summary>
+[GenerateSerializer, Immutable]
+public sealed record StoryboardInfo(double IntervalSeconds, int TileCount, int Columns, int TileWidth, int TileHeight);
+
+/// <summary>A new video whose source is already stored at <paramref name="SourceKey"/>.</summary>
+/// <param name="SourceIsExternal">An object Streamio was pointed at (ingest by key): read in place, never deleted.</param>
+[GenerateSerializer, Immutable]
+public sealed record NewVideo(string ProjectId, string? Title, string SourceKey, long SourceBytes, bool SourceIsExternal = false);
+
+/// <summary>One rendition as the video sees it: enough for the API, the master playlist and progress.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RenditionView(string Name, int Width, int Height, int BitrateKbps, bool IsAudio, int SegmentCount, int Registered, bool Complete)
+{
+    public double Progress => Complete ? 1 : SegmentCount == 0 ? 0 : Math.Min(1, (double)Registered / SegmentCount);
+}
+
+/// <summary>A video as read through its grain: the lifecycle plus its renditions' progress.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VideoView(
+    string Id,
+    string ProjectId,
+    string? Title,
+    VideoStatus Status,
+    string? Error,
+    SourceFacts? Source,
+    double SegmentSeconds,
+    IReadOnlyList<RenditionView> Renditions,
+    bool Playable,
+    bool HasPoster,
+    StoryboardInfo? Storyboard,
+    string SourceKey,
+    bool SourceDeleted,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public bool IsTerminal => Status is VideoStatus.Ready or VideoStatus.Failed;
+
+    /// <summary>0..1: segments done over segments planned, across every rendition.</summary>
+    public double Progress => Status switch
+    {
+        VideoStatus.Ready => 1,
+        VideoStatus.Encoding when Renditions.Count > 0 => Math.Round(Renditions.Average(rendition => rendition.Progress), 4),
+        _ => 0,
+    };
+
+    public RenditionView? Rendition(string name) => Renditions.FirstOrDefault(rendition => rendition.Name == name);
+}
+
+/// <summary>What a variant holds for playback: its key and the durations of the segments a player may fetch.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VariantView(
+    string VideoId,
+    string ProjectId,
+    string Name,
+    bool IsAudio,
+    int Width,
+    int Height,
+    int BitrateKbps,
+    int SegmentCount,
+    bool Complete,
+    IReadOnlyList<double> ContiguousDurations,
+    IReadOnlyList<int> Registered);
+
+/// <summary>A variant to create when the video is planned.</summary>
+[GenerateSerializer, Immutable]
+public sealed record VariantPlan(string VideoId, string ProjectId, RenditionPlan Rendition, int SegmentCount);
+
+[GenerateSerializer]
+public enum RegisterOutcome
+{
+    /// <summary>The segment is new and now playable.</summary>
+    Registered,
+
+    /// <summary>An earlier run of the same chunk registered it already; the stored copy stays.</summary>
+    Duplicate,
+
+    /// <summary>The variant no longer exists (the video was deleted or failed): the caller cleans up what it wrote.</summary>
+    Gone,
+}
+
+/// <summary>The answer to a segment registration, with the variant's counters for the video's progress.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SegmentRegistration(RegisterOutcome Outcome, int Registered, bool Complete);

@@ -1,0 +1,68 @@
+using Streamio.Abstractions.Videos;
+
+namespace Streamio.Abstractions.Wire;
+
+/// <summary>The shape of a video in the HTTP API, in SignalR updates and in webhook bodies (DESIGN §4).</summary>
+public sealed record VideoResponse(
+    string Id,
+    string? Title,
+    string Status,
+    bool Playable,
+    double Progress,
+    double? DurationSeconds,
+    int? Width,
+    int? Height,
+    IReadOnlyList<RenditionResponse> Renditions,
+    string? ThumbnailUrl,
+    string? StoryboardUrl,
+    string? Error,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public static VideoResponse From(VideoView video)
+    {
+        var renditions = video.Renditions
+            .OrderBy(rendition => rendition.IsAudio).ThenBy(rendition => rendition.Height)
+            .Select(rendition => new RenditionResponse(
+                rendition.Name,
+                rendition.IsAudio ? null : rendition.Width,
+                rendition.IsAudio ? null : rendition.Height,
+                rendition.BitrateKbps,
+                RenditionStatus(video.Status, rendition),
+                Math.Round(rendition.Progress, 4)))
+            .ToList();
+        return new VideoResponse(
+            video.Id,
+            video.Title,
+            StatusName(video.Status),
+            video.Playable,
+            video.Progress,
+            video.Source?.DurationSeconds,
+            video.Source?.Width,
+            video.Source?.Height,
+            renditions,
+            video.HasPoster ? $"/v1/videos/{video.Id}/thumbnail.jpg" : null,
+            video.Storyboard is not null ? $"/v1/videos/{video.Id}/storyboard.vtt" : null,
+            video.Error,
+            video.CreatedAt,
+            video.UpdatedAt);
+    }
+
+    public static string StatusName(VideoStatus status) => status.ToString().ToLowerInvariant();
+
+    private static string RenditionStatus(VideoStatus videoStatus, RenditionView rendition) => rendition switch
+    {
+        { Complete: true } => "ready",
+        _ when videoStatus == VideoStatus.Failed => "failed",
+        { Registered: > 0 } => "encoding",
+        _ => "queued",
+    };
+}
+
+public sealed record RenditionResponse(string Name, int? Width, int? Height, int BitrateKbps, string Status, double Progress);
+
+public sealed record VideoPage(IReadOnlyList<VideoResponse> Items, string? NextCursor);
+
+public sealed record PlaybackRequest(int? TtlSeconds, string? Viewer);
+
+public sealed record PlaybackResponse(string Url, DateTimeOffset ExpiresAt);

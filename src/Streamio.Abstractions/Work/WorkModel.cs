@@ -1,0 +1,59 @@
+namespace Streamio.Abstractions.Work;
+
+[GenerateSerializer]
+public enum WorkKind
+{
+    Probe,
+    EncodeChunk,
+    EncodeAudio,
+    Finish,
+}
+
+/// <summary>A video's work item as the scheduler queues it. Higher <paramref name="Priority"/> runs first.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkTicket(string VideoId, int ItemId, int Priority, DateTimeOffset NotBefore);
+
+/// <summary>Everything a silo worker needs to run one attempt of one item.</summary>
+[GenerateSerializer, Immutable]
+public sealed record WorkAssignment(
+    string VideoId,
+    string ProjectId,
+    int ItemId,
+    int Attempt,
+    WorkKind Kind,
+    string SourceKey,
+    Videos.SourceFacts? Source,
+    Videos.EncodingPlan? Plan,
+    int FirstSegment,
+    int SegmentCount,
+    IReadOnlyList<string> Rungs,
+    bool IsLastChunk,
+    bool SourceIsExternal,
+    bool SourceDeleted,
+    bool Repair);
+
+/// <summary>What the scheduler knows: work waiting, work running and where.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SchedulerView(int Waiting, int Running, IReadOnlyDictionary<string, int> RunningBySilo, int ActiveVideos);
+
+/// <summary>
+/// The cluster's work queue (a single grain, key 0): videos hand it tickets, silo workers take the most urgent one.
+/// Its queue lives in memory: the videos own the durable truth and hand their tickets again after a restart.
+/// </summary>
+public interface IWorkSchedulerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Adds or refreshes tickets (idempotent per video and item).</summary>
+    Task EnqueueAsync(IReadOnlyList<WorkTicket> tickets);
+
+    /// <summary>Drops every ticket of a video (deleted or failed).</summary>
+    Task CancelAsync(string videoId);
+
+    /// <summary>The most urgent due ticket for a worker of <paramref name="siloAddress"/>, waiting up to <paramref name="wait"/> for one.</summary>
+    Task<WorkTicket?> TakeAsync(string siloAddress, TimeSpan wait);
+
+    /// <summary>The worker is done with the ticket (finished, failed or handed back).</summary>
+    Task DoneAsync(string videoId, int itemId);
+
+    [ReadOnly]
+    Task<SchedulerView> GetViewAsync();
+}
