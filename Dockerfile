@@ -1,6 +1,9 @@
-# Streamio: one image for every role (api, silo, or both), selected at run time by Streamio__Roles.
+# Streamio: one image for every role, selected at run time by Streamio__Roles: an Orleans silo (grains and the FFmpeg
+# encoding workers), an API node (HTTP API, playback, web app; an Orleans client), or both in one process (the default).
 # Build:  docker build -t streamio .
-# Run:    docker run -p 8080:8080 -v streamio-data:/data streamio            (embedded mode: SQLite + local disk)
+# Run:    docker run -p 8080:8080 -v streamio-data:/data streamio
+#         (embedded mode: one co-hosted silo, localhost clustering, SQLite and the local disk under /data)
+# In a cluster (helm/streamio) the same image runs with Streamio__Database__* (PostgreSQL) and Streamio__Cluster__*.
 
 # 1. Publish the host.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
@@ -29,10 +32,13 @@ ENV ASPNETCORE_ENVIRONMENT=Production \
     Urls=http://0.0.0.0:8080 \
     Streamio__DataPath=/data \
     Streamio__Storage__LocalPath=/data/objects \
-    Streamio__Backbone__ConnectionString="Data Source=/data/streamio.db" \
+    Streamio__Database__ConnectionString="Data Source=/data/streamio.db" \
     Streamio__Encoding__WorkPath=/data/work
 VOLUME /data
-EXPOSE 8080
-# Kubernetes sends SIGTERM; the silo stops claiming and gets Streamio__Silo__ShutdownGraceSeconds to finish.
+# 8080: HTTP (API, web app, /healthz, /readyz); 11111: Orleans silo-to-silo; 30000: Orleans gateway (clients to silos).
+# Only a cluster needs the two Orleans ports reachable from other pods.
+EXPOSE 8080 11111 30000
+# Kubernetes sends SIGTERM; the silo stops taking chunks, gets Streamio__Silo__ShutdownGraceSeconds to finish them,
+# then leaves the Orleans cluster.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["dotnet", "Streamio.Host.dll"]

@@ -1,34 +1,18 @@
-using System.Reflection;
+using System.Globalization;
 using System.Text.RegularExpressions;
-using Streamio.Backbone;
-using Streamio.Grains.Planning;
-using Streamio.Host;
-using Streamio.Media;
-using Streamio.Storage;
 using YamlDotNet.RepresentationModel;
 
 namespace Streamio.Helm.Tests;
 
 /// <summary>
 /// What can be checked of the chart without helm or a cluster: it parses, every value it reads exists (and every value
-/// is read), every manifest is YAML with a kind, and every setting it passes binds to a real Streamio option.
+/// is read), every manifest is YAML with a kind, and every setting it passes is one Streamio reads.
 /// </summary>
 public sealed partial class ChartTests
 {
     private static readonly HelmChart Chart = HelmChart.Load();
 
-    /// <summary>Configuration sections and the options class each binds to (longest prefix wins).</summary>
-    private static readonly Dictionary<string, Type> Sections = new(StringComparer.Ordinal)
-    {
-        ["Streamio"] = typeof(StreamioOptions),
-        ["Streamio:Playback"] = typeof(PlaybackOptions),
-        ["Streamio:Storage"] = typeof(StorageOptions),
-        ["Streamio:Backbone"] = typeof(BackboneOptions),
-        ["Streamio:Encoding"] = typeof(EncodingOptions),
-        ["Streamio:Silo"] = typeof(SiloOptions),
-        [FfmpegOptions.SectionName] = typeof(FfmpegOptions),
-        ["Streamio:Auth"] = typeof(Streamio.Host.Auth.AuthOptions),
-    };
+    private static readonly string Dockerfile = File.ReadAllText(Path.Combine(HelmChart.RepositoryRoot(), "Dockerfile"));
 
     [Fact]
     public void Chart_yaml_names_a_v2_application_chart_with_semantic_versions()
@@ -37,6 +21,7 @@ public sealed partial class ChartTests
         Assert.Equal("streamio", Chart.Chart["name"].ToString());
         Assert.Equal("application", Chart.Chart["type"].ToString());
         Assert.Matches(SemanticVersion(), Chart.Chart["version"].ToString());
+        Assert.Matches(SemanticVersion(), Chart.Chart["appVersion"].ToString());
     }
 
     [Fact]
@@ -64,6 +49,9 @@ public sealed partial class ChartTests
     [InlineData("ingress.yaml", "Ingress")]
     [InlineData("silo-hpa.yaml", "HorizontalPodAutoscaler")]
     [InlineData("silo-pdb.yaml", "PodDisruptionBudget")]
+    [InlineData("serviceaccount.yaml", "ServiceAccount")]
+    [InlineData("silo-role.yaml", "Role")]
+    [InlineData("silo-rolebinding.yaml", "RoleBinding")]
     public void Each_manifest_is_yaml_with_an_api_version_a_kind_and_a_name(string template, string kind)
     {
         var manifest = HelmChart.ParseMapping(HelmChart.Skeleton(Chart.Templates[template]));
@@ -71,6 +59,26 @@ public sealed partial class ChartTests
         Assert.Equal(kind, manifest["kind"].ToString());
         Assert.False(string.IsNullOrWhiteSpace(manifest["apiVersion"].ToString()));
         Assert.NotNull(((YamlMappingNode)manifest["metadata"])["name"]);
+    }
+
+    [Fact]
+    public void Every_template_is_a_known_manifest_or_a_helper()
+    {
+        var known = new[]
+        {
+            "api-deployment.yaml", "silo-deployment.yaml", "api-service.yaml", "secret.yaml", "ingress.yaml", "silo-hpa.yaml",
+            "silo-pdb.yaml", "serviceaccount.yaml", "silo-role.yaml", "silo-rolebinding.yaml", "_helpers.tpl", "NOTES.txt",
+        };
+        Assert.Equal(known.Order(StringComparer.Ordinal), Chart.Templates.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("api-deployment.yaml")]
+    [InlineData("silo-deployment.yaml")]
+    public void Each_deployment_with_its_helpers_expanded_is_still_yaml(string template)
+    {
+        var container = Container(template);
+        Assert.NotEmpty(Environment(container));
     }
 
     [Fact]
@@ -86,13 +94,63 @@ public sealed partial class ChartTests
     }
 
     [Fact]
-    public void Every_streamio_setting_the_chart_passes_binds_to_a_real_option()
+    public void Every_streamio_setting_the_chart_passes_is_one_streamio_reads()
     {
         var names = Chart.Templates.Values.SelectMany(text => EnvironmentName().Matches(text)).Select(match => match.Groups[1].Value).Distinct().ToList();
-        Assert.Contains("Streamio__Backbone__ConnectionString", names);
+        Assert.Contains("Streamio__Database__ConnectionString", names);
+        Assert.Contains("Streamio__Cluster__Clustering", names);
 
-        var unbound = names.Where(name => !Binds(name.Replace("__", ":", StringComparison.Ordinal))).ToList();
+        var unbound = names.Where(name => !StreamioConfiguration.Binds(name)).ToList();
         Assert.True(unbound.Count == 0, $"the chart sets settings Streamio does not have: {string.Join(", ", unbound)}");
+    }
+
+    [Fact]
+    public void Every_streamio_setting_the_image_sets_is_one_streamio_reads()
+    {
+        var names = DockerEnvironmentName().Matches(Dockerfile).Select(match => match.Groups[1].Value).ToList();
+        Assert.Contains("Streamio__Database__ConnectionString", names);
+
+        var unbound = names.Where(name => !StreamioConfiguration.Binds(name)).ToList();
+        Assert.True(unbound.Count == 0, $"the Dockerfile sets settings Streamio does not have: {string.Join(", ", unbound)}");
+    }
+
+    [Fact]
+    public void No_setting_of_the_retired_backbone_remains_in_the_chart_or_the_image()
+    {
+        var files = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Chart.yaml"] = File.ReadAllText(Path.Combine(Chart.Root, "Chart.yaml")),
+            ["values.yaml"] = File.ReadAllText(Path.Combine(Chart.Root, "values.yaml")),
+            ["Dockerfile"] = Dockerfile,
+        };
+        foreach (var (name, text) in Chart.Templates)
+        {
+            files[$"templates/{name}"] = text;
+        }
+
+        var found = (from file in files
+                     from word in StreamioConfiguration.Removed
+                     where file.Value.Contains(word, StringComparison.OrdinalIgnoreCase)
+                     select $"{file.Key}: {word}").ToList();
+        Assert.True(found.Count == 0, $"settings that no longer exist: {string.Join(", ", found)}");
+        Assert.Null(Chart.ValueAt("postgres"));
+        Assert.Null(Chart.ValueAt("silo.leaseSeconds"));
+    }
+
+    [Fact]
+    public void Large_integers_are_printed_as_integers_not_in_scientific_notation()
+    {
+        // Helm reads numbers in values as float64 and prints 1073741824 as 1.073741824e+09, which .NET will not bind
+        // to a long: such values must pass through int64 before quote.
+        var offenders = Chart.Templates.Values
+            .SelectMany(text => QuotedValue().Matches(text))
+            .Select(match => match.Groups[1].Value)
+            .Where(path => Chart.ValueAt(path) is YamlScalarNode { Style: not YamlDotNet.Core.ScalarStyle.SingleQuoted and not YamlDotNet.Core.ScalarStyle.DoubleQuoted } scalar
+                && double.TryParse(scalar.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && Math.Abs(number) >= 1_000_000)
+            .Distinct()
+            .ToList();
+        Assert.True(offenders.Count == 0, $"quoted without int64: {string.Join(", ", offenders)}");
+        Assert.Contains(".Values.maxUploadBytes | int64 | quote", Chart.Define("streamio.env"), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,13 +168,10 @@ public sealed partial class ChartTests
     [InlineData("silo-deployment.yaml", "silo", false, true)]
     public void Each_deployment_runs_its_own_role(string template, string role, bool runsApi, bool runsSilo)
     {
-        var container = Container(template);
-        var roles = EnvironmentValue(container, "Streamio__Roles");
+        var roles = Value(Container(template), "Streamio__Roles");
 
         Assert.Equal(role, roles);
-        var options = new StreamioOptions { Roles = roles };
-        Assert.Equal(runsApi, options.RunsApi);
-        Assert.Equal(runsSilo, options.RunsSilo);
+        Assert.Equal((runsApi, runsSilo), StreamioConfiguration.Roles(roles));
     }
 
     [Theory]
@@ -125,9 +180,8 @@ public sealed partial class ChartTests
     public void Probes_use_the_health_endpoints_on_the_port_the_image_listens_on(string template)
     {
         var container = Container(template);
-        var port = ((YamlSequenceNode)container["ports"]).Cast<YamlMappingNode>().Single();
-        Assert.Equal("8080", port["containerPort"].ToString());
-        Assert.Contains("EXPOSE 8080", File.ReadAllText(Path.Combine(HelmChart.RepositoryRoot(), "Dockerfile")), StringComparison.Ordinal);
+        Assert.Equal("8080", Port(container, "http")["containerPort"].ToString());
+        Assert.Contains("8080", ExposedPorts());
         Assert.Contains("\"http://0.0.0.0:8080\"", Chart.Define("streamio.env"), StringComparison.Ordinal);
 
         Assert.Equal("/healthz", ((YamlMappingNode)((YamlMappingNode)container["livenessProbe"])["httpGet"])["path"].ToString());
@@ -141,25 +195,52 @@ public sealed partial class ChartTests
         var grace = GracePeriod().Match(template);
 
         Assert.True(grace.Success, "terminationGracePeriodSeconds must be shutdownGraceSeconds plus a margin");
-        Assert.True(int.Parse(grace.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 10);
-        Assert.Equal("values.silo.shutdownGraceSeconds", EnvironmentValue(Container("silo-deployment.yaml", skeleton: false), "Streamio__Silo__ShutdownGraceSeconds"));
+        Assert.True(int.Parse(grace.Groups[1].Value, CultureInfo.InvariantCulture) >= 10);
+        Assert.Equal(HelmChart.ValueWord("silo.shutdownGraceSeconds"), Value(Container("silo-deployment.yaml"), "Streamio__Silo__ShutdownGraceSeconds"));
+        Assert.True(int.Parse(Chart.ValueAt("silo.shutdownGraceSeconds")!.ToString(), CultureInfo.InvariantCulture) > 0);
     }
 
-    private static YamlMappingNode Container(string template, bool skeleton = true)
+    /// <summary>A manifest with its helpers expanded, read with <see cref="HelmChart.Named"/>.</summary>
+    private static YamlMappingNode Manifest(string template) =>
+        HelmChart.ParseMapping(HelmChart.Named(Chart.Expand(Chart.Templates[template])));
+
+    private static YamlMappingNode PodTemplate(string template) =>
+        (YamlMappingNode)((YamlMappingNode)Manifest(template)["spec"])["template"];
+
+    private static YamlMappingNode PodSpec(string template) => (YamlMappingNode)PodTemplate(template)["spec"];
+
+    private static YamlMappingNode PodLabels(string template) =>
+        (YamlMappingNode)((YamlMappingNode)PodTemplate(template)["metadata"])["labels"];
+
+    private static YamlMappingNode Container(string template) =>
+        ((YamlSequenceNode)PodSpec(template)["containers"]).Cast<YamlMappingNode>().Single();
+
+    private static List<YamlMappingNode> Environment(YamlMappingNode container) =>
+        ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>().ToList();
+
+    private static YamlMappingNode? Variable(YamlMappingNode container, string name)
     {
-        var text = skeleton ? HelmChart.Skeleton(Chart.Templates[template]) : KeepValueActions(Chart.Templates[template]);
-        var manifest = HelmChart.ParseMapping(text);
-        var pod = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)manifest["spec"])["template"])["spec"];
-        return ((YamlSequenceNode)pod["containers"]).Cast<YamlMappingNode>().Single();
+        var matches = Environment(container).Where(variable => variable["name"].ToString() == name).ToList();
+        Assert.True(matches.Count <= 1, $"{name} is set {matches.Count} times");
+        return matches.SingleOrDefault();
     }
 
-    /// <summary>The skeleton, but <c>{{ .Values.a.b | quote }}</c> becomes "values.a.b" (to check which value feeds a variable).</summary>
-    private static string KeepValueActions(string template) =>
-        HelmChart.Skeleton(QuotedValueAction().Replace(template, match => $"\"values.{match.Groups[1].Value}\""));
+    private static string Value(YamlMappingNode container, string name) =>
+        (Variable(container, name) ?? throw new Xunit.Sdk.XunitException($"{name} is not set"))["value"].ToString();
 
-    private static string EnvironmentValue(YamlMappingNode container, string name) =>
-        ((YamlSequenceNode)container["env"]).Cast<YamlMappingNode>()
-            .Single(variable => variable["name"].ToString() == name)["value"].ToString();
+    /// <summary>The downward-API field a variable comes from (valueFrom.fieldRef.fieldPath).</summary>
+    private static string FieldPath(YamlMappingNode container, string name)
+    {
+        var variable = Variable(container, name) ?? throw new Xunit.Sdk.XunitException($"{name} is not set");
+        var valueFrom = Assert.IsType<YamlMappingNode>(variable["valueFrom"]);
+        return ((YamlMappingNode)valueFrom["fieldRef"])["fieldPath"].ToString();
+    }
+
+    private static YamlMappingNode Port(YamlMappingNode container, string name) =>
+        ((YamlSequenceNode)container["ports"]).Cast<YamlMappingNode>().Single(port => port["name"].ToString() == name);
+
+    private static IReadOnlyList<string> ExposedPorts() =>
+        Expose().Matches(Dockerfile).SelectMany(match => match.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToList();
 
     private static YamlSequenceNode ParseList(string yaml)
     {
@@ -168,36 +249,21 @@ public sealed partial class ChartTests
         return Assert.IsType<YamlSequenceNode>(stream.Documents.Single().RootNode);
     }
 
-    /// <summary>True when a configuration key such as Streamio:Storage:S3:Bucket lands on a settable option property.</summary>
-    private static bool Binds(string key)
-    {
-        var section = Sections.Keys.Where(prefix => key.StartsWith(prefix + ":", StringComparison.Ordinal)).MaxBy(prefix => prefix.Length);
-        if (section is null)
-        {
-            return false;
-        }
-        var type = Sections[section];
-        foreach (var part in key[(section.Length + 1)..].Split(':'))
-        {
-            var property = type.GetProperty(part, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
-            if (property is null || (property.SetMethod is null && property.PropertyType.IsValueType))
-            {
-                return false;
-            }
-            type = property.PropertyType;
-        }
-        return true;
-    }
-
     [GeneratedRegex(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$")]
     private static partial Regex SemanticVersion();
 
     [GeneratedRegex(@"- name: (Streamio__\w+)")]
     private static partial Regex EnvironmentName();
 
+    [GeneratedRegex(@"\b(Streamio__\w+)=")]
+    private static partial Regex DockerEnvironmentName();
+
+    [GeneratedRegex(@"^EXPOSE ([\d ]+)$", RegexOptions.Multiline)]
+    private static partial Regex Expose();
+
     [GeneratedRegex(@"terminationGracePeriodSeconds: \{\{ add \.Values\.silo\.shutdownGraceSeconds (\d+) \}\}")]
     private static partial Regex GracePeriod();
 
-    [GeneratedRegex(@"\{\{ \.Values\.([\w.]+) \| quote \}\}")]
-    private static partial Regex QuotedValueAction();
+    [GeneratedRegex(@"\{\{-?\s*\.Values\.([\w.]+)\s*\|\s*quote\s*-?\}\}")]
+    private static partial Regex QuotedValue();
 }

@@ -96,6 +96,46 @@ public sealed partial class HelmChart
         return string.Join('\n', lines);
     }
 
+    /// <summary>
+    /// The skeleton, but each run of actions becomes a word spelt from the action itself, so that two places fed by the
+    /// same expression can be compared: <c>{{ .Values.cluster.siloPort | quote }}</c> becomes <c>Values_cluster_siloPort</c>
+    /// (as does the unquoted form), <c>{{ include "streamio.fullname" . }}-silo</c> becomes <c>include_streamio_fullname-silo</c>.
+    /// </summary>
+    public static string Named(string template)
+    {
+        var lines = new List<string>();
+        foreach (var line in SkipComments(template).Split('\n'))
+        {
+            if (OnlyActions().IsMatch(line))
+            {
+                continue;
+            }
+            lines.Add(Actions().Replace(line, match => Word(match.Value)));
+        }
+        return string.Join('\n', lines);
+    }
+
+    /// <summary>The word <see cref="Named"/> writes for <c>.Values.a.b</c>.</summary>
+    public static string ValueWord(string path) => Word($"{{{{ .Values.{path} }}}}");
+
+    /// <summary>
+    /// The template with every line <c>{{- include "x" . | nindent N }}</c> replaced by the body of define "x" indented
+    /// by N (recursively), as helm would place it; the result is then read with <see cref="Skeleton"/> or <see cref="Named"/>.
+    /// </summary>
+    public string Expand(string template) =>
+        IncludeLine().Replace(template, match =>
+        {
+            var indent = new string(' ', int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+            var body = Expand(Define(match.Groups[1].Value));
+            return string.Join('\n', body.Split('\n').Where(line => line.Trim().Length > 0).Select(line => indent + line));
+        });
+
+    private static string Word(string actions)
+    {
+        var text = Pipes().Replace(actions, "");
+        return NotWord().Replace(text, "_").Trim('_');
+    }
+
     /// <summary>The body of a <c>define</c> block in _helpers.tpl.</summary>
     public string Define(string name)
     {
@@ -131,7 +171,6 @@ public sealed partial class HelmChart
     [GeneratedRegex(@"\.Values\.([A-Za-z0-9_]+(?:\.[A-Za-z0-9_]+)*)")]
     private static partial Regex ValuesReference();
 
-
     [GeneratedRegex(@"^\s*(\{\{.*?\}\}\s*)+$")]
     private static partial Regex OnlyActions();
 
@@ -143,4 +182,14 @@ public sealed partial class HelmChart
 
     [GeneratedRegex(@"\{\{-?\s*(if|with|range|define|end)\b")]
     private static partial Regex BlockAction();
+
+    [GeneratedRegex(@"^[ \t]*\{\{-?\s*include\s+""([\w.]+)""\s+\.\s*\|\s*nindent\s+(\d+)\s*-?\}\}[ \t]*$", RegexOptions.Multiline)]
+    private static partial Regex IncludeLine();
+
+    /// <summary>Pipes that change how a value is printed, not which value it is.</summary>
+    [GeneratedRegex(@"\|\s*(quote|int64|int|toString)\b\s*")]
+    private static partial Regex Pipes();
+
+    [GeneratedRegex(@"[^A-Za-z0-9]+")]
+    private static partial Regex NotWord();
 }

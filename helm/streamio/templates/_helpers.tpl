@@ -28,21 +28,69 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{ include "streamio.fullname" . }}-secrets
 {{- end -}}
 
-{{/* Environment every role shares: the backbone, storage, playback secret and encoding settings. */}}
+{{/* The ServiceAccount silo pods run as (the one the RoleBinding names). */}}
+{{- define "streamio.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{ .Values.serviceAccount.name | default (include "streamio.fullname" .) }}
+{{- else -}}
+{{ .Values.serviceAccount.name | default "default" }}
+{{- end -}}
+{{- end -}}
+
+{{/* Settings a cluster cannot run with fail the render, with the reason, instead of failing the pods. */}}
+{{- define "streamio.validate" -}}
+{{- if ne (toString .Values.database.kind) "Postgres" }}
+{{- fail (printf "database.kind is %q: a cluster needs Postgres (SQLite is the embedded mode's, one process on one disk)" (toString .Values.database.kind)) }}
+{{- end }}
+{{- if not (has (toString .Values.cluster.clustering) (list "AdoNet" "AzureTable")) }}
+{{- fail (printf "cluster.clustering is %q: it must be AdoNet or AzureTable (Localhost clustering is the embedded mode's)" (toString .Values.cluster.clustering)) }}
+{{- end }}
+{{- range $name, $id := dict "cluster.clusterId" .Values.cluster.clusterId "cluster.serviceId" .Values.cluster.serviceId }}
+{{- if not (regexMatch "^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$" (toString $id)) }}
+{{- fail (printf "%s is %q: it is also a pod label value (orleans/...), so 1-63 letters, digits, '-', '_' or '.', alphanumeric at both ends" $name (toString $id)) }}
+{{- end }}
+{{- end }}
+{{- if ne (len (uniq (list 8080 (int .Values.cluster.siloPort) (int .Values.cluster.gatewayPort)))) 3 }}
+{{- fail "cluster.siloPort, cluster.gatewayPort and the HTTP port 8080 must be three different ports" }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Environment every role shares: the database, how to reach the Orleans cluster, storage, the playback secret and the
+encoding settings. API nodes are Orleans clients: the clustering provider, ClusterId and ServiceId are all they need
+to find the silos' gateways (from the membership table).
+*/}}
 {{- define "streamio.env" -}}
 - name: Urls
   value: "http://0.0.0.0:8080"
 - name: Streamio__DataPath
   value: /data
 - name: Streamio__MaxUploadBytes
-  value: {{ .Values.maxUploadBytes | quote }}
-- name: Streamio__Backbone__Kind
-  value: Postgres
-- name: Streamio__Backbone__ConnectionString
+  value: {{ .Values.maxUploadBytes | int64 | quote }}
+- name: Streamio__Database__Kind
+  value: {{ .Values.database.kind | quote }}
+- name: Streamio__Database__ConnectionString
   valueFrom:
     secretKeyRef:
-      name: {{ .Values.postgres.existingSecret | default (include "streamio.secretName" .) }}
-      key: {{ if .Values.postgres.existingSecret }}{{ .Values.postgres.existingSecretKey }}{{ else }}connectionString{{ end }}
+      name: {{ .Values.database.existingSecret | default (include "streamio.secretName" .) }}
+      key: {{ if .Values.database.existingSecret }}{{ .Values.database.existingSecretKey }}{{ else }}connectionString{{ end }}
+- name: Streamio__Cluster__Clustering
+  value: {{ .Values.cluster.clustering | quote }}
+- name: Streamio__Cluster__ClusterId
+  value: {{ .Values.cluster.clusterId | quote }}
+- name: Streamio__Cluster__ServiceId
+  value: {{ .Values.cluster.serviceId | quote }}
+{{- if eq (toString .Values.cluster.clustering) "AzureTable" }}
+- name: Streamio__Cluster__AzureTableConnectionString
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.cluster.azureTable.existingSecret | default (include "streamio.secretName" .) }}
+      key: {{ if .Values.cluster.azureTable.existingSecret }}{{ .Values.cluster.azureTable.existingSecretKey }}{{ else }}azureTableConnectionString{{ end }}
+{{- with .Values.cluster.azureTable.tableName }}
+- name: Streamio__Cluster__AzureTableName
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
 - name: Streamio__Storage__Kind
   value: {{ .Values.storage.kind | quote }}
 - name: Streamio__Storage__ServiceUrl
@@ -95,8 +143,6 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   value: /scratch
 - name: Streamio__Ffmpeg__Preset
   value: {{ .Values.encoding.preset | quote }}
-- name: Streamio__Silo__LeaseSeconds
-  value: {{ .Values.silo.leaseSeconds | quote }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
