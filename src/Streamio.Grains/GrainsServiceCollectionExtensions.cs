@@ -1,40 +1,44 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Streamio.Backbone;
+using Microsoft.Extensions.Options;
 using Streamio.Grains.Planning;
-using Streamio.Grains.Uploads;
-using Streamio.Grains.Projects;
-using Streamio.Grains.Videos;
 using Streamio.Grains.Work;
 
 namespace Streamio.Grains;
 
 public static class GrainsServiceCollectionExtensions
 {
-    /// <summary>The video and variant grains and the read side; needed on every node.</summary>
+    /// <summary>What the video grains need on every silo: the encoding and silo settings.</summary>
     public static IServiceCollection AddStreamioGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<EncodingOptions>(configuration.GetSection("Streamio:Encoding"));
-        services.AddSingleton<VideoGrain>();
-        services.AddSingleton<VariantGrain>();
-        services.AddSingleton<VideoCatalog>();
-        services.AddSingleton<TusUploadGrain>();
-        services.AddSingleton<ProjectGrain>();
-        services.AddSingleton<WebhookDeliveries>();
+        services.Configure<SiloWorkOptions>(configuration.GetSection("Streamio:Silo"));
+        services.AddSingleton(TimeProvider.System);
         return services;
     }
 
-    /// <summary>The work a silo runs for videos (needs the media services), plus the start-up reconciler.</summary>
-    public static IServiceCollection AddStreamioVideoWork(this IServiceCollection services)
+    /// <summary>
+    /// The silo's workers and what they run (needs the media and storage services). Call after UseOrleans: hosted
+    /// services stop in reverse order, so the workers drain while the silo can still take their reports.
+    /// </summary>
+    public static IServiceCollection AddStreamioWorkers(this IServiceCollection services)
     {
         services.AddSingleton<SegmentPublisher>();
-        services.AddSingleton<IWorkHandler, ProbeHandler>();
-        services.AddSingleton<IWorkHandler, EncodeChunkHandler>();
-        services.AddSingleton<IWorkHandler, EncodeAudioHandler>();
-        services.AddSingleton<IWorkHandler, SyncHandler>();
-        services.AddSingleton<IWorkHandler, FinishHandler>();
-        services.AddSingleton<ImageReconciler>();
-        services.AddHostedService(provider => provider.GetRequiredService<ImageReconciler>());
+        services.AddSingleton<IWorkRunner, ProbeRunner>();
+        services.AddSingleton<IWorkRunner, ChunkRunner>();
+        services.AddSingleton<IWorkRunner, AudioRunner>();
+        services.AddSingleton<IWorkRunner, FinishRunner>();
+        services.AddSingleton<EncodeWorkerPool>();
+        services.AddHostedService(provider => provider.GetRequiredService<EncodeWorkerPool>());
+        // The host must wait for the grace period (plus time to hand work back) before it gives up on stopping.
+        services.AddOptions<Microsoft.Extensions.Hosting.HostOptions>().Configure<IOptions<SiloWorkOptions>>((host, silo) =>
+        {
+            var needed = TimeSpan.FromSeconds(silo.Value.ShutdownGraceSeconds + 15);
+            if (host.ShutdownTimeout < needed)
+            {
+                host.ShutdownTimeout = needed;
+            }
+        });
         return services;
     }
 }

@@ -1,5 +1,4 @@
-using Streamio.Backbone;
-using Streamio.Backbone.Postgres;
+using Streamio.Cluster;
 using Streamio.Grains;
 using Streamio.Host.Api;
 using Streamio.Host.Auth;
@@ -8,38 +7,54 @@ using Streamio.Host.Playback;
 using Streamio.Host.Uploads;
 using Streamio.Host.Uploads.Tus;
 using Streamio.Host.Web;
-using Streamio.Host.Webhooks;
 using Streamio.Media;
 using Streamio.Storage;
 
 namespace Streamio.Host;
 
-/// <summary>Composes Streamio: the parts every node needs, plus the API and/or the silo as the configured roles say.</summary>
+/// <summary>
+/// Composes Streamio: the parts every node needs, plus the API and/or the silo as the configured roles say. A node
+/// with the silo role hosts an Orleans silo (grains and encoding workers); an API-only node is an Orleans client that
+/// reaches the silos through their gateways, so starting or stopping API nodes never moves a grain.
+/// </summary>
 public static class StreamioApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
-        builder.Services.AddStreamio(builder.Configuration);
+        builder.AddStreamio();
         var app = builder.Build();
         app.UseStreamio();
         return app;
     }
 
-    public static IServiceCollection AddStreamio(this IServiceCollection services, IConfiguration configuration)
+    public static WebApplicationBuilder AddStreamio(this WebApplicationBuilder builder)
     {
+        var configuration = builder.Configuration;
+        var services = builder.Services;
         var options = configuration.GetSection("Streamio").Get<StreamioOptions>() ?? new StreamioOptions();
         options.ValidateRoles();
         services.Configure<StreamioOptions>(configuration.GetSection("Streamio"));
         services.Configure<PlaybackOptions>(configuration.GetSection("Streamio:Playback"));
         services.AddProblemDetails();
         services.AddStreamioStorage(configuration);
-        services.AddStreamioPostgresBackbone(configuration);
-        services.AddStreamioBackbone(configuration);
         services.AddStreamioMedia(configuration);
         services.AddStreamioGrains(configuration);
         services.AddSingleton<PlaybackTokens>();
+        if (options.RunsSilo)
+        {
+            builder.UseOrleans(silo => silo.UseStreamioCluster(configuration));
+            services.AddStreamioWebhookDelivery(configuration);
+            // After UseOrleans: the workers stop (and drain) before the silo does.
+            services.AddStreamioWorkers();
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.UseStreamioCluster(configuration));
+        }
+        services.AddSingleton<VideoCatalog>();
+        services.AddSingleton<VideoIntake>();
         if (options.RunsApi)
         {
             services.AddStreamioLive();
@@ -49,13 +64,7 @@ public static class StreamioApp
         services.AddStreamioUploads(configuration);
         services.AddStreamioAuth(configuration);
         services.AddStreamioOpenApi();
-        if (options.RunsSilo)
-        {
-            services.AddStreamioVideoWork();
-            services.AddStreamioWebhookWork(configuration);
-            services.AddStreamioSilo(configuration);
-        }
-        return services;
+        return builder;
     }
 
     public static WebApplication UseStreamio(this WebApplication app)

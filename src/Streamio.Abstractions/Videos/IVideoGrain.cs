@@ -30,11 +30,11 @@ public interface IVideoGrain : IGrainWithStringKey
     /// <summary>A source the prober refused: the video fails with the reason, nothing is retried.</summary>
     Task OnRejectedAsync(int itemId, int attempt, string reason);
 
-    /// <summary>The worker registered a segment with a variant (or found it registered).</summary>
-    Task OnSegmentAsync(string rendition, SegmentRegistration registration);
+    /// <summary>The worker registered segment <paramref name="index"/> with a variant (or found it registered).</summary>
+    Task OnSegmentAsync(string rendition, int index, SegmentRegistration registration);
 
-    /// <summary>An encode item finished; <paramref name="segmentsProduced"/> per rendition, for the last chunk and the audio (their true length).</summary>
-    Task OnEncodedAsync(int itemId, int attempt, IReadOnlyDictionary<string, int> segmentsProduced);
+    /// <summary>An encode item finished, its segments registered (and, for the last chunk and the audio, its variants completed).</summary>
+    Task OnEncodedAsync(int itemId, int attempt);
 
     /// <summary>The finish item made the poster and storyboard: encoding → ready.</summary>
     Task OnFinishedAsync(int itemId, int attempt, StoryboardInfo storyboard, bool sourceDeleted);

@@ -1,4 +1,4 @@
-using Streamio.Grains.Videos;
+using Streamio.Abstractions.Videos;
 using Streamio.Media;
 
 namespace Streamio.Grains.Planning;

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 
+using Streamio.Abstractions.Videos;
+
 namespace Streamio.Grains.Videos;
 
 /// <summary>Renders the WebVTT that maps each time range to its tile of the storyboard sprite (media fragment #xywh).</summary>

@@ -1,72 +1,110 @@
-using System.Text.Json;
-using Microsoft.Extensions.Options;
-using Streamio.Backbone;
-using Streamio.Grains.Planning;
-using Streamio.Grains.Work;
+using Streamio.Abstractions.Videos;
+using Streamio.Media;
 
 namespace Streamio.Grains.Videos;
 
-/// <summary>The variant grain: one rendition's segment list. Registration is idempotent and tells the video when it matters.</summary>
-public sealed class VariantGrain(GrainRuntime runtime, IOptions<EncodingOptions> options)
+/// <summary>
+/// The variant grain (key "{videoId}/{rendition}"): one rendition's AES-128 key (kept here, never beside the segments)
+/// and its registered segments. Registration is idempotent, so a chunk that ran twice registers each segment once.
+/// </summary>
+public sealed class VariantGrain([PersistentState("variant", GrainStorage.Name)] IPersistentState<VariantState> store) : Grain, IVariantGrain
 {
-    public const string GrainType = "variant";
+    private VariantState State => store.State;
 
-    public static GrainId IdOf(string videoId, string rendition) => new(GrainType, VariantState.GrainKey(videoId, rendition));
-
-    public Task<VariantState?> ReadAsync(string videoId, string rendition, CancellationToken cancellationToken) =>
-        runtime.ReadAsync<VariantState>(IdOf(videoId, rendition), cancellationToken);
-
-    public async Task<IReadOnlyList<VariantState>> ReadAllAsync(string videoId, CancellationToken cancellationToken) =>
-        Deserialize(await runtime.Store.ReadByPrefixAsync(GrainType, $"{videoId}/", cancellationToken));
-
-    internal static async Task<IReadOnlyList<VariantState>> ReadAllAsync<T>(GrainTransaction<T> call, string videoId, CancellationToken cancellationToken)
-        where T : class =>
-        Deserialize(await call.ReadByPrefixAsync(GrainType, $"{videoId}/", cancellationToken));
-
-    private static List<VariantState> Deserialize(IReadOnlyList<GrainSnapshot> snapshots) =>
-        snapshots.Select(snapshot => JsonSerializer.Deserialize<VariantState>(snapshot.StateJson, GrainRuntime.Json)!).ToList();
-
-    /// <summary>
-    /// Registers a closed, encrypted, stored segment. Returns false when it was already registered (a redone chunk).
-    /// The first segment and the completing one schedule a video sync (playable / finished).
-    /// </summary>
-    public Task<bool> RegisterSegmentAsync(string videoId, string rendition, int index, double durationSeconds, WorkLease lease, CancellationToken cancellationToken) =>
-        runtime.CallAsync<VariantState, bool>(IdOf(videoId, rendition), call =>
+    public async Task InitializeAsync(VariantPlan plan)
+    {
+        if (State.Key.Length > 0)
         {
-            if (call.State is not { } variant || variant.Complete || !variant.Segments.TryAdd(index, durationSeconds))
-            {
-                return Task.FromResult(false);
-            }
-            call.Save();
-            var completes = !variant.IsAudio && variant.Segments.Count >= variant.SegmentCount;
-            variant.Complete |= completes;
-            if (index == 0 || completes)
-            {
-                call.Enqueue(WorkKinds.Create(WorkKinds.Sync, new VideoWork(videoId), videoId, WorkKinds.SyncPriority, options.Value.MaxAttempts));
-            }
-            call.Publish(new NewEvent(VideoEvents.Topic, videoId,
-                JsonSerializer.Serialize(new VideoEventPayload(VideoEvents.Progress, videoId, VideoStatus.Encoding, null), GrainRuntime.Json)));
-            return Task.FromResult(true);
-        }, cancellationToken, lease);
-
-    /// <summary>
-    /// The encoder finished the rendition's last run and produced <paramref name="segmentCount"/> segments in all: that
-    /// is its true length (the probe's duration is only an estimate).
-    /// </summary>
-    public Task CompleteAsync(string videoId, string rendition, int segmentCount, WorkLease lease, CancellationToken cancellationToken) =>
-        runtime.CallAsync<VariantState, bool>(IdOf(videoId, rendition), call =>
+            return;
+        }
+        store.State = new VariantState
         {
-            if (call.State is not { Complete: false } variant)
-            {
-                return Task.FromResult(false);
-            }
-            variant.SegmentCount = segmentCount;
-            if (variant.Segments.Count >= segmentCount)
-            {
-                variant.Complete = true;
-                call.Enqueue(WorkKinds.Create(WorkKinds.Sync, new VideoWork(videoId), videoId, WorkKinds.SyncPriority, options.Value.MaxAttempts));
-            }
-            call.Save();
-            return Task.FromResult(true);
-        }, cancellationToken, lease);
+            VideoId = plan.VideoId,
+            ProjectId = plan.ProjectId,
+            Rendition = plan.Rendition,
+            SegmentCount = plan.SegmentCount,
+            Key = SegmentCipher.NewKey(),
+        };
+        await store.WriteStateAsync();
+    }
+
+    public Task<VariantView?> GetAsync() => Task.FromResult(State.Key.Length == 0 ? null : new VariantView(
+        State.VideoId, State.ProjectId, State.Rendition.Name, State.Rendition.IsAudio, State.Rendition.Width, State.Rendition.Height,
+        State.Rendition.BitrateKbps, State.SegmentCount, State.Complete, State.ContiguousPrefix(), [.. State.Segments.Keys]));
+
+    public Task<byte[]?> GetKeyAsync() => Task.FromResult(State.Key.Length == 0 ? null : State.Key);
+
+    public async Task<SegmentRegistration> RegisterSegmentAsync(int index, double durationSeconds)
+    {
+        if (State.Key.Length == 0)
+        {
+            return new SegmentRegistration(RegisterOutcome.Gone, 0, false);
+        }
+        if (State.Complete || !State.Segments.TryAdd(index, durationSeconds))
+        {
+            return Registration(RegisterOutcome.Duplicate);
+        }
+        // Video rungs know their length from the plan; the audio's is only known when its encode ends (CompleteAsync).
+        State.Complete = (State.SegmentCountFinal || !State.Rendition.IsAudio) && State.Segments.Count >= State.SegmentCount;
+        await store.WriteStateAsync();
+        return Registration(RegisterOutcome.Registered);
+    }
+
+    public async Task<SegmentRegistration> CompleteAsync(int segmentCount)
+    {
+        if (State.Key.Length == 0)
+        {
+            return new SegmentRegistration(RegisterOutcome.Gone, 0, false);
+        }
+        if (!State.Complete)
+        {
+            State.SegmentCount = segmentCount;
+            State.SegmentCountFinal = true;
+            State.Complete = State.Segments.Count >= segmentCount;
+            await store.WriteStateAsync();
+        }
+        return Registration(RegisterOutcome.Registered);
+    }
+
+    public async Task DeleteAsync()
+    {
+        await store.ClearStateAsync();
+        store.State = new VariantState();
+        DeactivateOnIdle();
+    }
+
+    private SegmentRegistration Registration(RegisterOutcome outcome) => new(outcome, State.Segments.Count, State.Complete);
+}
+
+/// <summary>The durable state of one rendition: its key and the segments registered so far (index → duration).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed class VariantState
+{
+    public string VideoId { get; set; } = "";
+
+    public string ProjectId { get; set; } = "";
+
+    public RenditionPlan Rendition { get; set; } = new("", 0, 0, 0, false);
+
+    public byte[] Key { get; set; } = [];
+
+    /// <summary>How many segments the rendition has: the plan's estimate until the encoder reports the true count.</summary>
+    public int SegmentCount { get; set; }
+
+    public bool SegmentCountFinal { get; set; }
+
+    public bool Complete { get; set; }
+
+    public SortedDictionary<int, double> Segments { get; set; } = [];
+
+    /// <summary>The segments a player may fetch: the unbroken run from index 0.</summary>
+    public List<double> ContiguousPrefix()
+    {
+        var durations = new List<double>();
+        while (Segments.TryGetValue(durations.Count, out var duration))
+        {
+            durations.Add(duration);
+        }
+        return durations;
+    }
 }

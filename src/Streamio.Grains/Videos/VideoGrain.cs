@@ -1,246 +1,553 @@
-using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Streamio.Backbone;
+using Orleans.Configuration;
+using Orleans.Utilities;
+using Streamio.Abstractions.Projects;
+using Streamio.Abstractions.Videos;
+using Streamio.Abstractions.Work;
 using Streamio.Grains.Planning;
-using Streamio.Grains.Projects;
 using Streamio.Grains.Work;
-using Streamio.Media;
 
 namespace Streamio.Grains.Videos;
 
 /// <summary>
-/// The video grain: owns the lifecycle uploaded → probing → encoding → ready | failed. Each method is one guarded
-/// transition committed with the work it schedules and the events it raises.
+/// The video grain: owns the lifecycle uploaded → probing → encoding → ready | failed and its work items. Each method
+/// is one guarded transition: it changes the state, writes it, then hands tickets to the scheduler and events to the
+/// project. Those hand-overs are repeated by <see cref="CheckAsync"/> (on activation and on a reminder) until they
+/// succeed, so a crash between the write and the hand-over loses nothing.
 /// </summary>
-public sealed class VideoGrain(GrainRuntime runtime, IOptions<EncodingOptions> options, TimeProvider time)
+public sealed partial class VideoGrain(
+    [PersistentState("video", GrainStorage.Name)] IPersistentState<VideoState> store,
+    IOptions<EncodingOptions> encoding,
+    IOptions<SiloWorkOptions> silo,
+    IOptions<ReminderOptions> reminders,
+    IClusterMembershipService membership,
+    TimeProvider time,
+    ILogger<VideoGrain> logger) : Grain, IVideoGrain, IRemindable
 {
-    public const string GrainType = "video";
+    private const string CheckReminder = "check";
 
-    private EncodingOptions Options => options.Value;
+    private readonly ObserverManager<IVideoObserver> _observers = new(TimeSpan.FromMinutes(1), logger);
 
-    /// <summary>The index grain type that lists a project's videos ("{projectId}/{videoId}").</summary>
-    public const string ProjectIndexType = "project-video";
+    /// <summary>Per-rendition counters, rebuilt from the variants on activation (they are not worth a write per segment).</summary>
+    private readonly Dictionary<string, RenditionCounters> _renditions = new(StringComparer.Ordinal);
 
-    public static GrainId IdOf(string videoId) => new(GrainType, videoId);
+    /// <summary>Silos absent from this silo's membership view when last checked: gone for two checks means dead.</summary>
+    private readonly HashSet<string> _missingSilos = new(StringComparer.Ordinal);
 
-    public static GrainId ProjectIndexOf(string projectId, string videoId) => new(ProjectIndexType, $"{projectId}/{videoId}");
+    private VideoState State => store.State;
 
-    /// <summary>Creates the video in <paramref name="projectId"/>, with its probe work; its source must already be stored.</summary>
-    public Task CreateAsync(string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken) =>
-        CreateAsync(projectId, videoId, title, sourceKey, sourceBytes, sourceIsExternal: false, cancellationToken);
+    private string VideoId => this.GetPrimaryKeyString();
 
-    /// <summary>A video whose source is an object Streamio was pointed at (ingest by key): read in place, never deleted.</summary>
-    public Task IngestAsync(string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken) =>
-        CreateAsync(projectId, videoId, title, sourceKey, sourceBytes, sourceIsExternal: true, cancellationToken);
+    private IWorkSchedulerGrain Scheduler => GrainFactory.GetGrain<IWorkSchedulerGrain>(0);
 
-    private Task CreateAsync(string projectId, string videoId, string? title, string sourceKey, long sourceBytes, bool sourceIsExternal, CancellationToken cancellationToken) =>
-        runtime.CallAsync<VideoState, bool>(IdOf(videoId), call =>
-        {
-            if (call.State is not null)
-            {
-                throw new InvalidOperationException($"Video {videoId} already exists.");
-            }
-            call.State = new VideoState
-            {
-                Id = videoId, ProjectId = projectId, Title = title, SourceKey = sourceKey, SourceBytes = sourceBytes, SourceIsExternal = sourceIsExternal,
-            };
-            call.Save();
-            call.Create(ProjectIndexOf(projectId, videoId), new ProjectVideoIndex(videoId));
-            call.Enqueue(WorkKinds.Create(WorkKinds.Probe, new VideoWork(videoId), videoId, WorkKinds.ProbePriority, Options.MaxAttempts));
-            Raise(call, VideoEvents.Created, call.State);
-            return Task.FromResult(true);
-        }, cancellationToken);
-
-    /// <summary>Publishes a video event and, for the events webhooks announce, enqueues their fan-out in the same commit.</summary>
-    private void Raise(GrainTransaction<VideoState> call, string type, VideoState video)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        call.Publish(VideoEvents.Create(type, video));
-        if (WebhookWork.Announces(type))
+        if (State.Exists && State.Plan is not null)
         {
-            var now = time.GetUtcNow();
-            call.Enqueue(WebhookWork.FanoutOf(type, video, call.CreatedAt ?? now, now));
+            await RefreshRenditionsAsync();
+        }
+        if (State.Exists && NeedsChecks)
+        {
+            await CheckQuietlyAsync();
         }
     }
 
-    /// <summary>uploaded → probing. False when the video is gone or already past probing.</summary>
-    public Task<bool> StartProbingAsync(string videoId, WorkLease lease, CancellationToken cancellationToken) =>
-        runtime.CallAsync<VideoState, bool>(IdOf(videoId), call =>
-        {
-            if (call.State is not { Status: VideoStatus.Uploaded or VideoStatus.Probing })
-            {
-                return Task.FromResult(false);
-            }
-            if (call.State.Status == VideoStatus.Uploaded)
-            {
-                call.State.Status = VideoStatus.Probing;
-                call.Save();
-                call.Publish(VideoEvents.Create(VideoEvents.StatusChanged, call.State));
-            }
-            return Task.FromResult(true);
-        }, cancellationToken, lease);
-
-    /// <summary>probing → encoding: plans the ladder, creates the variant grains with fresh keys, schedules the encode.</summary>
-    public Task OnProbedAsync(string videoId, SourceFacts source, WorkLease lease, CancellationToken cancellationToken) =>
-        runtime.CallAsync<VideoState, bool>(IdOf(videoId), call =>
-        {
-            if (call.State is not { Status: VideoStatus.Probing } video)
-            {
-                return Task.FromResult(false);
-            }
-            var plan = LadderPlanner.Plan(Options, source);
-            video.Source = source;
-            video.Plan = plan;
-            video.Status = VideoStatus.Encoding;
-            call.Save();
-            foreach (var rendition in plan.Renditions)
-            {
-                call.Create(VariantGrain.IdOf(videoId, rendition.Name), new VariantState
-                {
-                    VideoId = videoId,
-                    ProjectId = video.ProjectId,
-                    Name = rendition.Name,
-                    IsAudio = rendition.IsAudio,
-                    Width = rendition.Width,
-                    Height = rendition.Height,
-                    BitrateKbps = rendition.BitrateKbps,
-                    Key = SegmentCipher.NewKey(),
-                    SegmentCount = plan.SegmentCount,
-                });
-            }
-            ScheduleEncoding(call, videoId, plan);
-            call.Publish(VideoEvents.Create(VideoEvents.StatusChanged, video));
-            return Task.FromResult(true);
-        }, cancellationToken, lease, completesLease: true);
-
-    private void ScheduleEncoding(GrainTransaction<VideoState> call, string videoId, EncodingPlan plan)
+    public async Task<VideoView> CreateAsync(NewVideo video)
     {
-        var rungs = plan.Renditions.Where(rendition => !rendition.IsAudio)
-            .Select(rendition => new Rung(rendition.Name, rendition.Width, rendition.Height, rendition.BitrateKbps)).ToList();
-        var chunks = LadderPlanner.Chunks(plan.SegmentCount, Options.SegmentsPerChunk, rungs);
+        if (State.Exists)
+        {
+            throw new InvalidOperationException($"Video {VideoId} already exists.");
+        }
+        var now = time.GetUtcNow();
+        store.State = new VideoState
+        {
+            Id = VideoId, ProjectId = video.ProjectId, Title = video.Title, SourceKey = video.SourceKey, SourceBytes = video.SourceBytes,
+            SourceIsExternal = video.SourceIsExternal, CreatedAt = now, UpdatedAt = now,
+        };
+        AddItem(new WorkItem { Kind = WorkKind.Probe, Priority = WorkPriority.Probe });
+        Raise(VideoEventTypes.Created);
+        await store.WriteStateAsync();
+        // Listed before the call returns: a client lists its videos right after uploading.
+        State.IndexBucket = await GrainFactory.GetGrain<IProjectVideosGrain>(State.ProjectId).AddAsync(VideoId, now);
+        await store.WriteStateAsync();
+        await EnsureRemindedAsync();
+        await CheckQuietlyAsync();
+        return View();
+    }
+
+    public Task<VideoView?> GetAsync() => Task.FromResult(State.Exists ? View() : null);
+
+    public async Task<bool> DeleteAsync(string projectId)
+    {
+        if (!State.Exists || State.ProjectId != projectId)
+        {
+            return false;
+        }
+        // The deleted event goes to the webhooks before the state (and its outbox) is gone.
+        await FlushOutboxAsync();
+        Raise(VideoEventTypes.Deleted);
+        await FlushOutboxAsync();
+        await Scheduler.CancelAsync(VideoId);
+        if (State.IndexBucket >= 0)
+        {
+            await GrainFactory.GetGrain<IProjectVideosGrain>(State.ProjectId).RemoveAsync(VideoId, State.IndexBucket);
+        }
+        foreach (var rendition in State.Plan?.Renditions ?? [])
+        {
+            await Variant(rendition.Name).DeleteAsync();
+        }
+        await store.ClearStateAsync();
+        store.State = new VideoState();
+        _renditions.Clear();
+        await StopRemindersAsync();
+        Notify(VideoChange.Deleted);
+        return true;
+    }
+
+    public async Task<bool> RepairImagesAsync()
+    {
+        if (State is not { Status: VideoStatus.Ready } || State.Work.Any(item => item is { Kind: WorkKind.Finish, Status: not WorkItemStatus.Done }))
+        {
+            return false;
+        }
+        AddItem(new WorkItem { Kind = WorkKind.Finish, Priority = WorkPriority.Finish, Repair = true });
+        await SaveAsync();
+        await EnsureRemindedAsync();
+        await EnqueuePendingAsync();
+        return true;
+    }
+
+    public async Task<WorkAssignment?> StartWorkAsync(int itemId, string siloAddress)
+    {
+        if (!State.Exists || Item(itemId) is not { Status: WorkItemStatus.Pending } item || !CanRun(item))
+        {
+            return null;
+        }
+        if (item.Attempts >= encoding.Value.MaxAttempts)
+        {
+            await FailAsync(ExhaustedMessage(item));
+            return null;
+        }
+        item.Attempts++;
+        item.Status = WorkItemStatus.Running;
+        item.RunningOn = siloAddress;
+        var statusChanged = item.Kind == WorkKind.Probe && State.Status == VideoStatus.Uploaded;
+        if (statusChanged)
+        {
+            State.Status = VideoStatus.Probing;
+        }
+        await SaveAsync();
+        if (statusChanged)
+        {
+            Notify(VideoChange.Status);
+        }
+        return new WorkAssignment(VideoId, State.ProjectId, item.Id, item.Attempts, item.Kind, State.SourceKey, State.Source, State.Plan,
+            item.FirstSegment, item.SegmentCount, item.Rungs, item.IsLastChunk, State.SourceIsExternal, State.SourceDeleted, item.Repair);
+    }
+
+    public async Task OnProbedAsync(int itemId, int attempt, SourceFacts source)
+    {
+        if (Running(itemId, attempt) is not { } item || State.Status != VideoStatus.Probing)
+        {
+            return;
+        }
+        var plan = LadderPlanner.Plan(encoding.Value, source);
+        // The variants exist (with their keys) before the state that lists them is written.
+        foreach (var rendition in plan.Renditions)
+        {
+            await Variant(rendition.Name).InitializeAsync(new VariantPlan(VideoId, State.ProjectId, rendition, plan.SegmentCount));
+            _renditions[rendition.Name] = new RenditionCounters();
+        }
+        item.Status = WorkItemStatus.Done;
+        State.Source = source;
+        State.Plan = plan;
+        State.Status = VideoStatus.Encoding;
+        ScheduleEncoding(plan);
+        await SaveAsync();
+        Notify(VideoChange.Status);
+        await EnqueuePendingAsync();
+    }
+
+    public async Task OnRejectedAsync(int itemId, int attempt, string reason)
+    {
+        if (Running(itemId, attempt) is not null)
+        {
+            await FailAsync(reason);
+        }
+    }
+
+    public async Task OnSegmentAsync(string rendition, int index, SegmentRegistration registration)
+    {
+        if (!State.Exists || !_renditions.TryGetValue(rendition, out var counters) || registration.Outcome == RegisterOutcome.Gone)
+        {
+            return;
+        }
+        counters.Registered = Math.Max(counters.Registered, registration.Registered);
+        counters.Complete |= registration.Complete;
+        counters.HasFirst |= index == 0;
+        if (State.PlayableAt is null && State.Status == VideoStatus.Encoding && IsPlayable())
+        {
+            State.PlayableAt = time.GetUtcNow();
+            Raise(VideoEventTypes.Playable);
+            await SaveAsync();
+            Notify(VideoChange.Status);
+            await FlushOutboxQuietlyAsync();
+            return;
+        }
+        Notify(VideoChange.Progress);
+    }
+
+    public async Task OnEncodedAsync(int itemId, int attempt)
+    {
+        if (Running(itemId, attempt) is not { } item)
+        {
+            return;
+        }
+        item.Status = WorkItemStatus.Done;
+        item.RunningOn = null;
+        var encodeDone = State.Work.Where(work => work.Kind is WorkKind.EncodeChunk or WorkKind.EncodeAudio).All(work => work.Status == WorkItemStatus.Done);
+        if (encodeDone)
+        {
+            await RefreshRenditionsAsync();
+            var incomplete = _renditions.Where(pair => !pair.Value.Complete).Select(pair => pair.Key).ToList();
+            if (incomplete.Count > 0)
+            {
+                await FailAsync($"Encoding ended with renditions {string.Join(", ", incomplete)} incomplete; the source may be damaged.");
+                return;
+            }
+            AddItem(new WorkItem { Kind = WorkKind.Finish, Priority = WorkPriority.Finish });
+        }
+        await SaveAsync();
+        Notify(VideoChange.Progress);
+        await EnqueuePendingAsync();
+    }
+
+    public async Task OnFinishedAsync(int itemId, int attempt, StoryboardInfo storyboard, bool sourceDeleted)
+    {
+        if (Running(itemId, attempt) is not { } item)
+        {
+            return;
+        }
+        item.Status = WorkItemStatus.Done;
+        item.RunningOn = null;
+        State.HasPoster = true;
+        State.Storyboard = storyboard;
+        State.SourceDeleted |= sourceDeleted;
+        if (State.Status == VideoStatus.Encoding)
+        {
+            State.Status = VideoStatus.Ready;
+            State.ReadyAt = time.GetUtcNow();
+            State.Work.Clear();
+            Raise(VideoEventTypes.Ready);
+        }
+        await SaveAsync();
+        Notify(VideoChange.Status);
+        await FlushOutboxQuietlyAsync();
+    }
+
+    public async Task OnWorkFailedAsync(int itemId, int attempt, string error)
+    {
+        if (Running(itemId, attempt) is not { } item)
+        {
+            return;
+        }
+        LogAttemptFailed(VideoId, item.Kind, item.Attempts, error);
+        await RetryOrFailAsync(item, error);
+    }
+
+    public async Task OnWorkReleasedAsync(int itemId, int attempt)
+    {
+        if (Running(itemId, attempt) is not { } item)
+        {
+            return;
+        }
+        item.Attempts--;
+        item.Status = WorkItemStatus.Pending;
+        item.RunningOn = null;
+        await SaveAsync();
+        await EnqueuePendingAsync();
+    }
+
+    public async Task OnSiloDeadAsync(string siloAddress)
+    {
+        var lost = State.Work.Where(item => item.Status == WorkItemStatus.Running && item.RunningOn == siloAddress).ToList();
+        foreach (var item in lost)
+        {
+            LogSiloLost(VideoId, item.Kind, item.Id, siloAddress);
+            if (!await RetryOrFailAsync(item, $"silo {siloAddress} died while running it", immediately: true))
+            {
+                return;
+            }
+        }
+    }
+
+    public Task SubscribeAsync(IVideoObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task UnsubscribeAsync(IVideoObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CheckQuietlyAsync();
+
+    /// <summary>
+    /// Repeats what may not have happened: tickets for pending items, items on silos that are gone, events not yet
+    /// handed on. Idempotent; runs on activation and on the reminder while anything is left to do.
+    /// </summary>
+    private async Task CheckAsync()
+    {
+        if (!State.Exists)
+        {
+            await StopRemindersAsync();
+            return;
+        }
+        foreach (var siloAddress in State.Work.Where(item => item.Status == WorkItemStatus.Running).Select(item => item.RunningOn!).Distinct().ToList())
+        {
+            if (IsGone(siloAddress))
+            {
+                await OnSiloDeadAsync(siloAddress);
+            }
+        }
+        await EnqueuePendingAsync();
+        await FlushOutboxAsync();
+        if (!NeedsChecks)
+        {
+            await StopRemindersAsync();
+        }
+    }
+
+    private async Task CheckQuietlyAsync()
+    {
+        try
+        {
+            await CheckAsync();
+        }
+        catch (Exception error)
+        {
+            // The reminder comes back; nothing is lost meanwhile.
+            LogCheckFailed(error, VideoId);
+        }
+    }
+
+    private bool NeedsChecks => State.Exists && (!State.IsTerminal || State.Outbox.Count > 0 || State.Work.Any(item => item.Status != WorkItemStatus.Done));
+
+    private bool IsGone(string siloAddress)
+    {
+        var status = membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(siloAddress));
+        if (status == SiloStatus.Dead)
+        {
+            return true;
+        }
+        if (status != SiloStatus.None)
+        {
+            _missingSilos.Remove(siloAddress);
+            return false;
+        }
+        // Unknown to membership (e.g. the previous run of a single-process node): dead once it stays unknown.
+        return !_missingSilos.Add(siloAddress);
+    }
+
+    /// <summary>Returns false when the video failed (attempts used up).</summary>
+    private async Task<bool> RetryOrFailAsync(WorkItem item, string error, bool immediately = false)
+    {
+        item.LastError = error;
+        item.RunningOn = null;
+        if (item.Attempts >= encoding.Value.MaxAttempts)
+        {
+            await FailAsync(ExhaustedMessage(item));
+            return false;
+        }
+        item.Status = WorkItemStatus.Pending;
+        item.NotBefore = immediately ? default : time.GetUtcNow().AddSeconds(silo.Value.RetryDelaySeconds * Math.Pow(2, item.Attempts - 1));
+        await SaveAsync();
+        await EnqueuePendingAsync();
+        return true;
+    }
+
+    private static string ExhaustedMessage(WorkItem item) =>
+        $"{item.Kind switch { WorkKind.Probe => "Probing", WorkKind.Finish => "Finishing", WorkKind.EncodeAudio => "Audio encoding", _ => "Encoding" }} failed after {item.Attempts} attempts: {item.LastError}";
+
+    private async Task FailAsync(string reason)
+    {
+        if (State.IsTerminal)
+        {
+            return;
+        }
+        State.Status = VideoStatus.Failed;
+        State.Error = reason;
+        State.Work.Clear();
+        Raise(VideoEventTypes.Failed);
+        await SaveAsync();
+        Notify(VideoChange.Status);
+        await Scheduler.CancelAsync(VideoId);
+        await FlushOutboxQuietlyAsync();
+    }
+
+    private void ScheduleEncoding(EncodingPlan plan)
+    {
+        var rungs = plan.Renditions.Where(rendition => !rendition.IsAudio).Select(rendition => rendition.Name).ToList();
+        var chunks = LadderPlanner.Chunks(plan.SegmentCount, encoding.Value.SegmentsPerChunk, rungs);
         var lastFirstSegment = chunks.Max(chunk => chunk.FirstSegment);
         for (var i = 0; i < chunks.Count; i++)
         {
             var chunk = chunks[i];
-            var work = new ChunkWork(videoId, chunk.FirstSegment, chunk.SegmentCount, chunk.Rungs, chunk.FirstSegment == lastFirstSegment);
-            var priority = (i, chunk.FastStart) switch
+            AddItem(new WorkItem
             {
-                (0, _) => WorkKinds.FastStartPriority,
-                (_, true) => WorkKinds.FirstSegmentPriority,
-                _ => WorkKinds.ChunkPriority,
-            };
-            call.Enqueue(WorkKinds.Create(WorkKinds.EncodeChunk, work, videoId, priority, Options.MaxAttempts));
+                Kind = WorkKind.EncodeChunk,
+                FirstSegment = chunk.FirstSegment,
+                SegmentCount = chunk.SegmentCount,
+                Rungs = [.. chunk.Rungs],
+                IsLastChunk = chunk.FirstSegment == lastFirstSegment,
+                Priority = (i, chunk.FastStart) switch { (0, _) => WorkPriority.FastStart, (_, true) => WorkPriority.FirstSegment, _ => WorkPriority.Chunk },
+            });
         }
         if (plan.Renditions.Any(rendition => rendition.IsAudio))
         {
-            // The stream is playable once the lowest rung and the audio each have their first segment.
-            call.Enqueue(WorkKinds.Create(WorkKinds.EncodeAudio, new VideoWork(videoId), videoId, WorkKinds.AudioPriority, Options.MaxAttempts));
+            AddItem(new WorkItem { Kind = WorkKind.EncodeAudio, Priority = WorkPriority.Audio });
         }
     }
 
-    /// <summary>Any unfinished state → failed, with a reason; the video's remaining work is dropped.</summary>
-    public Task FailAsync(string videoId, string reason, WorkLease? lease, CancellationToken cancellationToken) =>
-        runtime.CallAsync<VideoState, bool>(IdOf(videoId), call =>
-        {
-            if (call.State is not { IsTerminal: false } video)
-            {
-                return Task.FromResult(false);
-            }
-            video.Status = VideoStatus.Failed;
-            video.Error = reason;
-            call.Save();
-            call.CancelWorkGroup(videoId);
-            Raise(call, VideoEvents.Failed, video);
-            return Task.FromResult(true);
-        }, cancellationToken, lease, completesLease: lease is not null);
-
-    /// <summary>Looks at the variants: records the moment the video became playable, and schedules finishing once all are complete.</summary>
-    public Task SyncAsync(string videoId, WorkLease lease, CancellationToken cancellationToken) =>
-        runtime.CallAsync<VideoState, bool>(IdOf(videoId), async call =>
-        {
-            if (call.State is not { Status: VideoStatus.Encoding } video)
-            {
-                return false;
-            }
-            var variants = await VariantGrain.ReadAllAsync(call, videoId, cancellationToken);
-            if (video.PlayableAt is null && VideoPlayability.IsPlayable(variants))
-            {
-                video.PlayableAt = time.GetUtcNow();
-                call.Save();
-                Raise(call, VideoEvents.Playable, video);
-            }
-            if (!video.FinishQueued && variants.Count > 0 && variants.All(variant => variant.Complete))
-            {
-                video.FinishQueued = true;
-                call.Save();
-                call.Enqueue(WorkKinds.Create(WorkKinds.Finish, new VideoWork(videoId), videoId, WorkKinds.FinishPriority, Options.MaxAttempts));
-            }
-            return true;
-        }, cancellationToken, lease, completesLease: true);
-
-    /// <summary>encoding → ready, with the images made by the finish task (or, for a ready video, the repaired images).</summary>
-    public Task OnFinishedAsync(string videoId, StoryboardInfo storyboard, bool sourceDeleted, WorkLease lease, CancellationToken cancellationToken) =>
-        runtime.CallAsync<VideoState, bool>(IdOf(videoId), call =>
-        {
-            if (call.State is not { Status: VideoStatus.Encoding or VideoStatus.Ready } video)
-            {
-                return Task.FromResult(false);
-            }
-            video.HasPoster = true;
-            video.Storyboard = storyboard;
-            video.SourceDeleted |= sourceDeleted;
-            video.FinishQueued = false;
-            if (video.Status == VideoStatus.Encoding)
-            {
-                video.Status = VideoStatus.Ready;
-                video.ReadyAt = time.GetUtcNow();
-                Raise(call, VideoEvents.Ready, video);
-            }
-            call.Save();
-            return Task.FromResult(true);
-        }, cancellationToken, lease, completesLease: true);
-
-    /// <summary>Schedules the finish task again for a ready video whose images are missing (start-up reconciler).</summary>
-    public Task<bool> RepairImagesAsync(string videoId, CancellationToken cancellationToken) =>
-        runtime.CallAsync<VideoState, bool>(IdOf(videoId), call =>
-        {
-            if (call.State is not { Status: VideoStatus.Ready, FinishQueued: false } video)
-            {
-                return Task.FromResult(false);
-            }
-            video.FinishQueued = true;
-            call.Save();
-            call.Enqueue(WorkKinds.Create(WorkKinds.Finish, new VideoWork(videoId), videoId, WorkKinds.FinishPriority, Options.MaxAttempts));
-            return Task.FromResult(true);
-        }, cancellationToken);
-
-    /// <summary>Removes the video, its variants and its queued work; returns false when the project has no such video.</summary>
-    public Task<bool> DeleteAsync(string projectId, string videoId, CancellationToken cancellationToken) =>
-        runtime.CallAsync<VideoState, bool>(IdOf(videoId), async call =>
-        {
-            if (call.State is not { } video || video.ProjectId != projectId)
-            {
-                return false;
-            }
-            call.DeleteOther(ProjectIndexOf(video.ProjectId, videoId));
-            foreach (var variant in await call.ReadByPrefixAsync(VariantGrain.GrainType, $"{videoId}/", cancellationToken))
-            {
-                call.DeleteOther(variant.Id);
-            }
-            call.Delete();
-            call.CancelWorkGroup(videoId);
-            Raise(call, VideoEvents.Deleted, video);
-            return true;
-        }, cancellationToken);
-}
-
-/// <summary>When a master playlist can be played: the lowest rung and the audio (if any) each have their first segment.</summary>
-public static class VideoPlayability
-{
-    public static bool IsPlayable(IReadOnlyList<VariantState> variants)
+    private void AddItem(WorkItem item)
     {
-        var lowest = variants.Where(variant => !variant.IsAudio).MinBy(variant => variant.Height);
-        return lowest is not null
-            && lowest.Segments.ContainsKey(0)
-            && variants.Where(variant => variant.IsAudio).All(audio => audio.Segments.ContainsKey(0));
+        item.Id = State.NextItemId++;
+        State.Work.Add(item);
     }
+
+    private WorkItem? Item(int itemId) => State.Work.FirstOrDefault(item => item.Id == itemId);
+
+    /// <summary>The item, when this attempt is still the running one (a report from an older attempt changes nothing).</summary>
+    private WorkItem? Running(int itemId, int attempt) =>
+        State.Exists && Item(itemId) is { Status: WorkItemStatus.Running } item && item.Attempts == attempt ? item : null;
+
+    private bool CanRun(WorkItem item) => item.Kind switch
+    {
+        WorkKind.Probe => State.Status is VideoStatus.Uploaded or VideoStatus.Probing,
+        WorkKind.Finish => State.Status is VideoStatus.Encoding or VideoStatus.Ready,
+        _ => State.Status == VideoStatus.Encoding,
+    };
+
+    private bool IsPlayable()
+    {
+        var plan = State.Plan;
+        var lowest = plan?.Renditions.Where(rendition => !rendition.IsAudio).MinBy(rendition => rendition.Height);
+        return lowest is not null
+            && _renditions.TryGetValue(lowest.Name, out var video) && video.HasFirst
+            && plan!.Renditions.Where(rendition => rendition.IsAudio).All(audio => _renditions.TryGetValue(audio.Name, out var counters) && counters.HasFirst);
+    }
+
+    private async Task RefreshRenditionsAsync()
+    {
+        foreach (var rendition in State.Plan?.Renditions ?? [])
+        {
+            if (await Variant(rendition.Name).GetAsync() is { } variant)
+            {
+                _renditions[rendition.Name] = new RenditionCounters
+                {
+                    Registered = variant.Registered.Count, Complete = variant.Complete, HasFirst = variant.ContiguousDurations.Count > 0,
+                };
+            }
+        }
+    }
+
+    private async Task EnqueuePendingAsync()
+    {
+        var tickets = State.Work.Where(item => item.Status == WorkItemStatus.Pending && CanRun(item))
+            .Select(item => new WorkTicket(VideoId, item.Id, item.Priority, item.NotBefore)).ToList();
+        if (tickets.Count > 0)
+        {
+            await Scheduler.EnqueueAsync(tickets);
+        }
+    }
+
+    private void Raise(string type)
+    {
+        State.UpdatedAt = time.GetUtcNow();
+        State.Outbox.Add(new VideoEvent(VideoEvent.NewId(), type, State.UpdatedAt, View()));
+    }
+
+    /// <summary>Hands the outbox to the project, oldest first; each event leaves the state only once the project has it.</summary>
+    private async Task FlushOutboxAsync()
+    {
+        while (State.Outbox.Count > 0)
+        {
+            await GrainFactory.GetGrain<IProjectEvents>(State.ProjectId).PublishAsync(State.Outbox[0]);
+            State.Outbox.RemoveAt(0);
+            if (State.Exists)
+            {
+                await store.WriteStateAsync();
+            }
+        }
+    }
+
+    private async Task FlushOutboxQuietlyAsync()
+    {
+        try
+        {
+            await FlushOutboxAsync();
+        }
+        catch (Exception error)
+        {
+            LogCheckFailed(error, VideoId);
+            await EnsureRemindedAsync();
+        }
+    }
+
+    private async Task SaveAsync()
+    {
+        State.UpdatedAt = time.GetUtcNow();
+        await store.WriteStateAsync();
+    }
+
+    private async Task EnsureRemindedAsync()
+    {
+        var period = TimeSpan.FromSeconds(Math.Max(silo.Value.CheckSeconds, reminders.Value.MinimumReminderPeriod.TotalSeconds));
+        await this.RegisterOrUpdateReminder(CheckReminder, period, period);
+    }
+
+    private async Task StopRemindersAsync()
+    {
+        if (await this.GetReminder(CheckReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private void Notify(VideoChange change) => _observers.Notify(observer => observer.OnVideoChangedAsync(VideoId, change));
+
+    private IVariantGrain Variant(string rendition) => GrainFactory.GetGrain<IVariantGrain>(VariantKeys.Of(VideoId, rendition));
+
+    private VideoView View() => new(
+        State.Id, State.ProjectId, State.Title, State.Status, State.Error, State.Source, State.Plan?.SegmentSeconds ?? 0,
+        (State.Plan?.Renditions ?? []).Select(rendition =>
+        {
+            var counters = _renditions.GetValueOrDefault(rendition.Name) ?? new RenditionCounters();
+            return new RenditionView(rendition.Name, rendition.Width, rendition.Height, rendition.BitrateKbps, rendition.IsAudio,
+                State.Plan!.SegmentCount, counters.Registered, counters.Complete);
+        }).ToList(),
+        State.Status is VideoStatus.Encoding or VideoStatus.Ready && IsPlayable(),
+        State.HasPoster, State.Storyboard, State.SourceKey, State.SourceDeleted, State.CreatedAt, State.UpdatedAt);
+
+    private sealed class RenditionCounters
+    {
+        public int Registered { get; set; }
+
+        public bool Complete { get; set; }
+
+        public bool HasFirst { get; set; }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Video {VideoId}: {Kind} attempt {Attempt} failed: {Error}")]
+    private partial void LogAttemptFailed(string videoId, WorkKind kind, int attempt, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Video {VideoId}: {Kind} item {ItemId} was running on silo {Silo}, which is gone; it runs again")]
+    private partial void LogSiloLost(string videoId, WorkKind kind, int itemId, string silo);
+
+    [LoggerMessage(LogLevel.Warning, "Video {VideoId}: checking on its work failed; the reminder retries")]
+    private partial void LogCheckFailed(Exception error, string videoId);
 }

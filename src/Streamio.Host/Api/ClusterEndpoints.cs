@@ -1,9 +1,10 @@
-using Streamio.Backbone;
+using Orleans.Runtime;
+using Streamio.Abstractions.Work;
 using Streamio.Host.Auth;
 
 namespace Streamio.Host.Api;
 
-/// <summary>GET /v1/cluster: the live silos and the work queue, for operators (its own group so it can be restricted alone).</summary>
+/// <summary>GET /v1/cluster: Orleans' view of the silos, their activations, and the work in flight and waiting (admin only).</summary>
 public static class ClusterEndpoints
 {
     public static RouteGroupBuilder MapClusterEndpoints(this IEndpointRouteBuilder app)
@@ -13,25 +14,36 @@ public static class ClusterEndpoints
         return cluster;
     }
 
-    private static async Task<ClusterResponse> GetAsync(IMembership membership, IWorkQueue queue, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<ClusterResponse> GetAsync(IGrainFactory grains)
     {
-        var now = time.GetUtcNow();
-        var silos = (await membership.ListAsync(cancellationToken))
-            .Select(silo => new SiloResponse(silo.Id, silo.Host, silo.Roles, silo.StartedAt,
-                Math.Round(Math.Max(0, (now - silo.HeartbeatAt).TotalSeconds), 3), silo.RunningWork))
+        var management = grains.GetGrain<IManagementGrain>(0);
+        var hosts = await management.GetDetailedHosts(onlyActive: false);
+        var statistics = await management.GetSimpleGrainStatistics();
+        var work = await grains.GetGrain<IWorkSchedulerGrain>(0).GetViewAsync();
+        var silos = hosts
+            .Where(host => host.Status is SiloStatus.Active or SiloStatus.Joining or SiloStatus.ShuttingDown or SiloStatus.Stopping)
+            .OrderBy(host => host.StartTime)
+            .Select(host =>
+            {
+                var address = host.SiloAddress.ToParsableString();
+                return new SiloResponse(
+                    address,
+                    host.HostName,
+                    host.SiloName,
+                    host.Status.ToString().ToLowerInvariant(),
+                    host.StartTime,
+                    statistics.Where(stat => stat.SiloAddress.Equals(host.SiloAddress)).Sum(stat => stat.ActivationCount),
+                    work.RunningBySilo.GetValueOrDefault(address));
+            })
             .ToList();
-        var depth = (await queue.DepthAsync(cancellationToken))
-            .OrderBy(kind => kind.Kind, StringComparer.Ordinal)
-            .Select(kind => new QueueDepthResponse(kind.Kind, kind.Queued, kind.Leased))
-            .ToList();
-        return new ClusterResponse(silos, depth);
+        return new ClusterResponse(silos, new WorkResponse(work.Waiting, work.Running, work.ActiveVideos));
     }
 }
 
-public sealed record ClusterResponse(IReadOnlyList<SiloResponse> Silos, IReadOnlyList<QueueDepthResponse> Queue);
+public sealed record ClusterResponse(IReadOnlyList<SiloResponse> Silos, WorkResponse Work);
 
-/// <summary>A live silo: <see cref="HeartbeatAgeSeconds"/> grows past Streamio:Silo:DeadAfterSeconds only for a lost one (until it is reaped).</summary>
-public sealed record SiloResponse(string Id, string Host, string Roles, DateTimeOffset StartedAt, double HeartbeatAgeSeconds, int RunningWork);
+/// <summary>A silo as Orleans membership sees it, with its grain activations and the work items its workers run.</summary>
+public sealed record SiloResponse(string Address, string Host, string Name, string Status, DateTimeOffset StartedAt, int Activations, int RunningWork);
 
-/// <summary>Work items of one kind: waiting (including delayed retries) and leased by a silo.</summary>
-public sealed record QueueDepthResponse(string Kind, int Queued, int Leased);
+/// <summary>Work items waiting (including delayed retries) and running, across the cluster, and the videos they belong to.</summary>
+public sealed record WorkResponse(int Waiting, int Running, int Videos);

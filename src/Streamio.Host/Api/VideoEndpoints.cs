@@ -2,8 +2,8 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
-using Streamio.Backbone;
-using Streamio.Grains.Videos;
+using Streamio.Abstractions.Videos;
+using Streamio.Abstractions.Wire;
 using Streamio.Host.Auth;
 using Streamio.Host.Playback;
 using Streamio.Host.Uploads;
@@ -75,35 +75,35 @@ public static class VideoEndpoints
         return VideoIntake.Created(await intake.CreateAsync(projectId, videoId, upload.Title, upload.SourceKey, upload.Bytes, cancellationToken));
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, VideoCatalog catalog, CancellationToken cancellationToken) =>
-        await catalog.GetInProjectAsync(context.GetProjectId(), id, cancellationToken) is { } video
+    private static async Task<IResult> GetAsync(string id, HttpContext context, VideoCatalog catalog) =>
+        await catalog.GetInProjectAsync(context.GetProjectId(), id) is { } video
             ? Results.Ok(VideoResponse.From(video))
             : Problems.NotFound($"There is no video '{id}'.");
 
-    private static async Task<IResult> ListAsync(HttpContext context, VideoCatalog catalog, int? limit, string? cursor, CancellationToken cancellationToken)
+    private static async Task<IResult> ListAsync(HttpContext context, VideoCatalog catalog, int? limit, string? cursor)
     {
         if (limit is < 1 or > 100)
         {
             return Problems.BadRequest("limit must be between 1 and 100.");
         }
-        GrainPageCursor? after = null;
+        VideoIndexCursor? after = null;
         if (!string.IsNullOrEmpty(cursor) && (after = DecodeCursor(cursor)) is null)
         {
             return Problems.BadRequest("cursor is not valid: pass the nextCursor of a previous page unchanged.");
         }
-        var (items, next) = await catalog.ListAsync(context.GetProjectId(), after, limit ?? 20, cancellationToken);
+        var (items, next) = await catalog.ListAsync(context.GetProjectId(), after, limit ?? 20);
         return Results.Ok(new VideoPage(items.Select(VideoResponse.From).ToList(), next is null ? null : EncodeCursor(next)));
     }
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext context, VideoGrain grains, IObjectStorage storage, CancellationToken cancellationToken)
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, IGrainFactory grains, IObjectStorage storage, CancellationToken cancellationToken)
     {
         var projectId = context.GetProjectId();
-        if (!await grains.DeleteAsync(projectId, id, cancellationToken))
+        if (!await grains.GetGrain<IVideoGrain>(id).DeleteAsync(projectId))
         {
             return Problems.NotFound($"There is no video '{id}'.");
         }
-        // A silo may still be storing a segment it finished before the delete reached it (until it sees its lease is
-        // gone), which can make a directory delete fail once; such late writers also remove the prefix themselves.
+        // A silo may still be storing a segment it finished before the delete reached it (until its registration finds
+        // the variant gone), which can make a directory delete fail once; such late writers also remove the prefix themselves.
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -136,13 +136,13 @@ public static class VideoEndpoints
         {
             return Problems.BadRequest("viewer must be at most 200 characters and contain no '|'.");
         }
-        if (await catalog.GetInProjectAsync(request.HttpContext.GetProjectId(), id, cancellationToken) is not { } video)
+        if (await catalog.GetInProjectAsync(request.HttpContext.GetProjectId(), id) is not { } video)
         {
             return Problems.NotFound($"There is no video '{id}'.");
         }
-        if (video.Video.Status == VideoStatus.Failed)
+        if (video.Status == VideoStatus.Failed)
         {
-            return Problems.Conflict($"Video '{id}' failed and cannot be played: {video.Video.Error}");
+            return Problems.Conflict($"Video '{id}' failed and cannot be played: {video.Error}");
         }
         var expiresAt = time.GetUtcNow().AddSeconds(ttl);
         var token = tokens.Issue(id, expiresAt, body.Viewer);
@@ -154,7 +154,7 @@ public static class VideoEndpoints
         HttpContext context, string id, Func<string, string, string> key, string contentType, IObjectStorage storage, VideoCatalog catalog, CancellationToken cancellationToken)
     {
         var projectId = context.GetProjectId();
-        if (await catalog.GetInProjectAsync(projectId, id, cancellationToken) is null
+        if (await catalog.GetInProjectAsync(projectId, id) is null
             || await storage.OpenReadAsync(key(projectId, id), cancellationToken) is not { } content)
         {
             return Problems.NotFound($"Video '{id}' has no such image (yet): images are made when encoding finishes.");
@@ -162,16 +162,17 @@ public static class VideoEndpoints
         return Results.Stream(content, contentType);
     }
 
-    private static string EncodeCursor(GrainPageCursor cursor) =>
-        WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes($"{cursor.CreatedAtMs}:{cursor.Key}"));
+    private static string EncodeCursor(VideoIndexCursor cursor) =>
+        WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes($"{cursor.Bucket}:{cursor.CreatedAtMs}:{cursor.VideoId}"));
 
-    private static GrainPageCursor? DecodeCursor(string cursor)
+    private static VideoIndexCursor? DecodeCursor(string cursor)
     {
         try
         {
-            var text = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(cursor));
-            var separator = text.IndexOf(':', StringComparison.Ordinal);
-            return separator > 0 && long.TryParse(text[..separator], out var created) ? new GrainPageCursor(created, text[(separator + 1)..]) : null;
+            var parts = Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(cursor)).Split(':', 3);
+            return parts.Length == 3 && int.TryParse(parts[0], out var bucket) && bucket >= 0 && long.TryParse(parts[1], out var created) && parts[2].Length > 0
+                ? new VideoIndexCursor(bucket, created, parts[2])
+                : null;
         }
         catch (FormatException)
         {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
-using Streamio.Grains.Videos;
+using Streamio.Abstractions.Videos;
+using Streamio.Host.Api;
 using Streamio.Host.Auth;
 
 namespace Streamio.Host.Live;
@@ -11,8 +12,6 @@ namespace Streamio.Host.Live;
 public sealed class VideoAccess(VideoCatalog catalog)
 {
     /// <summary>The video if it exists and <paramref name="caller"/> may see it; null otherwise (the caller cannot tell which).</summary>
-    public async Task<VideoSnapshot?> FindVisibleAsync(ClaimsPrincipal? caller, string videoId, CancellationToken cancellationToken)
-    {
-        return caller.GetCaller()?.ProjectId is { } projectId ? await catalog.GetInProjectAsync(projectId, videoId, cancellationToken) : null;
-    }
+    public async Task<VideoView?> FindVisibleAsync(ClaimsPrincipal? caller, string videoId) =>
+        caller.GetCaller()?.ProjectId is { } projectId ? await catalog.GetInProjectAsync(projectId, videoId) : null;
 }

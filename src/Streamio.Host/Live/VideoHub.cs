@@ -18,7 +18,7 @@ public sealed class VideoHub(VideoAccess access, VideoSubscriptions subscription
         {
             throw new HubException("Subscribe needs a video id such as 'v_…' (the id returned by POST /v1/videos).");
         }
-        if (await access.FindVisibleAsync(Context.User, videoId, Context.ConnectionAborted) is null)
+        if (await access.FindVisibleAsync(Context.User, videoId) is null)
         {
             throw new HubException($"There is no video '{videoId}': check the id (GET /v1/videos lists them).");
         }

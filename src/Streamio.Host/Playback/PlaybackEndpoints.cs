@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Streamio.Grains.Videos;
+using Streamio.Abstractions.Videos;
+using Streamio.Host.Api;
 using Streamio.Storage;
 
 namespace Streamio.Host.Playback;
@@ -22,14 +23,14 @@ public static class PlaybackEndpoints
         return app;
     }
 
-    private static async Task<IResult> MasterAsync(string videoId, string? token, HttpContext context, PlaybackTokens tokens, VideoCatalog catalog, CancellationToken cancellationToken)
+    private static async Task<IResult> MasterAsync(string videoId, string? token, HttpContext context, PlaybackTokens tokens, VideoCatalog catalog)
     {
         NoStore(context);
         if (Refuse(tokens, token, videoId) is { } refused)
         {
             return refused;
         }
-        if (await catalog.GetAsync(videoId, cancellationToken) is not { Video.Plan: not null } video)
+        if (await catalog.GetAsync(videoId) is not { Renditions.Count: > 0 } video)
         {
             return Api.Problems.NotFound($"Video '{videoId}' has nothing to play yet: wait until it is playable.");
         }
@@ -37,14 +38,15 @@ public static class PlaybackEndpoints
     }
 
     private static async Task<IResult> MediaPlaylistAsync(
-        string videoId, string rendition, string? token, HttpContext context, PlaybackTokens tokens, VideoCatalog catalog, CancellationToken cancellationToken)
+        string videoId, string rendition, string? token, HttpContext context, PlaybackTokens tokens, VideoCatalog catalog, IGrainFactory grains)
     {
         NoStore(context);
         if (Refuse(tokens, token, videoId) is { } refused)
         {
             return refused;
         }
-        if (await catalog.GetAsync(videoId, cancellationToken) is not { } video || video.Variant(rendition) is not { } variant)
+        if (await catalog.GetAsync(videoId) is not { } video || video.Rendition(rendition) is null
+            || await grains.GetGrain<IVariantGrain>(VariantKeys.Of(videoId, rendition)).GetAsync() is not { } variant)
         {
             return Api.Problems.NotFound($"Video '{videoId}' has no rendition '{rendition}'.");
         }
@@ -61,7 +63,7 @@ public static class PlaybackEndpoints
             return refused;
         }
         // The token names the video; the video's state says which project's prefix its segments live under.
-        if (index < 0 || await catalog.GetStateAsync(videoId, cancellationToken) is not { } video)
+        if (index < 0 || await catalog.GetAsync(videoId) is not { } video)
         {
             NoStore(context);
             return Api.Problems.NotFound($"Segment {index} of '{videoId}/{rendition}' does not exist (yet).");
@@ -84,18 +86,18 @@ public static class PlaybackEndpoints
     }
 
     private static async Task<IResult> KeyAsync(
-        string videoId, string rendition, string? token, HttpContext context, PlaybackTokens tokens, VariantGrain variants, CancellationToken cancellationToken)
+        string videoId, string rendition, string? token, HttpContext context, PlaybackTokens tokens, IGrainFactory grains)
     {
         NoStore(context);
         if (Refuse(tokens, token, videoId) is { } refused)
         {
             return refused;
         }
-        if (await variants.ReadAsync(videoId, rendition, cancellationToken) is not { } variant)
+        if (await grains.GetGrain<IVariantGrain>(VariantKeys.Of(videoId, rendition)).GetKeyAsync() is not { } key)
         {
             return Api.Problems.NotFound($"Video '{videoId}' has no rendition '{rendition}'.");
         }
-        return Results.Bytes(variant.Key, "application/octet-stream");
+        return Results.Bytes(key, "application/octet-stream");
     }
 
     private static IResult? Refuse(PlaybackTokens tokens, string? token, string videoId) => tokens.Check(token, videoId) switch

@@ -1,0 +1,124 @@
+using Streamio.Abstractions.Videos;
+using Streamio.Abstractions.Work;
+
+namespace Streamio.Grains.Videos;
+
+/// <summary>The durable state of one video: its lifecycle, the plan, its work items, and the events not yet handed on.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed class VideoState
+{
+    public string Id { get; set; } = "";
+
+    /// <summary>The tenant the video belongs to: every query is scoped to it and its objects live under its prefix.</summary>
+    public string ProjectId { get; set; } = "";
+
+    public string? Title { get; set; }
+
+    public VideoStatus Status { get; set; } = VideoStatus.Uploaded;
+
+    public string SourceKey { get; set; } = "";
+
+    public long SourceBytes { get; set; }
+
+    public bool SourceDeleted { get; set; }
+
+    /// <summary>The source is an object Streamio was pointed at (ingest by key), not one it wrote: it is never deleted.</summary>
+    public bool SourceIsExternal { get; set; }
+
+    public string? Error { get; set; }
+
+    public SourceFacts? Source { get; set; }
+
+    public EncodingPlan? Plan { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    public DateTimeOffset? PlayableAt { get; set; }
+
+    public DateTimeOffset? ReadyAt { get; set; }
+
+    public bool HasPoster { get; set; }
+
+    public StoryboardInfo? Storyboard { get; set; }
+
+    /// <summary>The bucket of the project's listing that holds the video.</summary>
+    public int IndexBucket { get; set; } = -1;
+
+    /// <summary>
+    /// The video's work items (probe, chunks, audio, finish). Orleans keeps grains alive and moves them, but a task
+    /// running on another silo is not a grain call: which attempt runs where, and how often it failed, is kept here.
+    /// </summary>
+    public List<WorkItem> Work { get; set; } = [];
+
+    public int NextItemId { get; set; }
+
+    /// <summary>Committed events not yet handed to the project's webhooks (the outbox).</summary>
+    public List<VideoEvent> Outbox { get; set; } = [];
+
+    public bool Exists => Id.Length > 0;
+
+    public bool IsTerminal => Status is VideoStatus.Ready or VideoStatus.Failed;
+}
+
+[GenerateSerializer]
+public enum WorkItemStatus
+{
+    Pending,
+    Running,
+    Done,
+}
+
+/// <summary>One unit of a video's work and how its attempts went.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed class WorkItem
+{
+    public int Id { get; set; }
+
+    public WorkKind Kind { get; set; }
+
+    public int Priority { get; set; }
+
+    public int FirstSegment { get; set; }
+
+    public int SegmentCount { get; set; }
+
+    public List<string> Rungs { get; set; } = [];
+
+    public bool IsLastChunk { get; set; }
+
+    /// <summary>A finish that repairs a ready video's images.</summary>
+    public bool Repair { get; set; }
+
+    public WorkItemStatus Status { get; set; }
+
+    /// <summary>Attempts started so far, including a running one.</summary>
+    public int Attempts { get; set; }
+
+    public string? LastError { get; set; }
+
+    /// <summary>The silo running the current attempt.</summary>
+    public string? RunningOn { get; set; }
+
+    public DateTimeOffset NotBefore { get; set; }
+}
+
+/// <summary>Work priorities: higher runs first.</summary>
+public static class WorkPriority
+{
+    public const int Probe = 100;
+
+    /// <summary>The first segment at the lowest rung: with the audio's first segment, the video is playable.</summary>
+    public const int FastStart = 90;
+
+    /// <summary>Before the other rungs' first segment, which is heavy and would starve the fast start of CPU.</summary>
+    public const int Audio = 88;
+
+    public const int FirstSegment = 85;
+
+    /// <summary>Right after the last chunk: it is quick and it is what makes the video ready.</summary>
+    public const int Finish = 60;
+
+    public const int Chunk = 50;
+}

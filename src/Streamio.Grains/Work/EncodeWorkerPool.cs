@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Streamio.Abstractions.Videos;
+using Streamio.Abstractions.Work;
+
+namespace Streamio.Grains.Work;
+
+/// <summary>
+/// A silo's workers: <see cref="SiloWorkOptions.Workers"/> loops that take the most urgent ticket from the scheduler, start
+/// the attempt on its video grain, run it here (FFmpeg runs outside any grain call) and report back. On shutdown they
+/// stop taking work, give running work the grace period, then cancel it and hand it back without counting the attempt.
+/// Registered after Orleans, so it stops before the silo does and can still make grain calls while draining.
+/// </summary>
+public sealed partial class EncodeWorkerPool(
+    IGrainFactory grains,
+    ILocalSiloDetails silo,
+    IEnumerable<IWorkRunner> runners,
+    IOptions<SiloWorkOptions> options,
+    ILogger<EncodeWorkerPool> logger) : BackgroundService
+{
+    private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(10);
+
+    private readonly Dictionary<WorkKind, IWorkRunner> _runners = runners.ToDictionary(runner => runner.Kind);
+    private readonly ConcurrentDictionary<(string VideoId, int ItemId), WorkAssignment> _running = new();
+    private readonly CancellationTokenSource _hardStop = new();
+
+    public int RunningCount => _running.Count;
+
+    private string SiloAddress => silo.SiloAddress.ToParsableString();
+
+    private IWorkSchedulerGrain Scheduler => grains.GetGrain<IWorkSchedulerGrain>(0);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(_ => Task.Run(() => WorkerLoopAsync(stoppingToken), CancellationToken.None)));
+        LogStarted(SiloAddress, options.Value.Workers);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutdown: the loops stop taking work; running work has its grace period.
+        }
+        var grace = Task.Delay(TimeSpan.FromSeconds(options.Value.ShutdownGraceSeconds), CancellationToken.None);
+        if (await Task.WhenAny(workers, grace) != workers)
+        {
+            LogHandingBack(_running.Count);
+            await _hardStop.CancelAsync();
+        }
+        await workers;
+    }
+
+    private async Task WorkerLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            WorkTicket? ticket;
+            try
+            {
+                ticket = await Scheduler.TakeAsync(SiloAddress, PollWait).WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception error)
+            {
+                // The scheduler is moving (its silo died) or the cluster is starting; try again shortly.
+                LogTakeFailed(error);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+                continue;
+            }
+            if (ticket is not null)
+            {
+                await RunAsync(ticket);
+            }
+        }
+    }
+
+    private async Task RunAsync(WorkTicket ticket)
+    {
+        var video = grains.GetGrain<IVideoGrain>(ticket.VideoId);
+        try
+        {
+            if (await video.StartWorkAsync(ticket.ItemId, SiloAddress) is not { } work)
+            {
+                return;
+            }
+            _running[(ticket.VideoId, ticket.ItemId)] = work;
+            try
+            {
+                await _runners[work.Kind].RunAsync(work, _hardStop.Token);
+            }
+            catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
+            {
+                await video.OnWorkReleasedAsync(work.ItemId, work.Attempt);
+            }
+            catch (VideoGoneException)
+            {
+                // Deleted meanwhile: there is no one left to report to.
+            }
+            catch (Exception error)
+            {
+                await video.OnWorkFailedAsync(work.ItemId, work.Attempt, error.Message);
+            }
+        }
+        catch (Exception error)
+        {
+            // The report did not arrive; the video notices on its next check (the item is on a silo that is alive,
+            // so the attempt is given up when it times out on the video's side).
+            LogReportFailed(error, ticket.VideoId, ticket.ItemId);
+        }
+        finally
+        {
+            _running.TryRemove((ticket.VideoId, ticket.ItemId), out _);
+            await Scheduler.DoneAsync(ticket.VideoId, ticket.ItemId).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _hardStop.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(LogLevel.Information, "Silo {Silo} runs work with {Workers} workers")]
+    private partial void LogStarted(string silo, int workers);
+
+    [LoggerMessage(LogLevel.Warning, "Grace period over: handing back {Count} running work items")]
+    private partial void LogHandingBack(int count);
+
+    [LoggerMessage(LogLevel.Warning, "Taking work from the scheduler failed")]
+    private partial void LogTakeFailed(Exception error);
+
+    [LoggerMessage(LogLevel.Error, "Work item {ItemId} of video {VideoId} could not be reported")]
+    private partial void LogReportFailed(Exception error, string videoId, int itemId);
+}

@@ -1,0 +1,17 @@
+namespace Streamio.Grains.Work;
+
+/// <summary>How a silo runs work (configuration section <c>Streamio:Silo</c>).</summary>
+public sealed class SiloWorkOptions
+{
+    /// <summary>Work items this silo runs at once.</summary>
+    public int Workers { get; set; } = Math.Max(2, Environment.ProcessorCount);
+
+    /// <summary>On shutdown, running work has this long to finish before it is cancelled and handed back.</summary>
+    public double ShutdownGraceSeconds { get; set; } = 10;
+
+    /// <summary>Delay before the first retry of a failed attempt; doubles with each attempt.</summary>
+    public double RetryDelaySeconds { get; set; } = 2;
+
+    /// <summary>How often an unfinished video checks on its work (the backstop for lost silos and restarts).</summary>
+    public double CheckSeconds { get; set; } = 10;
+}
