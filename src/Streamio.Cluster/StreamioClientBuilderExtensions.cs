@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace Streamio.Cluster;
+
+public static class StreamioClientBuilderExtensions
+{
+    /// <summary>
+    /// Configures an Orleans client (an API-only node) to find the gateways of the Streamio cluster described by
+    /// <c>Streamio:Cluster</c> (and, for <c>AdoNet</c>, <c>Streamio:Database</c>). Throws
+    /// <see cref="StreamioConfigurationException"/> at once if the settings are unusable.
+    /// </summary>
+    public static IClientBuilder UseStreamioCluster(this IClientBuilder client, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var settings = StreamioSettings.Read(configuration);
+        var cluster = settings.Cluster;
+        switch (cluster.Clustering)
+        {
+            case ClusteringKind.Localhost:
+                client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+                return client;
+            case ClusteringKind.AzureTable:
+                client.UseAzureStorageClustering(options => AzureTableClustering.Configure(options, cluster));
+                break;
+            default:
+                client.UseAdoNetClustering(options =>
+                {
+                    options.Invariant = StreamioSchema.AdoNetInvariant(DatabaseKind.Postgres);
+                    options.ConnectionString = settings.Database.ConnectionString;
+                });
+                break;
+        }
+        client.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = cluster.ClusterId;
+            options.ServiceId = cluster.ServiceId;
+        });
+        return client;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Streamio.Cluster;
+
+/// <summary>Names other projects use to reach what <c>UseStreamioCluster</c> sets up.</summary>
+public static class StreamioCluster
+{
+    /// <summary>
+    /// The grain storage provider for Streamio's grain state (<c>[PersistentState("state", StreamioCluster.StorageName)]</c>).
+    /// It is also the default storage, so grains that name no provider land in the same tables.
+    /// </summary>
+    public const string StorageName = "streamio";
+}
