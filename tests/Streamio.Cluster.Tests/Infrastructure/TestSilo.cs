@@ -17,6 +17,8 @@ public sealed class TestSilo : IAsyncDisposable
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
+    public IServiceProvider Services => _host.Services;
+
     public static async Task<TestSilo> StartAsync(IReadOnlyDictionary<string, string?> settings, Action<ISiloBuilder>? configure = null)
     {
         var host = Build(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), configure);
