@@ -36,10 +36,11 @@ public sealed class AzuriteServer : IAsyncLifetime
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // In memory, but Azurite may still leave files in its working directory: keep them out of the repository.
             WorkingDirectory = _workspace.Path,
         };
         foreach (var argument in (string[])[
-            "--tableHost", "127.0.0.1", "--tablePort", Port.ToString(), "--inMemoryPersistence", "--location", _workspace.Path,
+            "--tableHost", "127.0.0.1", "--tablePort", Port.ToString(), "--inMemoryPersistence",
             "--disableTelemetry", "--skipApiVersionCheck", "--silent"])
         {
             start.ArgumentList.Add(argument);
