@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
 using Streamio.Host.Api;
 using Streamio.Host.Live;
 using Streamio.Testing;
@@ -76,17 +77,21 @@ public sealed class TenancySurfacesTests(SecuredNodeFixture fixture)
         var clip = await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: 1, Width: 320, Height: 180, WithAudio: false));
         var video = await Node.UploadOkAsync(clip, "watched", client: owner.Http);
 
-        await Assert.ThrowsAnyAsync<Exception>(() => SignalRTestClient.ConnectAsync(Node.BaseAddress, VideoHub.Path));
+        // No key: the negotiate request is refused before any connection exists.
+        var anonymous = await Assert.ThrowsAsync<HttpRequestException>(() => HubWatcher.ConnectAsync(Node.BaseAddress));
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+
+        // Another project's key (sent by the .NET client as Authorization: Bearer): its video is as absent as a missing one.
+        await using var stranger = await HubWatcher.ConnectAsync(Node.BaseAddress, other.Key);
+        var refused = await Assert.ThrowsAsync<HubException>(() => stranger.SubscribeAsync(video.Id));
+        Assert.Contains(video.Id, refused.Message, StringComparison.Ordinal);
+        Assert.Contains("There is no video", refused.Message, StringComparison.Ordinal);
 
         // Browsers cannot set headers on a WebSocket: the key rides in access_token, as @microsoft/signalr sends it.
-        await using var stranger = await SignalRTestClient.ConnectAsync(Node.BaseAddress, $"{VideoHub.Path}?access_token={other.Key}");
-        var refused = await Assert.ThrowsAsync<HubInvocationException>(() => stranger.InvokeAsync("Subscribe", video.Id));
-        Assert.Contains(video.Id, refused.Message, StringComparison.Ordinal);
-
-        await using var watcher = await SignalRTestClient.ConnectAsync(Node.BaseAddress, $"{VideoHub.Path}?access_token={owner.Key}");
-        await watcher.InvokeAsync("Subscribe", video.Id);
-        var first = await watcher.NextAsync("videoUpdated");
-        Assert.Equal(video.Id, first.Arguments[0]!["id"]!.GetValue<string>());
+        await using var watcher = await HubWatcher.ConnectAsync(Node.BaseAddress, owner.Key, keyInQuery: true);
+        await watcher.SubscribeAsync(video.Id);
+        var first = await watcher.NextAsync(VideoHub.VideoUpdated);
+        Assert.Equal(video.Id, first.Body["id"]!.GetValue<string>());
     }
 
     private static HttpRequestMessage Tus(HttpMethod method, string path, long? length = null)

@@ -9,14 +9,14 @@ public static class LiveUpdates
 {
     private static readonly string[] StatusOrder = ["uploaded", "probing", "encoding", "ready"];
 
-    public static async Task<IReadOnlyList<HubMessage>> ReadUntilReadyAsync(SignalRTestClient client, string videoId, TimeSpan? timeout = null)
+    public static async Task<IReadOnlyList<HubMessage>> ReadUntilReadyAsync(HubWatcher client, string videoId, TimeSpan? timeout = null)
     {
         var updates = new List<HubMessage>();
         var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromMinutes(3));
         while (true)
         {
             var message = await client.NextAsync(VideoHub.VideoUpdated, deadline - DateTimeOffset.UtcNow);
-            var video = message.Arguments[0]!;
+            var video = message.Body;
             if ((string)video["id"]! != videoId)
             {
                 continue;
@@ -25,7 +25,7 @@ public static class LiveUpdates
             updates.Add(message);
             if ((string)video["status"]! == "ready")
             {
-                AssertInOrder(updates.Select(update => update.Arguments[0]!).ToList());
+                AssertInOrder(updates.Select(update => update.Body).ToList());
                 return updates;
             }
         }
