@@ -12,16 +12,20 @@ public sealed class StreamioProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringWriterQueue _output = new();
 
-    private StreamioProcess(Process process, Uri baseAddress)
+    private StreamioProcess(Process process, Uri baseAddress, IReadOnlyDictionary<string, string?> settings)
     {
         _process = process;
         BaseAddress = baseAddress;
+        Settings = settings;
         Http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
         Admin = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(2) };
         Admin.DefaultRequestHeaders.Add("x-api-key", StreamioNode.AdminKey);
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The settings the process was started with (passed as environment variables).</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; }
 
     public HttpClient Http { get; }
 
@@ -55,7 +59,7 @@ public sealed class StreamioProcess : IAsyncDisposable
         }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start)!;
-        var node = new StreamioProcess(process, new Uri($"http://127.0.0.1:{port}/"));
+        var node = new StreamioProcess(process, new Uri($"http://127.0.0.1:{port}/"), new Dictionary<string, string?>(settings));
         process.OutputDataReceived += (_, line) => node._output.Add(line.Data);
         process.ErrorDataReceived += (_, line) => node._output.Add(line.Data);
         process.BeginOutputReadLine();
@@ -99,14 +103,31 @@ public sealed class StreamioProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGTERM, as an orchestrator stopping the node would send; returns at once.</summary>
+    public async Task SignalTerminateAsync()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM, as an orchestrator stopping the node would send; returns once the process has exited.</summary>
     public async Task TerminateAsync(TimeSpan timeout)
     {
-        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!)
+        await SignalTerminateAsync();
+        await WaitForExitAsync(timeout);
+    }
+
+    /// <summary>Waits for the process to exit (the bound only guards against a hang).</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        try
         {
-            await kill.WaitForExitAsync();
+            await _process.WaitForExitAsync().WaitAsync(timeout);
         }
-        await _process.WaitForExitAsync().WaitAsync(timeout);
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Streamio (pid {ProcessId}) did not exit within {timeout.TotalSeconds:0} s:\n{RecentOutput}");
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -114,6 +135,7 @@ public sealed class StreamioProcess : IAsyncDisposable
         await KillAsync();
         _process.Dispose();
         Http.Dispose();
+        Admin.Dispose();
     }
 
 

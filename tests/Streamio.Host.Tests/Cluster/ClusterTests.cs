@@ -1,44 +1,52 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Json;
 using Streamio.Host.Api;
-using Streamio.Grains.Work;
 using Streamio.Testing;
+using Xunit.Abstractions;
 
 namespace Streamio.Host.Tests.Cluster;
 
-/// <summary>Roles, scale-out and the cluster view, with the host running as separate processes on PostgreSQL.</summary>
+/// <summary>Roles, scale-out and the cluster view, with the host running as separate processes (Orleans silos and clients).</summary>
 [Collection(ClusterCollection.Name)]
-public sealed class ClusterTests(ClusterFixture fixture)
+public sealed class ClusterTests(ClusterFixture fixture, ITestOutputHelper output)
 {
-    [Fact]
-    public async Task An_api_node_runs_no_silo_and_a_silo_node_serves_only_health()
+    [Theory]
+    [InlineData(Clustering.AdoNet)]
+    [InlineData(Clustering.AzureTable)]
+    public async Task An_api_node_runs_no_silo_and_a_silo_node_serves_only_health(string clustering)
     {
-        await using var rig = await ClusterRig.CreateAsync(fixture);
-        var api = await rig.StartAsync("api");
-        var cluster = await api.Admin.GetFromJsonAsync<ClusterResponse>("/v1/cluster");
-        Assert.Empty(cluster!.Silos);
-
-        // Nothing picks the upload up while only the API runs: the probe waits in the queue, unowned.
-        var id = await ClusterRig.UploadAsync(api, await ClipFactory.GetAsync(ClusterRig.Clip));
-        var waiting = Assert.Single(await rig.Backbone.ListGroupAsync(id, CancellationToken.None));
-        Assert.Equal(WorkKinds.Probe, waiting.Kind);
-        Assert.Null(waiting.LeaseOwner);
-
+        await using var rig = await ClusterRig.CreateAsync(fixture, clustering);
         var silo = await rig.StartAsync("silo");
+        var api = await rig.StartAsync("api");
+
+        // The API node is an Orleans client: it lists the one silo, and nothing listens on the silo or gateway ports it was given.
+        var view = await ClusterRig.GetClusterAsync(api);
+        var member = Assert.Single(view.Silos);
+        Assert.Equal(member, ClusterRig.SiloOf(view, silo));
+        Assert.Equal("active", member.Status);
+        Assert.Equal(Environment.MachineName, member.Host);
+        Assert.True(member.Activations > 0, "the silo hosts no activation, not even the work scheduler");
+        Assert.False(ClusterRig.Listens(ClusterRig.SiloPortOf(api)), "the API node listens on its silo port");
+        Assert.False(ClusterRig.Listens(ClusterRig.GatewayPortOf(api)), "the API node listens on its gateway port");
+        Assert.True(ClusterRig.Listens(ClusterRig.GatewayPortOf(silo)), "the silo's gateway does not listen");
+
+        var id = await ClusterRig.UploadAsync(api, await ClipFactory.GetAsync(ClusterRig.Clip));
+
+        // A silo node answers health checks and nothing else.
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/healthz")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await silo.Http.GetAsync("/readyz")).StatusCode);
-        foreach (var path in new[] { "/", "/v1/videos", $"/v1/videos/{id}", "/v1/cluster", $"/play/{id}/master.m3u8" })
+        foreach (var path in new[] { "/", "/v1/videos", $"/v1/videos/{id}", "/v1/cluster", $"/play/{id}/master.m3u8", "/hubs/videos/negotiate" })
         {
-            Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.GetAsync(path)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await silo.Admin.GetAsync(path)).StatusCode);
         }
         Assert.Equal(HttpStatusCode.NotFound, (await silo.Http.PostAsync("/v1/videos", new StringContent(""))).StatusCode);
 
         var video = await ClusterRig.WaitForFinishedAsync(api, id, () => silo.RecentOutput);
         Assert.Equal("ready", video.Status);
-        // The one silo in the membership table is the silo process; the API process never joined.
-        var member = Assert.Single((await api.Admin.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!.Silos);
-        Assert.Contains(ClusterRig.SiloIdPart(silo), member.Id, StringComparison.Ordinal);
+        // Every chunk ran on the silo, none on the API node (which has no workers: its scratch folder was never made).
+        Assert.NotEmpty(rig.ChunksOn(silo, id));
+        Assert.False(Directory.Exists(api.Settings["Streamio:Encoding:WorkPath"]), "the API node made a scratch folder");
+        Assert.Equal(member.Address, Assert.Single((await ClusterRig.GetClusterAsync(api)).Silos).Address);
+        output.WriteLine($"{clustering}: silo {member.Address} ({member.Name}), {rig.ChunksOn(silo, id).Count} chunk encodes");
     }
 
     [Fact]
@@ -50,52 +58,92 @@ public sealed class ClusterTests(ClusterFixture fixture)
         Assert.Contains("'api', 'silo' or both", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task One_videos_chunks_are_spread_over_two_silos_and_the_cluster_view_shows_them_working()
+    [Theory]
+    [InlineData(Clustering.AdoNet)]
+    [InlineData(Clustering.AzureTable)]
+    public async Task One_videos_chunks_are_spread_over_two_silos_and_the_cluster_view_shows_them_working(string clustering)
     {
-        await using var rig = await ClusterRig.CreateAsync(fixture);
+        await using var rig = await ClusterRig.CreateAsync(fixture, clustering);
+        // x264 at preset medium: each chunk runs long enough for GET /v1/cluster to see it.
+        var siloA = await rig.StartAsync("silo", settings => settings["Streamio:Ffmpeg:Preset"] = "medium");
+        var siloB = await rig.StartAsync("silo", settings => settings["Streamio:Ffmpeg:Preset"] = "medium");
         var api = await rig.StartAsync("api");
-        var siloA = await rig.StartAsync("silo");
-        var siloB = await rig.StartAsync("silo");
 
-        var before = (await api.Admin.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!;
-        Assert.Equal(2, before.Silos.Count);
-        Assert.Contains(before.Silos, silo => silo.Id.Contains(ClusterRig.SiloIdPart(siloA), StringComparison.Ordinal));
-        Assert.Contains(before.Silos, silo => silo.Id.Contains(ClusterRig.SiloIdPart(siloB), StringComparison.Ordinal));
-        Assert.All(before.Silos, silo =>
+        var before = await ClusterRig.WaitForAsync(() => ClusterRig.TryGetClusterAsync(api), view => view?.Silos.Count == 2,
+            "the API node to see both silos", () => siloA.RecentOutput + siloB.RecentOutput);
+        foreach (var silo in new[] { siloA, siloB })
         {
-            Assert.Equal(Environment.MachineName, silo.Host);
-            Assert.InRange(silo.HeartbeatAgeSeconds, 0, 30);
-        });
+            var listed = ClusterRig.SiloOf(before!, silo);
+            Assert.NotNull(listed);
+            Assert.Equal("active", listed.Status);
+            Assert.Equal(Environment.MachineName, listed.Host);
+            Assert.Equal(0, listed.RunningWork);
+        }
+        Assert.Equal(new WorkResponse(0, 0, 0), before!.Work);
 
         var id = await ClusterRig.UploadAsync(api, await ClipFactory.GetAsync(ClusterRig.Clip));
 
-        // Watch the queue while it encodes: who holds each chunk, and what the cluster view says meanwhile.
-        var chunkOwners = new ConcurrentDictionary<long, ConcurrentBag<string>>();
-        var sawChunksQueued = false;
-        var sawRunningWork = false;
+        // Watch the cluster view while it encodes: the work it shows, and which silos it shows running some.
+        var busiest = new Dictionary<string, int>();
+        var sawWorkQueued = false;
         var video = await ClusterRig.WaitForAsync(async () =>
         {
-            foreach (var item in await rig.Backbone.ListGroupAsync(id, CancellationToken.None))
+            if (await ClusterRig.TryGetClusterAsync(api) is { } view)
             {
-                if (item is { Kind: WorkKinds.EncodeChunk, LeaseOwner: { } owner })
+                sawWorkQueued |= view.Work is { Videos: 1 } && view.Work.Waiting + view.Work.Running > 0;
+                foreach (var silo in view.Silos)
                 {
-                    chunkOwners.GetOrAdd(item.Id, _ => []).Add(owner);
+                    busiest[silo.Address] = Math.Max(busiest.GetValueOrDefault(silo.Address), silo.RunningWork);
                 }
             }
-            var view = (await api.Admin.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!;
-            sawChunksQueued |= view.Queue.Any(kind => kind.Kind == WorkKinds.EncodeChunk && kind.Queued + kind.Leased > 0);
-            sawRunningWork |= view.Silos.Any(silo => silo.RunningWork > 0);
-            return await ClusterRig.GetVideoAsync(api, id);
-        }, video => video.Status is "ready" or "failed", $"video {id} to finish", () => siloA.RecentOutput + siloB.RecentOutput);
+            return await ClusterRig.TryGetVideoAsync(api, id);
+        }, video => video?.Status is "ready" or "failed", $"video {id} to finish", () => siloA.RecentOutput + siloB.RecentOutput);
 
-        Assert.Equal("ready", video.Status);
-        var owners = chunkOwners.Values.SelectMany(bag => bag).Distinct().ToList();
-        Assert.Contains(owners, owner => owner.Contains(ClusterRig.SiloIdPart(siloA), StringComparison.Ordinal));
-        Assert.Contains(owners, owner => owner.Contains(ClusterRig.SiloIdPart(siloB), StringComparison.Ordinal));
-        Assert.True(sawChunksQueued, "GET /v1/cluster never showed encode-chunk work in the queue while encoding");
-        Assert.True(sawRunningWork, "GET /v1/cluster never showed a silo running work while encoding");
-        Assert.DoesNotContain((await api.Admin.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!.Queue, kind => kind.Kind == WorkKinds.EncodeChunk && kind.Queued + kind.Leased > 0);
+        Assert.Equal("ready", video!.Status);
+        var chunksOnA = rig.ChunksOn(siloA, id);
+        var chunksOnB = rig.ChunksOn(siloB, id);
+        Assert.True(chunksOnA.Count > 0 && chunksOnB.Count > 0, $"chunks did not run on both silos: {rig.Chunks.Describe()}");
+        // Each chunk ran once: nothing failed, so no item needed a second attempt, and no two silos ran the same one.
+        Assert.Equal(chunksOnA.Count + chunksOnB.Count, chunksOnA.Concat(chunksOnB).Select(chunk => chunk.ItemId).Distinct().Count());
+        Assert.All(chunksOnA.Concat(chunksOnB), chunk => Assert.Equal(1, chunk.Attempt));
+        Assert.True(sawWorkQueued, "GET /v1/cluster never showed the video's work waiting or running");
+        foreach (var silo in new[] { siloA, siloB })
+        {
+            var address = ClusterRig.SiloOf(before, silo)!.Address;
+            Assert.True(busiest.GetValueOrDefault(address) > 0, $"GET /v1/cluster never showed silo {address} running work; seen: {string.Join(", ", busiest)}");
+        }
+        await ClusterRig.WaitForIdleAsync(api);
         await ClusterRig.AssertWholeAsync(api, id, ClusterRig.Clip);
+        output.WriteLine($"{clustering}: chunks on A: {string.Join(",", chunksOnA.Select(chunk => chunk.ItemId))}; on B: {string.Join(",", chunksOnB.Select(chunk => chunk.ItemId))}");
+    }
+
+    [Fact]
+    public async Task A_silo_that_joins_mid_encode_takes_a_share_of_the_work()
+    {
+        await using var rig = await ClusterRig.CreateAsync(fixture);
+        var first = await rig.StartAsync("silo", ClusterRig.SlowChunks);
+        var api = await rig.StartAsync("api");
+        // 16 s in 4-segment chunks: the fast-start pair and four whole chunks, more than one worker gets through quickly.
+        var clip = new ClipSpec(DurationSeconds: 16, Width: 640, Height: 360, Gop: 30);
+        var id = await ClusterRig.UploadAsync(api, await ClipFactory.GetAsync(clip));
+        await rig.WaitForChunkRunningOnAsync(first, id);
+
+        var joiner = await rig.StartAsync("silo", ClusterRig.SlowChunks);
+        var joinerBusy = false;
+        var video = await ClusterRig.WaitForAsync(async () =>
+        {
+            if (await ClusterRig.TryGetClusterAsync(api) is { } view && ClusterRig.SiloOf(view, joiner) is { RunningWork: > 0 })
+            {
+                joinerBusy = true;
+            }
+            return await ClusterRig.TryGetVideoAsync(api, id);
+        }, video => video?.Status is "ready" or "failed", $"video {id} to finish", () => first.RecentOutput + joiner.RecentOutput);
+
+        Assert.Equal("ready", video!.Status);
+        Assert.True(joinerBusy, "GET /v1/cluster never showed the joining silo running work");
+        Assert.NotEmpty(rig.ChunksOn(joiner, id));
+        await ClusterRig.AssertWholeAsync(api, id, clip);
+        output.WriteLine($"chunks on the first silo: {string.Join(",", rig.ChunksOn(first, id).Select(chunk => chunk.ItemId))}; " +
+            $"on the joiner: {string.Join(",", rig.ChunksOn(joiner, id).Select(chunk => chunk.ItemId))}");
     }
 }
