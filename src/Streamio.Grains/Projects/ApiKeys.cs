@@ -1,11 +1,8 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 
 namespace Streamio.Grains.Projects;
-
-/// <summary>A freshly made key: <see cref="Key"/> is shown to the caller once and never stored.</summary>
-public sealed record IssuedKey(ApiKeyRecord Record, string Key);
 
 /// <summary>
 /// API key format: <c>sk_{prefix}_{secret}</c>: a 12-hex-digit public prefix (the lookup handle, safe to log) and 256 random
@@ -19,7 +16,7 @@ public static class ApiKeys
     public static (string Key, string Prefix, string Hash) Generate()
     {
         var prefix = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(PrefixLength / 2));
-        var key = $"{Scheme}{prefix}_{WebEncoders.Base64UrlEncode(RandomNumberGenerator.GetBytes(32))}";
+        var key = $"{Scheme}{prefix}_{Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32))}";
         return (key, prefix, Hash(key));
     }
 

@@ -1,71 +1,84 @@
+using Streamio.Abstractions.Projects;
+
 namespace Streamio.Grains.Projects;
 
-public static class ProjectIds
-{
-    /// <summary>The project anonymous callers act in (when allowed), and the owner of videos made before projects existed.</summary>
-    public const string Default = "default";
-
-    public static string New() => $"p_{Guid.CreateVersion7():N}";
-}
-
-/// <summary>A tenant: its API keys (hashes only) and its webhooks. Videos point at it by <c>ProjectId</c>.</summary>
+/// <summary>A tenant as its grain stores it: its API keys (hashes only) and its webhooks (with their signing secrets).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class ProjectState
 {
-    public required string Id { get; init; }
+    /// <summary>Empty until the project is created.</summary>
+    public string Name { get; set; } = "";
 
-    public required string Name { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
 
-    public DateTimeOffset CreatedAt { get; init; }
+    public List<ApiKeyRecord> Keys { get; set; } = [];
 
-    public List<ApiKeyRecord> Keys { get; init; } = [];
+    public List<WebhookRecord> Webhooks { get; set; } = [];
 
-    public List<WebhookRecord> Webhooks { get; init; } = [];
+    public bool Exists => Name.Length > 0;
 
     public ApiKeyRecord? Key(string keyId) => Keys.FirstOrDefault(key => key.Id == keyId);
 
     public WebhookRecord? Webhook(string webhookId) => Webhooks.FirstOrDefault(webhook => webhook.Id == webhookId);
+
+    public ProjectView View(string projectId) =>
+        new(projectId, Name, CreatedAt, Keys.Select(key => key.View()).ToList(), Webhooks.Select(webhook => webhook.View()).ToList());
 }
 
 /// <summary>An API key as stored: the public prefix it is looked up by and the SHA-256 of the whole key, never the key.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class ApiKeyRecord
 {
-    public required string Id { get; init; }
+    public string Id { get; set; } = "";
 
-    public required string Prefix { get; init; }
+    public string Prefix { get; set; } = "";
 
-    public required string Hash { get; init; }
+    public string Hash { get; set; } = "";
 
-    public string? Name { get; init; }
+    public string? Name { get; set; }
 
-    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? RevokedAt { get; set; }
 
-    /// <summary>Set when the key was rotated with an overlap: it stops working at this moment.</summary>
     public DateTimeOffset? ExpiresAt { get; set; }
 
-    /// <summary>The key that replaced this one in a rotation.</summary>
     public string? ReplacedBy { get; set; }
 
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || now < ExpiresAt);
+
+    public ApiKeyView View() => new(Id, Prefix, Name, CreatedAt, RevokedAt, ExpiresAt, ReplacedBy);
 }
 
 /// <summary>A webhook endpoint. The secret signs deliveries, so it is kept (like a password the receiver also knows).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
 public sealed class WebhookRecord
 {
-    public required string Id { get; init; }
+    public string Id { get; set; } = "";
 
-    public required string Url { get; init; }
+    public string Url { get; set; } = "";
 
-    public required string Secret { get; init; }
+    public string Secret { get; set; } = "";
 
-    public required List<string> Events { get; init; }
+    public List<string> Events { get; set; } = [];
 
-    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public WebhookView View() => new(Id, Url, Events.ToList(), CreatedAt);
 }
 
-/// <summary>Index grain "api-key" (key: the public prefix) → the project that owns the key.</summary>
-public sealed record ApiKeyIndex(string ProjectId, string KeyId);
+/// <summary>The API-key lookup's state: the project and key a prefix belongs to.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed class ApiKeyIndexState
+{
+    public string? ProjectId { get; set; }
 
-/// <summary>Index grain "project-video" (key: "{projectId}/{videoId}"), so a project's videos are paged without scanning others.</summary>
-public sealed record ProjectVideoIndex(string VideoId);
+    public string? KeyId { get; set; }
+}
+
+/// <summary>The project directory's state.</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed class ProjectDirectoryState
+{
+    public List<string> ProjectIds { get; set; } = [];
+}
