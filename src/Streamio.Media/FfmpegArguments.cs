@@ -200,10 +200,6 @@ public static class FfmpegArguments
     public static string AudioPlaylistPath(string workDirectory) =>
         Path.Combine(Path.GetFullPath(workDirectory), AudioRendition, "index.m3u8");
 
-    /// <summary>Where segment <paramref name="index"/> of a rendition lands: file names are absolute segment indexes.</summary>
-    public static string SegmentPath(string workDirectory, string rendition, int index) =>
-        Path.Combine(Path.GetFullPath(workDirectory), rendition, $"{index.ToString(CultureInfo.InvariantCulture)}.ts");
-
     /// <summary>H.264 level: 4.0 covers up to 1080p, 5.1 the larger rungs.</summary>
     public static string H264Level(int height) => height > 1080 ? "5.1" : "4.0";
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 namespace Streamio.Media;
 
 /// <summary>HLS AES-128 segment encryption: AES-128-CBC, PKCS7, IV = the media sequence number (big-endian, 16 bytes).</summary>
-public static partial class SegmentCipher
+public static class SegmentCipher
 {
     public const int KeySize = 16;
 
