@@ -15,7 +15,30 @@ public sealed record ChunkEncodeJob(
     int FirstSegmentIndex,
     double SegmentSeconds,
     IReadOnlyList<Rung> Outputs,
-    string WorkDirectory);
+    string WorkDirectory)
+{
+    /// <summary>Storyboard tiles and the poster taken from the same decode; null makes none.</summary>
+    public ChunkImages? Images { get; init; }
+}
+
+/// <summary>
+/// Images a chunk takes from its decoded frames, on the video's whole timeline. Tile k is the frame at or just after
+/// t = k * <see cref="TileIntervalSeconds"/>, letterboxed into TileWidth x TileHeight (even sizes); a chunk makes the
+/// tiles whose t falls in its range [Start, Start + Duration), so adjacent chunks share none and miss none. The poster
+/// is the frame at or just after <see cref="PosterAtSeconds"/>, made only by the chunk whose range holds that time,
+/// <see cref="PosterHeight"/> high with the display aspect kept (even width). Times compare at microsecond precision.
+/// </summary>
+public sealed record ChunkImages(double TileIntervalSeconds, int TileWidth, int TileHeight, double? PosterAtSeconds, int PosterHeight);
+
+/// <summary>One storyboard tile: a JPEG named by its index k on the whole timeline.</summary>
+public sealed record StoryboardTile(int Index, string LocalPath);
+
+/// <summary>
+/// The images a chunk made, left in its work directory for the caller to upload and delete. <see cref="Tiles"/> is in
+/// index order and holds every tile of the chunk's range except those with no frame at or after their time (past the
+/// end of the source); <see cref="PosterPath"/> is null when the poster is not this chunk's, or lies past the last frame.
+/// </summary>
+public sealed record ChunkEncodeResult(IReadOnlyList<StoryboardTile> Tiles, string? PosterPath);
 
 /// <summary>The whole source's audio as one AAC rendition (stereo), segmented like the video.</summary>
 public sealed record AudioEncodeJob(
@@ -38,15 +61,25 @@ public sealed record StoryboardResult(string SpritePath, int TileCount, int Colu
 
 public interface IMediaEncoder
 {
-    /// <summary>Runs one chunk; <paramref name="onSegment"/> is awaited for each segment as soon as FFmpeg closes it.</summary>
-    Task EncodeChunkAsync(ChunkEncodeJob job, Func<ClosedSegment, Task> onSegment, IProgress<double>? progress, CancellationToken cancellationToken);
+    /// <summary>
+    /// Runs one chunk; <paramref name="onSegment"/> is awaited for each segment as soon as FFmpeg closes it. The job's
+    /// <see cref="ChunkEncodeJob.Images"/> come from the same FFmpeg run. <paramref name="progress"/>, when given, hears
+    /// 0 at the start, rising fractions of the chunk, and 1 at the end; without it FFmpeg reports no progress at all.
+    /// </summary>
+    Task<ChunkEncodeResult> EncodeChunkAsync(ChunkEncodeJob job, Func<ClosedSegment, Task> onSegment, IProgress<double>? progress, CancellationToken cancellationToken);
 
-    /// <summary>Encodes the audio rendition (named "audio"); segments are reported as they close.</summary>
+    /// <summary>Encodes the audio rendition (named "audio"); segments are reported as they close. Progress as for chunks.</summary>
     Task EncodeAudioAsync(AudioEncodeJob job, Func<ClosedSegment, Task> onSegment, IProgress<double>? progress, CancellationToken cancellationToken);
 
     /// <summary>Writes a JPEG poster of the frame at <paramref name="atSeconds"/>, scaled to <paramref name="height"/>.</summary>
     Task CapturePosterAsync(MediaInput input, double atSeconds, int height, string outputPath, CancellationToken cancellationToken);
 
-    /// <summary>Writes a JPEG sprite of tiles taken every spec.IntervalSeconds over the whole input.</summary>
+    /// <summary>Writes a JPEG sprite of tiles taken every spec.IntervalSeconds over the whole input (one pass over the file).</summary>
     Task<StoryboardResult> BuildStoryboardAsync(MediaInput input, double durationSeconds, StoryboardSpec spec, string spritePath, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Writes a JPEG sprite of ready-made tiles (all one size), left to right then top to bottom, <paramref name="columns"/>
+    /// wide (fewer when there are fewer tiles), the last row padded. No video is decoded.
+    /// </summary>
+    Task<StoryboardResult> ComposeStoryboardAsync(IReadOnlyList<string> tilePathsInIndexOrder, int columns, string spritePath, CancellationToken cancellationToken);
 }

@@ -15,6 +15,11 @@ public static class FfmpegArguments
     /// <summary>Encoder clock: 90 kHz is MPEG-TS's own, so forced keyframe times are not rounded to a frame early.</summary>
     public const string EncoderTimeBase = "1:90000";
 
+    /// <summary>Times this close count as one: every time on a command line is written to the microsecond.</summary>
+    public const double TimeTolerance = 1e-6;
+
+    private const string TimeToleranceText = "0.000001";
+
     /// <summary>The HLS muxer's cumulative split clock; kept below any real boundary so it splits on every keyframe.</summary>
     public static double MuxerSplitSeconds(double segmentSeconds) => Math.Min(0.1, segmentSeconds / 4);
 
@@ -67,13 +72,15 @@ public static class FfmpegArguments
     /// <summary>
     /// One chunk, every rung, one decode. The timeline is the source's (<c>-copyts -start_at_zero</c>), so chunks join
     /// exactly; <c>trim</c> cuts at the first frame at or after each end, the same rule the forced keyframes follow.
+    /// The job's images are more outputs of the same decode. With <paramref name="progress"/> FFmpeg writes
+    /// <c>-progress</c> reports to stdout (fed by a null sink); without it, neither exists.
     /// </summary>
-    public static IReadOnlyList<string> Chunk(ChunkEncodeJob job, FfmpegOptions options)
+    public static IReadOnlyList<string> Chunk(ChunkEncodeJob job, FfmpegOptions options, bool progress)
     {
         ValidateChunk(job);
         List<string> args =
         [
-            .. Common(progress: true),
+            .. Common(progress),
             "-copyts", "-start_at_zero",
             .. InputHardening(job.Input, options),
             "-max_pixels", Invariant((long)options.MaxWidth * options.MaxHeight),
@@ -82,7 +89,7 @@ public static class FfmpegArguments
             // Only bounds the read; the exact end is the trim in the graph.
             "-t", Seconds(job.DurationSeconds + 1),
             "-i", InputLocation(job.Input),
-            "-filter_complex", ChunkFilterGraph(job),
+            "-filter_complex", ChunkFilterGraph(job, progress),
         ];
         var keyframes = ForceKeyFrames(job.StartSeconds, job.DurationSeconds, job.SegmentSeconds);
         for (var i = 0; i < job.Outputs.Count; i++)
@@ -103,31 +110,183 @@ public static class FfmpegArguments
             ]);
         }
 
-        // HLS outputs report no out_time in FFmpeg 5.1; a null sink of the same frames does, for progress.
-        args.AddRange(["-map", "[progress]", "-f", "null", "-"]);
+        if (job.Images is { } images)
+        {
+            var (_, tileCount) = ChunkTileIndexes(job);
+            if (tileCount > 0)
+            {
+                // Passthrough keeps each tile's pts, which the graph set to its index k: -frame_pts names the file by it.
+                var (num, den) = TimeBase(images.TileIntervalSeconds);
+                args.AddRange(
+                [
+                    "-map", "[tiles]", "-an", "-sn", "-dn",
+                    "-fps_mode", "passthrough", "-enc_time_base", $"{Invariant(num)}:{Invariant(den)}",
+                    "-c:v", "mjpeg", "-q:v", "2",
+                    "-f", "image2", "-frame_pts", "1", TilePattern(job.WorkDirectory),
+                ]);
+            }
+
+            if (ChunkHoldsPoster(job))
+            {
+                args.AddRange(
+                [
+                    "-map", "[poster]", "-an", "-sn", "-dn",
+                    "-fps_mode", "passthrough", "-frames:v", "1",
+                    "-c:v", "mjpeg", "-q:v", "3",
+                    "-f", "image2", "-update", "1", ChunkPosterPath(job.WorkDirectory),
+                ]);
+            }
+        }
+
+        if (progress)
+        {
+            // HLS outputs report no out_time in FFmpeg 5.1; a null sink of the same frames does, for progress.
+            args.AddRange(["-map", "[progress]", "-f", "null", "-"]);
+        }
+
         return args;
     }
 
-    /// <summary>The chunk graph: trim to [Start, End), split once per rung (plus the progress sink), scale each.</summary>
-    public static string ChunkFilterGraph(ChunkEncodeJob job)
+    /// <summary>
+    /// The chunk graph: trim to [Start, End), split once per rung (plus the progress sink), scale each. Images split off
+    /// before the trim: the frame at or after a tile time just before End may be the first one past End.
+    /// </summary>
+    public static string ChunkFilterGraph(ChunkEncodeJob job, bool progress)
     {
         var end = job.StartSeconds + job.DurationSeconds;
+        var (firstTile, tileCount) = ChunkTileIndexes(job);
+        var poster = ChunkHoldsPoster(job);
         var graph = new StringBuilder();
-        graph.Append(CultureInfo.InvariantCulture, $"[0:V:0]trim=start={Seconds(job.StartSeconds)}:end={Seconds(end)},split={job.Outputs.Count + 1}");
+        var imageBranches = (tileCount > 0 ? 1 : 0) + (poster ? 1 : 0);
+        if (imageBranches > 0)
+        {
+            graph.Append(CultureInfo.InvariantCulture, $"[0:V:0]split={imageBranches + 1}[chunk]");
+            graph.Append(tileCount > 0 ? "[tilesrc]" : string.Empty).Append(poster ? "[postersrc]" : string.Empty).Append(";[chunk]");
+        }
+        else
+        {
+            graph.Append("[0:V:0]");
+        }
+
+        graph.Append(CultureInfo.InvariantCulture, $"trim=start={Seconds(job.StartSeconds)}:end={Seconds(end)},split={job.Outputs.Count + (progress ? 1 : 0)}");
         for (var i = 0; i < job.Outputs.Count; i++)
         {
             graph.Append(CultureInfo.InvariantCulture, $"[s{i}]");
         }
 
-        graph.Append("[progress]");
+        if (progress)
+        {
+            graph.Append("[progress]");
+        }
+
         for (var i = 0; i < job.Outputs.Count; i++)
         {
             var rung = job.Outputs[i];
             graph.Append(CultureInfo.InvariantCulture, $";[s{i}]scale={rung.Width}:{rung.Height},setsar=1,format=yuv420p[v{i}]");
         }
 
+        if (job.Images is { } images && tileCount > 0)
+        {
+            var last = firstTile + tileCount - 1;
+            var (num, den) = TimeBase(images.TileIntervalSeconds);
+            // Tile k leaves with pts k (time base: the interval). The frame after the last tile's leaves with pts last + 1,
+            // which the trim drops, ending the branch: FFmpeg stops decoding as soon as the rungs are done too.
+            graph.Append(CultureInfo.InvariantCulture, $";[tilesrc]select='{TileSelectExpression(firstTile, last, images.TileIntervalSeconds)}',");
+            graph.Append(CultureInfo.InvariantCulture, $"setpts='{TilePtsExpression(last, images.TileIntervalSeconds)}',settb={num}/{den},trim=end_pts={last + 1},");
+            graph.Append(LetterboxTile(images.TileWidth, images.TileHeight)).Append("[tiles]");
+        }
+
+        if (job.Images is { PosterAtSeconds: { } at } posterImage && poster)
+        {
+            // Every frame from the poster time on; the first is the poster, the second ends the branch.
+            graph.Append(CultureInfo.InvariantCulture, $";[postersrc]select='{PosterSelectExpression(at)}',trim=end_frame=1,");
+            graph.Append(PosterScale(posterImage.PosterHeight)).Append("[poster]");
+        }
+
         return graph.ToString();
     }
+
+    /// <summary>
+    /// The storyboard tiles of a span of the whole timeline: every k with k * interval in [start, start + duration).
+    /// Adjacent spans split the indexes between them with none shared and none missed.
+    /// </summary>
+    public static (int First, int Count) TileIndexes(double startSeconds, double durationSeconds, double intervalSeconds)
+    {
+        var interval = Math.Round(intervalSeconds, 6);
+        var first = Math.Max(0, (int)Math.Ceiling((startSeconds - TimeTolerance) / interval));
+        var end = Math.Max(0, (int)Math.Ceiling((startSeconds + durationSeconds - TimeTolerance) / interval));
+        return (first, Math.Max(0, end - first));
+    }
+
+    /// <summary>Whether <paramref name="atSeconds"/> falls in [start, start + duration), by the tiles' rule.</summary>
+    public static bool SpanHolds(double startSeconds, double durationSeconds, double atSeconds) =>
+        atSeconds >= startSeconds - TimeTolerance && atSeconds < startSeconds + durationSeconds - TimeTolerance;
+
+    /// <summary>The tiles a chunk makes (none without images).</summary>
+    public static (int First, int Count) ChunkTileIndexes(ChunkEncodeJob job) =>
+        job.Images is { } images ? TileIndexes(job.StartSeconds, job.DurationSeconds, images.TileIntervalSeconds) : (0, 0);
+
+    /// <summary>Whether a chunk makes the poster.</summary>
+    public static bool ChunkHoldsPoster(ChunkEncodeJob job) =>
+        job.Images is { PosterAtSeconds: { } at } && SpanHolds(job.StartSeconds, job.DurationSeconds, at);
+
+    /// <summary>
+    /// <c>select</c>: a frame is tile k's when it is the first at or after k * interval, that is, when k * interval lies in
+    /// (previous frame, this frame]. One frame may be the answer for several k (a gap in a variable frame rate); it is
+    /// selected once. The first frame the chunk sees covers everything from <paramref name="first"/> up to itself. Every
+    /// frame after the one for <paramref name="last"/> is selected too: the first of them ends the branch.
+    /// </summary>
+    public static string TileSelectExpression(int first, int last, double intervalSeconds)
+    {
+        var (i, k0, k1) = (Seconds(intervalSeconds), Invariant(first), Invariant(last));
+        // ld(0): the first tile this frame may answer (one past the last the previous frame answered).
+        return $"st(0,if(isnan(prev_t),{k0},floor((prev_t+{TimeToleranceText})/{i})+1));"
+            + $"lte(max({k0},ld(0)),min({k1},floor((t+{TimeToleranceText})/{i})))+gt(ld(0),{k1})";
+    }
+
+    /// <summary>
+    /// <c>setpts</c> for a selected frame: the last tile index it answers, as a time (rounded to the frame's time base),
+    /// or <paramref name="last"/> + 1 once the last tile has gone out. A following <c>settb</c> to the interval makes
+    /// the pts that index exactly.
+    /// </summary>
+    public static string TilePtsExpression(int last, double intervalSeconds)
+    {
+        var (i, k1, after) = (Seconds(intervalSeconds), Invariant(last), Invariant(last + 1L));
+        return $"if(gte(PREV_OUTPTS,round({k1}*{i}/TB)),round({after}*{i}/TB),round(min({k1},floor((T+{TimeToleranceText})/{i}))*{i}/TB))";
+    }
+
+    /// <summary><c>select</c>: every frame at or after <paramref name="atSeconds"/>; the first of them is the poster.</summary>
+    public static string PosterSelectExpression(double atSeconds) => $"gte(t+{TimeToleranceText},{Seconds(atSeconds)})";
+
+    /// <summary>A positive time as an exact fraction of microseconds, reduced: 2 is 2/1, 1.5 is 3/2, 0.1 is 1/10.</summary>
+    public static (long Numerator, long Denominator) TimeBase(double seconds)
+    {
+        var micros = (long)Math.Round(seconds * 1_000_000);
+        if (micros <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(seconds), seconds, "A time base must be at least a microsecond.");
+        }
+
+        var gcd = (long)System.Numerics.BigInteger.GreatestCommonDivisor(micros, 1_000_000);
+        return (micros / gcd, 1_000_000 / gcd);
+    }
+
+    /// <summary>Where a chunk's storyboard tile k lands (outside every rung directory: rung names have no '.').</summary>
+    public static string TilePath(string workDirectory, int index) =>
+        Path.Combine(Path.GetFullPath(workDirectory), $"tile-{Invariant(index)}.jpg");
+
+    /// <summary>Where the chunk holding the poster time writes it.</summary>
+    public static string ChunkPosterPath(string workDirectory) => Path.Combine(Path.GetFullPath(workDirectory), "poster.jpg");
+
+    private static string TilePattern(string workDirectory) => Path.Combine(Path.GetFullPath(workDirectory), "tile-%d.jpg");
+
+    private static string LetterboxTile(int width, int height)
+    {
+        var (w, h) = (Invariant(width), Invariant(height));
+        return $"scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1";
+    }
+
+    private static string PosterScale(int height) => $"scale=trunc(dar*{Invariant(height)}/2)*2:{Invariant(height)},setsar=1";
 
     /// <summary>Every segment boundary of the chunk, in source time: "Start,Start+S,...".</summary>
     public static string ForceKeyFrames(double startSeconds, double durationSeconds, double segmentSeconds)
@@ -144,12 +303,12 @@ public static class FfmpegArguments
     /// The audio rendition, whole file, same timeline as the video chunks. aresample keeps it continuous (gaps in the
     /// source are filled) and starting at zero like the video.
     /// </summary>
-    public static IReadOnlyList<string> Audio(AudioEncodeJob job, FfmpegOptions options)
+    public static IReadOnlyList<string> Audio(AudioEncodeJob job, FfmpegOptions options, bool progress)
     {
         ValidateWorkDirectory(job.WorkDirectory);
-        return
+        List<string> args =
         [
-            .. Common(progress: true),
+            .. Common(progress),
             "-copyts", "-start_at_zero",
             .. InputHardening(job.Input, options),
             "-i", InputLocation(job.Input),
@@ -157,8 +316,14 @@ public static class FfmpegArguments
             "-af", "aresample=48000:async=1:first_pts=0",
             "-c:a", "aac", "-b:a", Kbps(job.BitrateKbps), "-ac", "2", "-ar", "48000",
             .. HlsOutput(job.WorkDirectory, AudioRendition, 0, job.SegmentSeconds, AudioPlaylistPath(job.WorkDirectory)),
-            "-map", "0:a:0", "-vn", "-sn", "-dn", "-c:a", "pcm_s16le", "-f", "null", "-",
         ];
+        if (progress)
+        {
+            // The HLS muxer reports no out_time; the null sink does.
+            args.AddRange(["-map", "0:a:0", "-vn", "-sn", "-dn", "-c:a", "pcm_s16le", "-f", "null", "-"]);
+        }
+
+        return args;
     }
 
     /// <summary>One JPEG of the frame at <paramref name="atSeconds"/>, <paramref name="height"/> high, display aspect kept.</summary>
@@ -169,23 +334,40 @@ public static class FfmpegArguments
         "-ss", Seconds(atSeconds),
         "-i", InputLocation(input),
         "-map", "0:V:0", "-an", "-sn", "-dn",
-        "-vf", $"scale=trunc(dar*{Invariant(height)}/2)*2:{Invariant(height)},setsar=1",
+        "-vf", PosterScale(height),
         "-frames:v", "1", "-q:v", "3",
         "-f", "image2", "-update", "1", Path.GetFullPath(outputPath),
     ];
 
     /// <summary>One JPEG sprite: a tile every spec.IntervalSeconds, letterboxed into the tile size (even: 4:2:0 JPEG).</summary>
-    public static IReadOnlyList<string> Storyboard(MediaInput input, StoryboardSpec spec, int rows, string spritePath, FfmpegOptions options)
+    public static IReadOnlyList<string> Storyboard(MediaInput input, StoryboardSpec spec, int rows, string spritePath, FfmpegOptions options) =>
+    [
+        .. Common(progress: false),
+        .. InputHardening(input, options),
+        "-i", InputLocation(input),
+        "-map", "0:V:0", "-an", "-sn", "-dn",
+        "-vf", $"fps=1/{Seconds(spec.IntervalSeconds)},{LetterboxTile(spec.TileWidth, spec.TileHeight)},tile={Invariant(spec.Columns)}x{Invariant(rows)}",
+        "-frames:v", "1", "-q:v", "4",
+        "-f", "image2", "-update", "1", Path.GetFullPath(spritePath),
+    ];
+
+    /// <summary>
+    /// One JPEG sprite from ready tiles "0.jpg", "1.jpg"... in <paramref name="tileDirectory"/>: read as an image
+    /// sequence (JPEG only), laid out <paramref name="columns"/> x <paramref name="rows"/>, an unfilled last row left black.
+    /// </summary>
+    public static IReadOnlyList<string> ComposeStoryboard(string tileDirectory, int columns, int rows, string spritePath, FfmpegOptions options)
     {
-        var (w, h) = (Invariant(spec.TileWidth), Invariant(spec.TileHeight));
+        // The image2 pattern expands '%': a literal one in the directory is written "%%".
+        var pattern = Path.Combine(Path.GetFullPath(tileDirectory).Replace("%", "%%", StringComparison.Ordinal), "%d.jpg");
+        var tiles = new MediaInput(pattern, ["file"], "image2");
         return
         [
             .. Common(progress: false),
-            .. InputHardening(input, options),
-            "-i", InputLocation(input),
-            "-map", "0:V:0", "-an", "-sn", "-dn",
-            "-vf", $"fps=1/{Seconds(spec.IntervalSeconds)},scale={w}:{h}:force_original_aspect_ratio=decrease:force_divisible_by=2,"
-                + $"pad={w}:{h}:(ow-iw)/2:(oh-ih)/2,setsar=1,tile={Invariant(spec.Columns)}x{Invariant(rows)}",
+            .. InputHardening(tiles, options),
+            "-f", "image2", "-start_number", "0", "-c:v", "mjpeg",
+            "-i", InputLocation(tiles),
+            "-map", "0:v:0", "-an", "-sn", "-dn",
+            "-vf", $"tile={Invariant(columns)}x{Invariant(rows)}",
             "-frames:v", "1", "-q:v", "4",
             "-f", "image2", "-update", "1", Path.GetFullPath(spritePath),
         ];
@@ -249,6 +431,17 @@ public static class FfmpegArguments
             if (rung.Width <= 0 || rung.Height <= 0 || rung.Width % 2 != 0 || rung.Height % 2 != 0 || rung.VideoKbps <= 0)
             {
                 throw new ArgumentException($"Rung {rung.Name} needs positive even dimensions and bitrate.", nameof(job));
+            }
+        }
+
+        if (job.Images is { } images)
+        {
+            // Tiles are 4:2:0 JPEGs (even sides); the interval is a time base, so at least a millisecond.
+            if (!(images.TileIntervalSeconds >= 0.001) || double.IsInfinity(images.TileIntervalSeconds)
+                || images.TileWidth <= 0 || images.TileHeight <= 0 || images.TileWidth % 2 != 0 || images.TileHeight % 2 != 0
+                || images.PosterHeight <= 0 || images.PosterAtSeconds is < 0 || images.PosterAtSeconds is double.NaN)
+            {
+                throw new ArgumentException($"Invalid chunk images: {images}.", nameof(job));
             }
         }
     }

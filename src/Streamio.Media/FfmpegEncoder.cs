@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Streamio.Media.Processes;
@@ -5,34 +6,39 @@ using Streamio.Media.Processes;
 namespace Streamio.Media;
 
 /// <summary>
-/// Encodes with FFmpeg: one run per chunk (every rung from one decode), one run for the audio, and the poster and
-/// storyboard. Segments are reported while FFmpeg runs, as soon as its HLS muxer closes them.
+/// Encodes with FFmpeg: one run per chunk (every rung, its storyboard tiles and maybe the poster, from one decode), one
+/// run for the audio; whole-file poster and storyboard runs for repairs; sprites composed from tiles. Segments are
+/// reported while FFmpeg runs, as soon as its HLS muxer closes them.
 /// </summary>
 public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOptions> options, ILogger<FfmpegEncoder> logger) : IMediaEncoder
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
     private readonly FfmpegOptions _options = options.Value;
 
-    public async Task EncodeChunkAsync(ChunkEncodeJob job, Func<ClosedSegment, Task> onSegment, IProgress<double>? progress, CancellationToken cancellationToken)
+    public async Task<ChunkEncodeResult> EncodeChunkAsync(ChunkEncodeJob job, Func<ClosedSegment, Task> onSegment, IProgress<double>? progress, CancellationToken cancellationToken)
     {
-        var arguments = FfmpegArguments.Chunk(job, _options);
+        var arguments = FfmpegArguments.Chunk(job, _options, progress is not null);
         var watchers = job.Outputs
             .Select(rung => PrepareRendition(job.WorkDirectory, rung.Name, FfmpegArguments.ChunkPlaylistPath(job.WorkDirectory, rung.Name, job.FirstSegmentIndex), job.FirstSegmentIndex, onSegment))
             .ToList();
+        PrepareImages(job);
         var reporter = new ProgressReporter(progress, job.DurationSeconds);
         LogChunk(logger, job.StartSeconds, job.DurationSeconds, job.FirstSegmentIndex, string.Join(',', job.Outputs.Select(o => o.Name)));
+        reporter.Start();
         await RunWatchedAsync(arguments, _options.TaskTimeoutFor(job.DurationSeconds), watchers, reporter, onStderrLine: null, cancellationToken).ConfigureAwait(false);
+        var result = CollectImages(job);
         reporter.Complete();
+        return result;
     }
 
     public async Task EncodeAudioAsync(AudioEncodeJob job, Func<ClosedSegment, Task> onSegment, IProgress<double>? progress, CancellationToken cancellationToken)
     {
-        var arguments = FfmpegArguments.Audio(job, _options);
+        var arguments = FfmpegArguments.Audio(job, _options, progress is not null);
         var watcher = PrepareRendition(job.WorkDirectory, FfmpegArguments.AudioRendition, FfmpegArguments.AudioPlaylistPath(job.WorkDirectory), 0, onSegment);
         var reporter = new ProgressReporter(progress, job.DurationSeconds);
 
         // Without a known duration, learn it from FFmpeg's input header for progress; the timeout assumes the cap.
-        Action<string>? learnDuration = job.DurationSeconds is null
+        Action<string>? learnDuration = progress is not null && job.DurationSeconds is null
             ? line =>
             {
                 if (FfmpegStderr.TryParseDuration(line, out var seconds))
@@ -42,6 +48,7 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
             }
             : null;
         var timeout = _options.TaskTimeoutFor(job.DurationSeconds ?? _options.MaxDurationSeconds);
+        reporter.Start();
         await RunWatchedAsync(arguments, timeout, [watcher], reporter, learnDuration, cancellationToken).ConfigureAwait(false);
         reporter.Complete();
     }
@@ -77,6 +84,108 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         return new StoryboardResult(spritePath, tiles, columns, rows, layout.TileWidth, layout.TileHeight);
     }
 
+    public async Task<StoryboardResult> ComposeStoryboardAsync(IReadOnlyList<string> tilePathsInIndexOrder, int columns, string spritePath, CancellationToken cancellationToken)
+    {
+        if (tilePathsInIndexOrder.Count == 0 || columns <= 0)
+        {
+            throw new ArgumentException($"Invalid storyboard request: {tilePathsInIndexOrder.Count} tiles, {columns} columns.");
+        }
+
+        // The tile filter needs one size throughout; a JPEG says its size in its first few hundred bytes.
+        var (width, height) = JpegHeader.ReadSize(tilePathsInIndexOrder[0]);
+        foreach (var tile in tilePathsInIndexOrder.Skip(1))
+        {
+            if (JpegHeader.ReadSize(tile) != (width, height))
+            {
+                throw new ArgumentException($"Tile {tile} is not {width}x{height} like the first tile.", nameof(tilePathsInIndexOrder));
+            }
+        }
+
+        var used = Math.Min(columns, tilePathsInIndexOrder.Count);
+        var rows = (tilePathsInIndexOrder.Count + used - 1) / used;
+        PrepareOutputFile(spritePath);
+        // An image sequence is numbered files in one directory: copies of the (small) tiles, named by position.
+        var staging = Path.GetFullPath(spritePath) + ".tiles";
+        if (Directory.Exists(staging))
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        Directory.CreateDirectory(staging);
+        try
+        {
+            for (var i = 0; i < tilePathsInIndexOrder.Count; i++)
+            {
+                File.Copy(tilePathsInIndexOrder[i], Path.Combine(staging, $"{i.ToString(CultureInfo.InvariantCulture)}.jpg"));
+            }
+
+            await ffmpeg.RunFfmpegAsync(FfmpegArguments.ComposeStoryboard(staging, used, rows, spritePath, _options), _options.TaskTimeoutFloor, null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(staging, recursive: true);
+        }
+
+        EnsureWritten(spritePath, "no storyboard sprite");
+        return new StoryboardResult(spritePath, tilePathsInIndexOrder.Count, used, rows, width, height);
+    }
+
+    /// <summary>Removes images an earlier attempt of the chunk left, so only this run's can be reported.</summary>
+    private static void PrepareImages(ChunkEncodeJob job)
+    {
+        if (job.Images is null)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetFullPath(job.WorkDirectory));
+        var (first, count) = FfmpegArguments.ChunkTileIndexes(job);
+        for (var k = first; k < first + count; k++)
+        {
+            File.Delete(FfmpegArguments.TilePath(job.WorkDirectory, k));
+        }
+
+        File.Delete(FfmpegArguments.ChunkPosterPath(job.WorkDirectory));
+    }
+
+    /// <summary>
+    /// The chunk's tiles in index order. FFmpeg names a frame by the last tile it answers; a frame that answers several
+    /// (a gap in a variable frame rate) is copied to the earlier ones. A tile with no later frame at all is past the end.
+    /// </summary>
+    private static ChunkEncodeResult CollectImages(ChunkEncodeJob job)
+    {
+        if (job.Images is null)
+        {
+            return new ChunkEncodeResult([], null);
+        }
+
+        var (first, count) = FfmpegArguments.ChunkTileIndexes(job);
+        var tiles = new List<StoryboardTile>(count);
+        string? next = null;
+        for (var k = first + count - 1; k >= first; k--)
+        {
+            var path = FfmpegArguments.TilePath(job.WorkDirectory, k);
+            if (File.Exists(path))
+            {
+                next = path;
+            }
+            else if (next is not null)
+            {
+                File.Copy(next, path);
+            }
+            else
+            {
+                continue;
+            }
+
+            tiles.Add(new StoryboardTile(k, path));
+        }
+
+        tiles.Reverse();
+        var poster = FfmpegArguments.ChunkPosterPath(job.WorkDirectory);
+        return new ChunkEncodeResult(tiles, FfmpegArguments.ChunkHoldsPoster(job) && File.Exists(poster) ? poster : null);
+    }
+
     private static HlsSegmentWatcher PrepareRendition(string workDirectory, string rendition, string playlistPath, int firstIndex, Func<ClosedSegment, Task> onSegment)
     {
         var directory = Path.Combine(Path.GetFullPath(workDirectory), rendition);
@@ -96,7 +205,7 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var run = ffmpeg.RunFfmpegAsync(arguments, timeout, reporter.OnFfmpegProgress, stop.Token, onStderrLine);
+        var run = ffmpeg.RunFfmpegAsync(arguments, timeout, reporter.Enabled ? reporter.OnFfmpegProgress : null, stop.Token, onStderrLine);
         try
         {
             // Segments closed while a cancelled FFmpeg winds down are not reported: the caller has moved on.
@@ -152,7 +261,11 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         private double _duration = durationSeconds ?? 0;
         private double _last;
 
+        public bool Enabled => progress is not null;
+
         public void LearnDuration(double seconds) => Interlocked.CompareExchange(ref _duration, seconds, 0);
+
+        public void Start() => progress?.Report(0);
 
         public void OnFfmpegProgress(FfmpegProgress report)
         {

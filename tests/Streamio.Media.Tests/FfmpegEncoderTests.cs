@@ -45,6 +45,7 @@ public sealed class FfmpegEncoderTests : IDisposable
 
         Assert.Equal((320, 180), await MediaInspector.VideoSizeAsync(Path.Combine(_temp.Path, "180p", "0.ts")));
         Assert.Equal((160, 90), await MediaInspector.VideoSizeAsync(Path.Combine(_temp.Path, "90p", "3.ts")));
+        Assert.Equal(0.0, progress.First());
         Assert.Equal(progress.Order(), progress);
         Assert.Equal(1.0, progress.Last());
     }
