@@ -118,7 +118,7 @@ public static class StreamioSiloBuilderExtensions
 
     private static void AddGrainStorage(ISiloBuilder silo, StreamioDatabaseOptions database)
     {
-        silo.AddAdoNetGrainStorage(StreamioCluster.StorageName, options =>
+        silo.AddAdoNetGrainStorage(StreamioCluster.AdoNetStorageName, options =>
         {
             options.Invariant = StreamioSchema.AdoNetInvariant(database.Kind);
             options.ConnectionString = database.ConnectionString;
@@ -126,8 +126,11 @@ public static class StreamioSiloBuilderExtensions
         // System.Text.Json rather than Orleans' default (Newtonsoft with embedded .NET type names): the stored state
         // is plain JSON an operator can read in psql or sqlite3, and renaming or moving a state class, or adding a
         // property to it, does not orphan rows already written. State classes need public properties or fields.
-        silo.Services.AddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StreamioCluster.StorageName);
-        // The default storage is the same provider instance, not a second one on the same tables.
+        silo.Services.AddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(StreamioCluster.AdoNetStorageName);
+        // Grains reach it through the grain-type scoping (see GrainTypeScopedStorage), by name and as the default
+        // storage: one provider instance, not a second one on the same tables.
+        silo.Services.AddKeyedSingleton<IGrainStorage>(StreamioCluster.StorageName,
+            (services, _) => new GrainTypeScopedStorage(services.GetRequiredKeyedService<IGrainStorage>(StreamioCluster.AdoNetStorageName)));
         silo.Services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
             (services, _) => services.GetRequiredKeyedService<IGrainStorage>(StreamioCluster.StorageName));
         silo.Services.TryAddSingleton<IGrainStorage>(services => services.GetRequiredKeyedService<IGrainStorage>(StreamioCluster.StorageName));

@@ -100,7 +100,7 @@ public sealed class ConfigurationTests
         Assert.Equal(TimeSpan.FromSeconds(40), membership.DeathVoteExpirationTimeout);
         Assert.Equal(TimeSpan.FromMinutes(90), membership.DefunctSiloExpiration);
         Assert.Equal(TimeSpan.FromSeconds(2.5), Options<ReminderOptions>(host).MinimumReminderPeriod);
-        var storage = host.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StreamioCluster.StorageName);
+        var storage = host.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StreamioCluster.AdoNetStorageName);
         Assert.Equal(("Npgsql", "Host=127.0.0.1;Database=streamio"), (storage.Invariant, storage.ConnectionString));
         Assert.IsType<Orleans.Storage.SystemTextJsonGrainStorageSerializer>(storage.GrainStorageSerializer);
         Assert.Equal("Npgsql", Options<AdoNetReminderTableOptions>(host).Invariant);
@@ -112,7 +112,7 @@ public sealed class ConfigurationTests
     {
         using var host = BuildSilo(new() { ["Streamio:Database:ConnectionString"] = "Data Source=/tmp/x.db" });
 
-        var storage = host.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StreamioCluster.StorageName);
+        var storage = host.Services.GetRequiredService<IOptionsMonitor<AdoNetGrainStorageOptions>>().Get(StreamioCluster.AdoNetStorageName);
         Assert.Equal("System.Data.SQLite", storage.Invariant);
         Assert.Equal("System.Data.SQLite", Options<AdoNetReminderTableOptions>(host).Invariant);
     }

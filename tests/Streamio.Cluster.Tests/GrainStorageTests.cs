@@ -71,6 +71,22 @@ public abstract class GrainStorageTests
     }
 
     [Fact]
+    public async Task Grains_of_different_types_with_the_same_key_and_state_name_keep_their_own_state()
+    {
+        // Both note grains call their state "note"; Orleans' ADO.NET provider alone would give them one row.
+        var database = await FreshDatabaseAsync();
+        await using var silo = await TestSilo.StartAsync(NodeSettings.Localhost(database));
+
+        await silo.Grains.GetGrain<INamedStorageNoteGrain>("same-id").Write("the named one");
+        Assert.Null(await silo.Grains.GetGrain<IDefaultStorageNoteGrain>("same-id").Read());
+        await silo.Grains.GetGrain<IDefaultStorageNoteGrain>("same-id").Write("the default one");
+
+        Assert.Equal("the named one", await silo.Grains.GetGrain<INamedStorageNoteGrain>("same-id").Read());
+        var stateNames = (await database.RowsAsync("SELECT GrainTypeString FROM OrleansStorage")).Select(row => (string)row["graintypestring"]!);
+        Assert.Equal(["defaultstoragenote/note", "namedstoragenote/note"], stateNames.Order());
+    }
+
+    [Fact]
     public async Task Grains_that_name_no_storage_use_the_streamio_storage_and_a_deleting_provider_works_on_the_schema()
     {
         var database = await FreshDatabaseAsync();

@@ -14,14 +14,15 @@ internal static class PostgresOrleansTables
 
         -- Grain state (Microsoft.Orleans.Persistence.AdoNet). The provider finds a row by two 32-bit hashes and
         -- resolves hash collisions with the full key; Version is the ETag, bumped by every write and clear.
+        -- GrainTypeString holds the state name the provider is given (Streamio's: "<grain type>/<state name>").
         CREATE TABLE OrleansStorage
         (
             GrainIdHash            integer      NOT NULL,
             GrainIdN0              bigint       NOT NULL,
             GrainIdN1              bigint       NOT NULL,
             GrainTypeHash          integer      NOT NULL,
-            GrainTypeString        varchar(512) NOT NULL,
-            GrainIdExtensionString varchar(512),
+            GrainTypeString        text         NOT NULL,
+            GrainIdExtensionString text,
             ServiceId              varchar(150) NOT NULL,
             PayloadBinary          bytea,
             ModifiedOn             timestamptz  NOT NULL DEFAULT now(),
