@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 using Streamio.Bench;
 using Streamio.Grains.Planning;
 using Streamio.Host;
-using Streamio.Host.Api;
+using Streamio.Abstractions.Wire;
 
 // Streamio benchmark: upload-to-playable, upload-to-ready, and the ladder's wall/CPU time against plain FFmpeg.
 // Usage: bench/run.sh [--seconds 60] [--preset veryfast] [--segments-per-chunk 3] [--workers N]
@@ -77,7 +77,7 @@ async Task<StreamioRun> MeasureStreamioAsync()
     {
         ["Streamio:DataPath"] = data,
         ["Streamio:Storage:LocalPath"] = Path.Combine(data, "objects"),
-        ["Streamio:Backbone:ConnectionString"] = $"Data Source={Path.Combine(data, "streamio.db")}",
+        ["Streamio:Database:ConnectionString"] = $"Data Source={Path.Combine(data, "streamio.db")}",
         ["Streamio:Encoding:WorkPath"] = Path.Combine(data, "work"),
         ["Streamio:Encoding:SegmentsPerChunk"] = settings.GetValueOrDefault("segments-per-chunk", "3"),
         ["Streamio:Ffmpeg:Preset"] = preset,

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Streamio.Host.Api;
+using Streamio.Abstractions.Wire;
 using Streamio.Testing;
 
 namespace Streamio.Bench;
@@ -66,14 +66,20 @@ internal static class ScaleOut
         var siloNodes = new List<NodeProcess>();
         try
         {
+            // Every node finds the others through Orleans' ADO.NET membership tables in the same database.
             Dictionary<string, string> Node(string roles, string name) => new()
             {
                 ["Streamio:Roles"] = roles,
+                ["Streamio:Cluster:Clustering"] = "AdoNet",
+                ["Streamio:Cluster:ClusterId"] = Path.GetFileName(root),
+                ["Streamio:Cluster:AdvertisedAddress"] = "127.0.0.1",
+                ["Streamio:Cluster:SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
+                ["Streamio:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
                 ["Streamio:DataPath"] = Path.Combine(root, name),
                 ["Streamio:Encoding:WorkPath"] = Path.Combine(root, name, "work"),
                 ["Streamio:Storage:LocalPath"] = Path.Combine(root, "objects"),
-                ["Streamio:Backbone:Kind"] = "Postgres",
-                ["Streamio:Backbone:ConnectionString"] = database,
+                ["Streamio:Database:Kind"] = "Postgres",
+                ["Streamio:Database:ConnectionString"] = database,
                 ["Streamio:Encoding:SegmentsPerChunk"] = segmentsPerChunk,
                 ["Streamio:Ffmpeg:Preset"] = preset,
                 ["Streamio:Silo:Workers"] = "1",

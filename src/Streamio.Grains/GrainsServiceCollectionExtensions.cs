@@ -18,7 +18,7 @@ public static class GrainsServiceCollectionExtensions
     }
 
     /// <summary>
-    /// The silo's workers and what they run (needs the media and storage services). Call after UseOrleans: hosted
+    /// The silo's workers and what they run, and the start-up image reconciler (needs the media and storage services). Call after UseOrleans: hosted
     /// services stop in reverse order, so the workers drain while the silo can still take their reports.
     /// </summary>
     public static IServiceCollection AddStreamioWorkers(this IServiceCollection services)
@@ -30,6 +30,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<IWorkRunner, FinishRunner>();
         services.AddSingleton<EncodeWorkerPool>();
         services.AddHostedService(provider => provider.GetRequiredService<EncodeWorkerPool>());
+        services.AddSingleton<ImageReconciler>();
+        services.AddHostedService(provider => provider.GetRequiredService<ImageReconciler>());
         // The host must wait for the grace period (plus time to hand work back) before it gives up on stopping.
         services.AddOptions<Microsoft.Extensions.Hosting.HostOptions>().Configure<IOptions<SiloWorkOptions>>((host, silo) =>
         {

@@ -21,6 +21,9 @@ public static class StorageKeys
 
     public static string StoryboardVtt(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}images/storyboard.vtt";
 
+    /// <summary>One storyboard tile, made by the chunk that holds its time; removed once the sprite is composed.</summary>
+    public static string StoryboardTile(string projectId, string videoId, int index) => $"{VideoPrefix(projectId, videoId)}images/tiles/{index:D6}.jpg";
+
     /// <summary>Every part of one resumable (tus) upload; removed when the upload completes, is terminated or expires.</summary>
     public static string TusUploadPrefix(string projectId, string uploadId) => $"{ProjectPrefix(projectId)}tus/{Checked(uploadId)}/";
 

@@ -1,4 +1,5 @@
 using Streamio.Grains.Planning;
+using Streamio.Abstractions.Videos;
 using Streamio.Grains.Videos;
 using Streamio.Media;
 

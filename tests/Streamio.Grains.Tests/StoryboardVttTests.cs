@@ -1,3 +1,4 @@
+using Streamio.Abstractions.Videos;
 using Streamio.Grains.Videos;
 
 namespace Streamio.Grains.Tests;
@@ -19,11 +20,11 @@ public sealed class StoryboardVttTests
     [Fact]
     public void The_contiguous_prefix_stops_at_the_first_missing_segment()
     {
-        var variant = new VariantState { VideoId = "v", Name = "360p", Key = new byte[16], SegmentCount = 5 };
+        var variant = new VariantState { VideoId = "v", Rendition = new RenditionPlan("360p", 640, 360, 800, false), Key = new byte[16], SegmentCount = 5 };
         variant.Segments[0] = 4;
         variant.Segments[1] = 4;
         variant.Segments[3] = 4;
         Assert.Equal([4.0, 4.0], variant.ContiguousPrefix());
-        Assert.Equal(0.6, variant.Progress, 3);
+        Assert.Equal(0.6, new RenditionView("360p", 640, 360, 800, false, variant.SegmentCount, variant.Segments.Count, Complete: false).Progress, 3);
     }
 }

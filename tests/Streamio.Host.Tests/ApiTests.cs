@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Streamio.Backbone;
 using Streamio.Host.Api;
 
 namespace Streamio.Host.Tests;
@@ -98,11 +97,14 @@ public sealed class ApiTests(SharedNodeFixture fixture)
     }
 
     [Fact]
-    public async Task The_work_queue_is_visible_to_the_node()
+    public async Task The_cluster_view_shows_the_nodes_own_silo_and_its_work()
     {
-        var backbone = Node.Services.GetRequiredService<IBackbone>();
-        Assert.NotNull(await backbone.DepthAsync(CancellationToken.None));
-        Assert.Single(await backbone.ListAsync(CancellationToken.None));
+        using var admin = Node.CreateClient(StreamioNode.AdminKey);
+        var cluster = (await admin.GetFromJsonAsync<ClusterResponse>("/v1/cluster"))!;
+        var silo = Assert.Single(cluster.Silos);
+        Assert.Equal("active", silo.Status);
+        Assert.True(silo.Activations > 0, "the scheduler grain, at least, is active");
+        Assert.True(cluster.Work.Waiting >= 0 && cluster.Work.Running >= 0);
     }
 
     /// <summary>A body of random bytes written without a known length.</summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Streamio.Grains.Videos;
+using Streamio.Abstractions.Videos;
 using Streamio.Host.Api;
 using Streamio.Media;
 using Streamio.Storage;
@@ -156,14 +156,17 @@ public sealed class PipelineTests(SharedNodeFixture fixture)
     internal static async Task AssertEventuallyGoneAsync(StreamioNode node, string id)
     {
         var folder = Path.Combine(node.DataPath, "objects", "videos", id);
-        var backbone = node.Services.GetRequiredService<Streamio.Backbone.IBackbone>();
-        for (var i = 0; i < 300 && (Directory.Exists(folder) || (await backbone.ListGroupAsync(id, CancellationToken.None)).Count > 0); i++)
+        var grains = node.Services.GetRequiredService<IGrainFactory>();
+        for (var i = 0; i < 300 && Directory.Exists(folder); i++)
         {
             await Task.Delay(100);
         }
         Assert.False(Directory.Exists(folder), $"objects of {id} are left behind");
-        Assert.Empty(await backbone.ListGroupAsync(id, CancellationToken.None));
-        Assert.Empty(await node.Services.GetRequiredService<VariantGrain>().ReadAllAsync(id, CancellationToken.None));
+        Assert.Null(await grains.GetGrain<IVideoGrain>(id).GetAsync());
+        foreach (var rendition in new[] { "480p", "360p", "240p", "audio" })
+        {
+            Assert.Null(await grains.GetGrain<IVariantGrain>(VariantKeys.Of(id, rendition)).GetAsync());
+        }
     }
 
     private Task AssertEventuallyGoneAsync(string id) => AssertEventuallyGoneAsync(Node, id);

@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Streamio.Backbone;
 using Streamio.Grains.Projects;
-using Streamio.Grains.Videos;
+using Streamio.Abstractions.Videos;
 using Streamio.Host.Api;
 using Streamio.Storage;
 using Streamio.Testing;
@@ -107,7 +106,7 @@ public sealed class S3IngestTests(S3NodeFixture fixture)
         var ready = await Node.WaitForReadyAsync(video.Id);
 
         Assert.Equal(("ready", "Ingested"), (ready.Status, ready.Title));
-        var state = await Node.Services.GetRequiredService<GrainRuntime>().ReadAsync<VideoState>(VideoGrain.IdOf(video.Id), None);
+        var state = await Node.Services.GetRequiredService<IGrainFactory>().GetGrain<IVideoGrain>(video.Id).GetAsync();
         Assert.Equal((key, true), (state!.SourceKey, state.SourceIsExternal));
         var keys = new List<string>();
         await foreach (var stored in Storage.ListAsync(StorageKeys.VideoPrefix(ProjectIds.Default, video.Id), None))

@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Streamio.Backbone;
 using Streamio.Host;
+using Streamio.Testing;
 using Streamio.Host.Api;
 
 namespace Streamio.Host.Tests;
@@ -39,7 +39,10 @@ public sealed class StreamioNode : IAsyncDisposable
         ["Streamio:DataPath"] = dataPath,
         ["Streamio:Auth:AdminKey"] = AdminKey,
         ["Streamio:Storage:LocalPath"] = Path.Combine(dataPath, "objects"),
-        ["Streamio:Backbone:ConnectionString"] = $"Data Source={Path.Combine(dataPath, "streamio.db")}",
+        ["Streamio:Database:ConnectionString"] = $"Data Source={Path.Combine(dataPath, "streamio.db")}",
+        // Several nodes share a test process: each silo needs ports of its own.
+        ["Streamio:Cluster:SiloPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Streamio:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Streamio:Encoding:WorkPath"] = Path.Combine(dataPath, "work"),
         ["Streamio:Encoding:SegmentSeconds"] = "1",
         ["Streamio:Encoding:SegmentsPerChunk"] = "2",

@@ -52,6 +52,7 @@ public sealed record VideoView(
     bool HasPoster,
     StoryboardInfo? Storyboard,
     string SourceKey,
+    bool SourceIsExternal,
     bool SourceDeleted,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)

@@ -83,7 +83,13 @@ public sealed class TusUploadGrain([PersistentState("tus-upload", GrainStorage.N
 
     public async Task<bool> DeleteIfExpiredAsync(DateTimeOffset now)
     {
-        if (!State.Exists || now < State.ExpiresAt)
+        if (!State.Exists)
+        {
+            // Listed but gone (a crash between removal and delisting): safe to delist here, no creation can interleave.
+            await TusUploadDirectory.Of(GrainFactory).RemoveAsync(UploadId);
+            return false;
+        }
+        if (now < State.ExpiresAt)
         {
             return false;
         }

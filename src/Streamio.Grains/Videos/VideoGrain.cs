@@ -7,6 +7,7 @@ using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
 using Streamio.Grains.Planning;
 using Streamio.Grains.Work;
+using Streamio.Media;
 
 namespace Streamio.Grains.Videos;
 
@@ -391,7 +392,8 @@ public sealed partial class VideoGrain(
 
     private void ScheduleEncoding(EncodingPlan plan)
     {
-        var rungs = plan.Renditions.Where(rendition => !rendition.IsAudio).Select(rendition => rendition.Name).ToList();
+        var rungs = plan.Renditions.Where(rendition => !rendition.IsAudio)
+            .Select(rendition => new Rung(rendition.Name, rendition.Width, rendition.Height, rendition.BitrateKbps)).ToList();
         var chunks = LadderPlanner.Chunks(plan.SegmentCount, encoding.Value.SegmentsPerChunk, rungs);
         var lastFirstSegment = chunks.Max(chunk => chunk.FirstSegment);
         for (var i = 0; i < chunks.Count; i++)
@@ -531,7 +533,7 @@ public sealed partial class VideoGrain(
                 State.Plan!.SegmentCount, counters.Registered, counters.Complete);
         }).ToList(),
         State.Status is VideoStatus.Encoding or VideoStatus.Ready && IsPlayable(),
-        State.HasPoster, State.Storyboard, State.SourceKey, State.SourceDeleted, State.CreatedAt, State.UpdatedAt);
+        State.HasPoster, State.Storyboard, State.SourceKey, State.SourceIsExternal, State.SourceDeleted, State.CreatedAt, State.UpdatedAt);
 
     private sealed class RenditionCounters
     {

@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Streamio.Grains.Webhooks;
 
-namespace Streamio.Grains.Webhooks;
+// Beside AddStreamioGrains: the host composes the grains' services from this one namespace.
+namespace Streamio.Grains;
 
 public static class WebhookServiceCollectionExtensions
 {

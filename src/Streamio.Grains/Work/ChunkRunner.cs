@@ -9,7 +9,8 @@ namespace Streamio.Grains.Work;
 
 /// <summary>
 /// Encodes one chunk of the timeline into every listed rung with one FFmpeg run (one decode), publishing each segment
-/// as soon as FFmpeg closes it.
+/// as soon as FFmpeg closes it. The same run takes the chunk's storyboard tiles (and the poster, when its time falls
+/// here), so finishing the video only has to join small images.
 /// </summary>
 public sealed class ChunkRunner(IGrainFactory grains, SegmentPublisher publisher, IObjectStorage storage, IMediaEncoder encoder, IOptions<EncodingOptions> options)
     : IWorkRunner
@@ -32,12 +33,16 @@ public sealed class ChunkRunner(IGrainFactory grains, SegmentPublisher publisher
         try
         {
             var job = new ChunkEncodeJob(new MediaInput(source.Location, source.Protocols), work.FirstSegment * plan.SegmentSeconds,
-                work.SegmentCount * plan.SegmentSeconds, work.FirstSegment, plan.SegmentSeconds, rungs, workDirectory);
-            await encoder.EncodeChunkAsync(job, async segment =>
+                work.SegmentCount * plan.SegmentSeconds, work.FirstSegment, plan.SegmentSeconds, rungs, workDirectory)
+            {
+                Images = MakesImages(work, plan) && work.Source is { } facts ? ImagePlan.ForChunk(facts) : null,
+            };
+            var result = await encoder.EncodeChunkAsync(job, async segment =>
             {
                 produced[segment.Rendition]++;
                 await publisher.PublishAsync(targets[segment.Rendition], segment, cancellationToken);
             }, progress: null, cancellationToken);
+            await StoreImagesAsync(work, result, cancellationToken);
         }
         finally
         {
@@ -56,5 +61,27 @@ public sealed class ChunkRunner(IGrainFactory grains, SegmentPublisher publisher
             }
         }
         await grains.GetGrain<IVideoGrain>(work.VideoId).OnEncodedAsync(work.ItemId, work.Attempt);
+    }
+
+    /// <summary>Each span of the timeline gets its images once: from the chunk that encodes its highest rung.</summary>
+    private static bool MakesImages(WorkAssignment work, EncodingPlan plan) =>
+        plan.Renditions.Where(rendition => !rendition.IsAudio).MaxBy(rendition => rendition.Height) is { } highest && work.Rungs.Contains(highest.Name);
+
+    private async Task StoreImagesAsync(WorkAssignment work, ChunkEncodeResult result, CancellationToken cancellationToken)
+    {
+        foreach (var tile in result.Tiles)
+        {
+            await PutFileAsync(StorageKeys.StoryboardTile(work.ProjectId, work.VideoId, tile.Index), tile.LocalPath, cancellationToken);
+        }
+        if (result.PosterPath is { } poster)
+        {
+            await PutFileAsync(StorageKeys.Poster(work.ProjectId, work.VideoId), poster, cancellationToken);
+        }
+    }
+
+    private async Task PutFileAsync(string key, string path, CancellationToken cancellationToken)
+    {
+        await using var file = File.OpenRead(path);
+        await storage.PutAsync(key, file, cancellationToken);
     }
 }

@@ -10,16 +10,13 @@ using Streamio.Storage;
 namespace Streamio.Grains.Work;
 
 /// <summary>
-/// Finishes a video: poster, storyboard sprite + WebVTT, then the source is deleted (unless kept) and the video is ready.
-/// For a ready video whose images went missing, it rebuilds them from the source or, once that is gone, from the
-/// highest rendition decrypted to scratch space.
+/// Finishes a video: joins the storyboard tiles its chunks made into the sprite and writes the WebVTT, then deletes the
+/// source (unless kept) and the video is ready. The poster was made by the chunk that holds its time. For a ready video
+/// whose images went missing (start-up repair), it rebuilds them in a whole-file pass from the source or, once that is
+/// gone, from the highest rendition decrypted to scratch space.
 /// </summary>
 public sealed class FinishRunner(IGrainFactory grains, IObjectStorage storage, IMediaEncoder encoder, IOptions<EncodingOptions> options) : IWorkRunner
 {
-    private const int TileWidth = 160;
-    private const int Columns = 10;
-    private const int MaxTiles = 100;
-
     public WorkKind Kind => WorkKind.Finish;
 
     public async Task RunAsync(WorkAssignment work, CancellationToken cancellationToken)
@@ -29,17 +26,8 @@ public sealed class FinishRunner(IGrainFactory grains, IObjectStorage storage, I
         Directory.CreateDirectory(scratch);
         try
         {
-            var input = await InputForImagesAsync(work, scratch, cancellationToken);
-            var posterPath = Path.Combine(scratch, "poster.jpg");
-            await encoder.CapturePosterAsync(input, Math.Min(10, source.DurationSeconds * 0.1), Math.Min(720, source.Height), posterPath, cancellationToken);
-            await PutFileAsync(StorageKeys.Poster(work.ProjectId, work.VideoId), posterPath, cancellationToken);
-
-            var interval = Math.Max(2, Math.Ceiling(source.DurationSeconds / MaxTiles));
-            var tileHeight = Math.Max(2, (int)Math.Round(TileWidth * (double)source.Height / source.Width / 2) * 2);
-            var spritePath = Path.Combine(scratch, "storyboard.jpg");
-            var sprite = await encoder.BuildStoryboardAsync(input, source.DurationSeconds, new StoryboardSpec(interval, TileWidth, tileHeight, Columns), spritePath, cancellationToken);
-            var storyboard = new StoryboardInfo(interval, sprite.TileCount, sprite.Columns, sprite.TileWidth, sprite.TileHeight);
-            await PutFileAsync(StorageKeys.StoryboardSprite(work.ProjectId, work.VideoId), spritePath, cancellationToken);
+            var storyboard = (work.Repair ? null : await ComposeFromTilesAsync(work, source, scratch, cancellationToken))
+                ?? await RebuildImagesAsync(work, source, scratch, cancellationToken);
             var vtt = StoryboardVtt.Render(storyboard, source.DurationSeconds, "storyboard.jpg");
             using (var vttContent = new MemoryStream(Encoding.UTF8.GetBytes(vtt)))
             {
@@ -59,6 +47,60 @@ public sealed class FinishRunner(IGrainFactory grains, IObjectStorage storage, I
         }
     }
 
+    /// <summary>The sprite from the chunks' tiles; null when the first tile is missing (then the whole-file pass makes them).</summary>
+    private async Task<StoryboardInfo?> ComposeFromTilesAsync(WorkAssignment work, SourceFacts source, string scratch, CancellationToken cancellationToken)
+    {
+        var tiles = new List<string>();
+        for (var index = 0; index < ImagePlan.TileCount(source); index++)
+        {
+            await using var stored = await storage.OpenReadAsync(StorageKeys.StoryboardTile(work.ProjectId, work.VideoId, index), cancellationToken);
+            if (stored is null)
+            {
+                // A tile past the last frame of a sparse source: the previous one stands in for it.
+                if (tiles.Count == 0)
+                {
+                    return null;
+                }
+                tiles.Add(tiles[^1]);
+                continue;
+            }
+            var path = Path.Combine(scratch, $"tile-{index}.jpg");
+            await using (var file = File.Create(path))
+            {
+                await stored.CopyToAsync(file, cancellationToken);
+            }
+            tiles.Add(path);
+        }
+        var spritePath = Path.Combine(scratch, "storyboard.jpg");
+        var sprite = await encoder.ComposeStoryboardAsync(tiles, ImagePlan.Columns, spritePath, cancellationToken);
+        await PutFileAsync(StorageKeys.StoryboardSprite(work.ProjectId, work.VideoId), spritePath, cancellationToken);
+        if (!await storage.ExistsAsync(StorageKeys.Poster(work.ProjectId, work.VideoId), cancellationToken))
+        {
+            // The poster time lay past the last frame: take it from the source instead.
+            await CapturePosterAsync(work, source, await InputForImagesAsync(work, scratch, cancellationToken), scratch, cancellationToken);
+        }
+        await storage.DeletePrefixAsync($"{StorageKeys.VideoPrefix(work.ProjectId, work.VideoId)}images/tiles/", cancellationToken);
+        return new StoryboardInfo(ImagePlan.IntervalSeconds(source), sprite.TileCount, sprite.Columns, sprite.TileWidth, sprite.TileHeight);
+    }
+
+    private async Task<StoryboardInfo> RebuildImagesAsync(WorkAssignment work, SourceFacts source, string scratch, CancellationToken cancellationToken)
+    {
+        var input = await InputForImagesAsync(work, scratch, cancellationToken);
+        await CapturePosterAsync(work, source, input, scratch, cancellationToken);
+        var interval = ImagePlan.IntervalSeconds(source);
+        var spritePath = Path.Combine(scratch, "storyboard.jpg");
+        var sprite = await encoder.BuildStoryboardAsync(input, source.DurationSeconds,
+            new StoryboardSpec(interval, ImagePlan.TileWidth, ImagePlan.TileHeight(source), ImagePlan.Columns), spritePath, cancellationToken);
+        await PutFileAsync(StorageKeys.StoryboardSprite(work.ProjectId, work.VideoId), spritePath, cancellationToken);
+        return new StoryboardInfo(interval, sprite.TileCount, sprite.Columns, sprite.TileWidth, sprite.TileHeight);
+    }
+
+    private async Task CapturePosterAsync(WorkAssignment work, SourceFacts source, MediaInput input, string scratch, CancellationToken cancellationToken)
+    {
+        var posterPath = Path.Combine(scratch, "poster.jpg");
+        await encoder.CapturePosterAsync(input, ImagePlan.PosterAtSeconds(source), ImagePlan.PosterHeight(source), posterPath, cancellationToken);
+        await PutFileAsync(StorageKeys.Poster(work.ProjectId, work.VideoId), posterPath, cancellationToken);
+    }
     private async Task<MediaInput> InputForImagesAsync(WorkAssignment work, string scratch, CancellationToken cancellationToken)
     {
         if (!work.SourceDeleted && await storage.ExistsAsync(work.SourceKey, cancellationToken))

@@ -29,7 +29,7 @@ public sealed class VideoClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var database = $"Data Source={_data.Combine("streamio.db")}";
-        await StreamioSchema.MigrateAsync("Sqlite", database, CancellationToken.None);
+        await StreamioSchema.MigrateAsync(DatabaseKind.Sqlite, database, CancellationToken.None);
         var builder = new TestClusterBuilder(3);
         var settings = new Dictionary<string, string?>
         {

@@ -1,5 +1,6 @@
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
+using Streamio.Grains.Videos;
 using Streamio.Media;
 using Streamio.Storage;
 using Streamio.Testing;
@@ -33,7 +34,7 @@ public sealed class VideoGrainTests(VideoClusterFixture fixture)
         var clip = new ClipSpec(DurationSeconds: 24, Width: 640, Height: 360);
         var video = await CreateAsync(clip);
         var scheduler = fixture.Grains.GetGrain<IWorkSchedulerGrain>(0);
-        var primary = fixture.Cluster.Primary.SiloAddress.ToParsableString();
+        var primary = fixture.Cluster.Primary!.SiloAddress.ToParsableString();
 
         // Wait until a secondary silo runs a chunk of a video that has already published segments, then kill it hard.
         string? victim = null;
@@ -42,7 +43,7 @@ public sealed class VideoGrainTests(VideoClusterFixture fixture)
             var view = await scheduler.GetViewAsync();
             victim = view.RunningBySilo.Keys.FirstOrDefault(silo => silo != primary);
             var current = await video.GetAsync();
-            return victim is not null && current!.Renditions.Any(rendition => rendition.Registered > 0);
+            return victim is not null && current is not null && current.Renditions.Any(rendition => rendition.Registered > 0);
         });
         var handle = fixture.Cluster.GetActiveSilos().Single(silo => silo.SiloAddress.ToParsableString() == victim);
         await fixture.Cluster.KillSiloAsync(handle);
@@ -60,7 +61,7 @@ public sealed class VideoGrainTests(VideoClusterFixture fixture)
     {
         var videoId = NewId();
         var key = StorageKeys.Source("p_test", videoId);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(fixture.ObjectsPath, key))!);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(fixture.ObjectsPath, key)) ?? fixture.ObjectsPath);
         await File.WriteAllTextAsync(Path.Combine(fixture.ObjectsPath, key), "this is not a video");
         var video = fixture.Grains.GetGrain<IVideoGrain>(videoId);
         await video.CreateAsync(new NewVideo("p_test", "garbage", key, 19));
@@ -79,7 +80,7 @@ public sealed class VideoGrainTests(VideoClusterFixture fixture)
         await video.OnEncodedAsync(itemId: 7, attempt: 1);
         await video.OnWorkFailedAsync(itemId: 0, attempt: 3, "late report");
         Assert.Null(await video.GetAsync());
-        Assert.Null(await video.StartWorkAsync(0, fixture.Cluster.Primary.SiloAddress.ToParsableString()));
+        Assert.Null(await video.StartWorkAsync(0, fixture.Cluster.Primary!.SiloAddress.ToParsableString()));
     }
 
     [Fact]
