@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Hosting;
 
@@ -16,6 +17,7 @@ public static class StreamioClientBuilderExtensions
         ArgumentNullException.ThrowIfNull(client);
         var settings = StreamioSettings.Read(configuration);
         var cluster = settings.Cluster;
+        client.Services.TryAddSingleton(settings);
         switch (cluster.Clustering)
         {
             case ClusteringKind.Localhost:

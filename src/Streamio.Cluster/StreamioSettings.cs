@@ -6,6 +6,7 @@ namespace Streamio.Cluster;
 /// <summary>
 /// Both sections read from configuration and checked together, so a bad value stops the node while it is being
 /// configured, with a message that names the key, rather than as an obscure failure once Orleans starts.
+/// <c>UseStreamioCluster</c> also registers the instance it read as a singleton, for the rest of the host.
 /// </summary>
 public sealed record StreamioSettings(StreamioDatabaseOptions Database, StreamioClusterOptions Cluster)
 {

@@ -25,6 +25,7 @@ public static class StreamioSiloBuilderExtensions
         var settings = StreamioSettings.Read(configuration);
         var (database, cluster) = (settings.Database, settings.Cluster);
 
+        silo.Services.TryAddSingleton(settings);
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(
             services => ActivatorUtilities.CreateInstance<SchemaMigrationParticipant>(services, database));
         UseClustering(silo, settings);

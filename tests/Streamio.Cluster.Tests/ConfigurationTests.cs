@@ -88,6 +88,7 @@ public sealed class ConfigurationTests
             ["Streamio:Cluster:MinimumReminderPeriodSeconds"] = "2.5",
         });
 
+        Assert.Equal("blue", host.Services.GetRequiredService<StreamioSettings>().Cluster.ClusterId);
         var cluster = Options<ClusterOptions>(host);
         Assert.Equal(("blue", "videos"), (cluster.ClusterId, cluster.ServiceId));
         var endpoints = Options<EndpointOptions>(host);

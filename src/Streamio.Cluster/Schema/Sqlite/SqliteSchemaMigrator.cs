@@ -41,9 +41,9 @@ internal sealed class SqliteSchemaMigrator(string connectionString) : SchemaMigr
         }
     }
 
-    protected override async Task<DbTransaction> BeginLockedAsync(DbConnection connection, CancellationToken cancellationToken) =>
-        // deferred: false is BEGIN IMMEDIATE.
-        await Task.FromResult(((SqliteConnection)connection).BeginTransaction(deferred: false));
+    // deferred: false is BEGIN IMMEDIATE (Microsoft.Data.Sqlite begins transactions synchronously).
+    protected override Task<DbTransaction> BeginLockedAsync(DbConnection connection, CancellationToken cancellationToken) =>
+        Task.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
 
     /// <summary>SQLite creates the file but not its folder: make <c>data/</c> exist so the default works on a fresh clone.</summary>
     public static void CreateFolder(string connectionString)
