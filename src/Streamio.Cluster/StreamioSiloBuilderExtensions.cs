@@ -15,19 +15,15 @@ public static class StreamioSiloBuilderExtensions
 {
     /// <summary>
     /// Configures a Streamio silo from <c>Streamio:Database</c> and <c>Streamio:Cluster</c>: clustering, endpoints,
-    /// membership timing, the <see cref="StreamioCluster.StorageName"/> grain storage (also the default storage),
-    /// reminders, optional Kubernetes hosting, and the schema migration that runs before all of them.
+    /// membership timing, optional Kubernetes hosting, and everything <see cref="AddStreamioPersistence"/> adds.
     /// Throws <see cref="StreamioConfigurationException"/> at once if the settings cannot make a working silo.
     /// </summary>
     public static ISiloBuilder UseStreamioCluster(this ISiloBuilder silo, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(silo);
         var settings = StreamioSettings.Read(configuration);
-        var (database, cluster) = (settings.Database, settings.Cluster);
-
-        silo.Services.TryAddSingleton(settings);
-        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(
-            services => ActivatorUtilities.CreateInstance<SchemaMigrationParticipant>(services, database));
+        var cluster = settings.Cluster;
+        AddPersistence(silo, settings);
         UseClustering(silo, settings);
         silo.Configure<ClusterOptions>(options =>
         {
@@ -35,18 +31,40 @@ public static class StreamioSiloBuilderExtensions
             options.ServiceId = cluster.ServiceId;
         });
         silo.Configure<ClusterMembershipOptions>(options => ConfigureMembership(cluster, options));
+        if (cluster.Kubernetes)
+        {
+            silo.UseKubernetesHosting();
+        }
+        return silo;
+    }
+
+    /// <summary>
+    /// Only the database side of a Streamio silo, for silos whose clustering is set up elsewhere (Orleans' TestingHost):
+    /// the schema migration, which runs before anything else in the silo; the <see cref="StreamioCluster.StorageName"/>
+    /// grain storage, also the default storage; and reminders with <c>Streamio:Cluster:MinimumReminderPeriodSeconds</c>.
+    /// <see cref="UseStreamioCluster"/> includes it: call one or the other.
+    /// </summary>
+    public static ISiloBuilder AddStreamioPersistence(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        AddPersistence(silo, StreamioSettings.Read(configuration));
+        return silo;
+    }
+
+    private static void AddPersistence(ISiloBuilder silo, StreamioSettings settings)
+    {
+        var database = settings.Database;
+        silo.Services.TryAddSingleton(settings);
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(
+            services => ActivatorUtilities.CreateInstance<SchemaMigrationParticipant>(services, database));
         AddGrainStorage(silo, database);
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = StreamioSchema.AdoNetInvariant(database.Kind);
             options.ConnectionString = database.ConnectionString;
         });
-        silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(cluster.MinimumReminderPeriodSeconds));
-        if (cluster.Kubernetes)
-        {
-            silo.UseKubernetesHosting();
-        }
-        return silo;
+        silo.Configure<ReminderOptions>(
+            options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(settings.Cluster.MinimumReminderPeriodSeconds));
     }
 
     private static void UseClustering(ISiloBuilder silo, StreamioSettings settings)

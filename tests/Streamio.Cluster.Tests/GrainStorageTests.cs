@@ -1,5 +1,7 @@
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Orleans.Providers;
 using Orleans.Storage;
 using Streamio.Cluster.Tests.Grains;
@@ -121,6 +123,27 @@ public sealed class SqliteGrainStorageTests : GrainStorageTests, IDisposable
     private readonly TempDirectory _directory = new("cluster-storage");
 
     protected override Task<TestDatabase> FreshDatabaseAsync() => Task.FromResult(TestDatabase.Sqlite(_directory));
+
+    [Fact]
+    public async Task The_persistence_part_alone_serves_a_silo_clustered_by_other_means()
+    {
+        var database = await FreshDatabaseAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Streamio:Database:ConnectionString"] = database.ConnectionString,
+        }).Build();
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.UseOrleans(silo => silo
+            .UseLocalhostClustering(NodeSettings.NextPort(), NodeSettings.NextPort())
+            .AddStreamioPersistence(configuration));
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        await host.Services.GetRequiredService<IGrainFactory>().GetGrain<INamedStorageNoteGrain>("alone").Write("stored");
+
+        Assert.Equal("namedstoragenote/note", await database.ScalarAsync("SELECT GrainTypeString FROM OrleansStorage"));
+        await host.StopAsync();
+    }
 
     public void Dispose() => _directory.Dispose();
 }
