@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Streamio.Abstractions.Videos;
+using Streamio.Grains.Videos;
 using Streamio.Host.Api;
 using Streamio.Media;
 using Streamio.Storage;
@@ -65,13 +66,15 @@ public sealed class PipelineTests(SharedNodeFixture fixture)
     {
         var video = await fixture.ReadyVideoAsync();
         var storage = Node.Services.GetRequiredService<IObjectStorage>();
-        var variants = await Node.Services.GetRequiredService<VariantGrain>().ReadAllAsync(video.Id, CancellationToken.None);
+        var grains = Node.Services.GetRequiredService<IGrainFactory>();
         using var scratch = new TempDirectory();
 
-        foreach (var variant in variants)
+        foreach (var rendition in video.Renditions)
         {
+            var grain = grains.GetGrain<IVariantGrain>(VariantKeys.Of(video.Id, rendition.Name));
+            var variant = (await grain.GetAsync())!;
             var path = Path.Combine(scratch.Path, $"{variant.Name}.ts");
-            await RenditionReader.DecryptToFileAsync(storage, variant, path, CancellationToken.None);
+            await RenditionReader.DecryptToFileAsync(storage, variant, (await grain.GetKeyAsync())!, path, CancellationToken.None);
             var stream = variant.IsAudio ? "a:0" : "v:0";
             var packets = (await MediaInspector.PacketsAsync(path, stream)).OrderBy(p => p.Pts).ToList();
             var deltas = MediaInspector.PtsDeltas(packets);

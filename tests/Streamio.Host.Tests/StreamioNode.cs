@@ -124,10 +124,9 @@ public sealed class StreamioNode : IAsyncDisposable
         return client;
     }
 
-    /// <summary>Waits (driven by the node's own events, polling as a fallback) until the video satisfies <paramref name="done"/>.</summary>
+    /// <summary>Polls the API until the video satisfies <paramref name="done"/>.</summary>
     public async Task<VideoResponse> WaitForAsync(string id, Func<VideoResponse, bool> done, TimeSpan? timeout = null, HttpClient? client = null)
     {
-        using var subscription = Services.GetRequiredService<EventHub>().Subscribe();
         using var cancellation = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
         while (true)
         {
@@ -140,17 +139,7 @@ public sealed class StreamioNode : IAsyncDisposable
             {
                 Assert.Fail($"video {id} never reached the expected state; last: status={video.Status} progress={video.Progress} error={video.Error}");
             }
-            try
-            {
-                await subscription.Reader.WaitToReadAsync(cancellation.Token).AsTask().WaitAsync(TimeSpan.FromMilliseconds(500), cancellation.Token);
-                while (subscription.Reader.TryRead(out _))
-                {
-                }
-            }
-            catch (Exception error) when (error is TimeoutException or OperationCanceledException)
-            {
-                // Poll again.
-            }
+            await Task.Delay(50, CancellationToken.None);
         }
     }
 

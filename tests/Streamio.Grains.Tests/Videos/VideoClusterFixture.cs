@@ -29,7 +29,6 @@ public sealed class VideoClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var database = $"Data Source={_data.Combine("streamio.db")}";
-        await StreamioSchema.MigrateAsync(DatabaseKind.Sqlite, database, CancellationToken.None);
         var builder = new TestClusterBuilder(3);
         var settings = new Dictionary<string, string?>
         {
@@ -71,17 +70,8 @@ public sealed class VideoClusterFixture : IAsyncLifetime
         public void Configure(ISiloBuilder silo)
         {
             var configuration = silo.Configuration;
-            var database = configuration["Streamio:Database:ConnectionString"];
-            silo.AddAdoNetGrainStorage(GrainStorage.Name, options =>
-            {
-                options.Invariant = "System.Data.SQLite";
-                options.ConnectionString = database;
-            });
-            silo.UseAdoNetReminderService(options =>
-            {
-                options.Invariant = "System.Data.SQLite";
-                options.ConnectionString = database;
-            });
+            // Production's database side (schema, grain storage and reminders on SQLite); TestingHost does the clustering.
+            silo.AddStreamioPersistence(configuration);
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             silo.Configure<ClusterMembershipOptions>(options =>
             {
