@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Streamio.Host.Webhooks;
+using Streamio.Grains.Webhooks;
 
 namespace Streamio.Host.Tests;
 

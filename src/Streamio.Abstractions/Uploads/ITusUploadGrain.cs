@@ -24,7 +24,10 @@ public interface ITusUploadGrain : IGrainWithStringKey
     /// <summary>Removes the upload (termination); returns what it was, or null when there was none.</summary>
     Task<TusUploadView?> DeleteAsync();
 
-    /// <summary>Removes the upload only if it has expired by <paramref name="now"/> (a sweeper on another node may race a PATCH).</summary>
+    /// <summary>
+    /// Removes the upload only if it has expired by <paramref name="now"/> (a sweeper on another node may race a PATCH).
+    /// An upload that does not exist takes itself off the directory (a crash may have left it listed) and answers false.
+    /// </summary>
     Task<bool> DeleteIfExpiredAsync(DateTimeOffset now);
 }
 

@@ -28,6 +28,12 @@ public sealed partial class WebhookDeliveryGrain(
 {
     private const string RetryReminder = "webhook-retry";
 
+    /// <summary>Attempts one webhook has in flight at once: a receiver coming back is not flooded with its backlog.</summary>
+    private const int MaxInFlight = 8;
+
+    /// <summary>Finished deliveries (delivered or failed) the log keeps: as many as GET /v1/webhooks/{id}/deliveries shows.</summary>
+    private const int LogSize = 500;
+
     /// <summary>An attempt that has not reported back this long after its timeout is taken as lost and made again.</summary>
     private static readonly TimeSpan ReportGrace = TimeSpan.FromSeconds(30);
 
@@ -120,7 +126,10 @@ public sealed partial class WebhookDeliveryGrain(
     {
         _inFlight.Clear();
         StopTimer();
-        await store.ClearStateAsync();
+        if (store.RecordExists)
+        {
+            await store.ClearStateAsync();
+        }
         await StopReminderAsync();
         DeactivateOnIdle();
     }
@@ -152,7 +161,7 @@ public sealed partial class WebhookDeliveryGrain(
         }
         var waiting = State.Deliveries.Where(delivery => delivery.IsPending() && !_inFlight.ContainsKey(delivery.EventId)).ToList();
         var due = waiting.Where(delivery => delivery.NextAttemptAt <= now).OrderBy(delivery => delivery.NextAttemptAt)
-            .Take(Math.Max(0, Settings.MaxConcurrentAttempts - _inFlight.Count)).ToList();
+            .Take(Math.Max(0, MaxInFlight - _inFlight.Count)).ToList();
         var self = this.AsReference<IWebhookDeliveryGrain>();
         foreach (var delivery in due)
         {
@@ -196,11 +205,11 @@ public sealed partial class WebhookDeliveryGrain(
         return now + delay - delivery.CreatedAt > TimeSpan.FromHours(Settings.RetryForHours) ? null : delay;
     }
 
-    /// <summary>Keeps the newest <see cref="WebhookOptions.LogSize"/> finished deliveries; pending ones always stay.</summary>
+    /// <summary>Keeps the newest <see cref="LogSize"/> finished deliveries; pending ones always stay.</summary>
     private void TrimLog()
     {
         var finished = State.Deliveries.Where(delivery => !delivery.IsPending()).ToList();
-        var excess = finished.Count - Math.Max(0, Settings.LogSize);
+        var excess = finished.Count - LogSize;
         if (excess > 0)
         {
             var forget = finished.Take(excess).ToHashSet();

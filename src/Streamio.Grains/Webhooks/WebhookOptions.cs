@@ -20,10 +20,4 @@ public sealed class WebhookOptions
     /// timer handles the delays while the grain is active). Never below Orleans' minimum reminder period.
     /// </summary>
     public double ReminderPeriodSeconds { get; set; } = 60;
-
-    /// <summary>Attempts one webhook has in flight at once (a receiver coming back is not flooded with its backlog).</summary>
-    public int MaxConcurrentAttempts { get; set; } = 8;
-
-    /// <summary>Finished deliveries (delivered or failed) each webhook's log keeps, newest first.</summary>
-    public int LogSize { get; set; } = 500;
 }

@@ -1,3 +1,4 @@
+using Streamio.Abstractions.Projects;
 using Streamio.Grains.Projects;
 using Streamio.Host.Auth;
 
@@ -28,7 +29,7 @@ public static class ProjectEndpoints
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpRequest request, ProjectGrain projects, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBodies.ReadAsync<NameRequest>(request, """{"name": "My app"}""", cancellationToken);
         if (error is not null)
@@ -39,17 +40,21 @@ public static class ProjectEndpoints
         {
             return bad;
         }
-        var project = await projects.CreateAsync(ProjectIds.New(), body!.Name!.Trim(), cancellationToken);
+        var project = await grains.GetGrain<IProjectGrain>(ProjectIds.New()).CreateAsync(body!.Name!.Trim());
         return Results.Created($"/v1/projects/{project.Id}", ProjectResponse.From(project));
     }
 
-    private static async Task<IResult> ListAsync(ProjectGrain projects, CancellationToken cancellationToken) =>
-        Results.Ok(new ProjectList((await projects.ListAsync(cancellationToken)).Select(ProjectResponse.From).ToList()));
+    private static async Task<IResult> ListAsync(IGrainFactory grains)
+    {
+        var ids = await ProjectDirectory.Of(grains).ListAsync();
+        var projects = await Task.WhenAll(ids.Select(id => grains.GetGrain<IProjectGrain>(id).GetAsync()));
+        return Results.Ok(new ProjectList(projects.OfType<ProjectView>().OrderBy(project => project.CreatedAt).Select(ProjectResponse.From).ToList()));
+    }
 
-    private static async Task<IResult> GetAsync(string id, ProjectGrain projects, CancellationToken cancellationToken) =>
-        await projects.ReadAsync(id, cancellationToken) is { } project ? Results.Ok(ProjectResponse.From(project)) : NoProject(id);
+    private static async Task<IResult> GetAsync(string id, IGrainFactory grains) =>
+        await grains.GetGrain<IProjectGrain>(id).GetAsync() is { } project ? Results.Ok(ProjectResponse.From(project)) : NoProject(id);
 
-    private static async Task<IResult> CreateKeyAsync(string id, HttpRequest request, ProjectGrain projects, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateKeyAsync(string id, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBodies.ReadAsync<NameRequest>(request, """{"name": "production"}""", cancellationToken);
         if (error is not null)
@@ -60,18 +65,17 @@ public static class ProjectEndpoints
         {
             return bad;
         }
-        return await projects.CreateKeyAsync(id, body?.Name?.Trim(), cancellationToken) is { } issued
+        return await grains.GetGrain<IProjectGrain>(id).CreateKeyAsync(body?.Name?.Trim()) is { } issued
             ? Results.Created($"/v1/projects/{id}/keys/{issued.Record.Id}", CreatedKeyResponse.From(issued))
             : NoProject(id);
     }
 
-    private static async Task<IResult> ListKeysAsync(string id, ProjectGrain projects, TimeProvider time, CancellationToken cancellationToken) =>
-        await projects.ReadAsync(id, cancellationToken) is { } project
+    private static async Task<IResult> ListKeysAsync(string id, IGrainFactory grains, TimeProvider time) =>
+        await grains.GetGrain<IProjectGrain>(id).GetAsync() is { } project
             ? Results.Ok(new KeyList(project.Keys.Select(key => KeyResponse.From(key, time.GetUtcNow())).ToList()))
             : NoProject(id);
 
-    private static async Task<IResult> RotateKeyAsync(
-        string id, string keyId, HttpRequest request, ProjectGrain projects, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> RotateKeyAsync(string id, string keyId, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var (body, error) = await JsonBodies.ReadAsync<RotateRequest>(request, """{"overlapSeconds": 3600}""", cancellationToken);
         if (error is not null)
@@ -82,26 +86,18 @@ public static class ProjectEndpoints
         {
             return Problems.BadRequest($"overlapSeconds must be between 0 (revoke the old key at once) and {MaxOverlapSeconds} (7 days).");
         }
-        if (await projects.ReadAsync(id, cancellationToken) is not { } project)
+        var rotation = await grains.GetGrain<IProjectGrain>(id).RotateKeyAsync(keyId, TimeSpan.FromSeconds(body?.OverlapSeconds ?? 0));
+        return rotation.Outcome switch
         {
-            return NoProject(id);
-        }
-        if (project.Key(keyId) is not { } key)
-        {
-            return Problems.NotFound($"Project '{id}' has no key '{keyId}'.");
-        }
-        if (!key.IsActive(time.GetUtcNow()))
-        {
-            return Problems.Conflict($"Key '{keyId}' is already revoked or expired: create a new key with POST /v1/projects/{id}/keys instead.");
-        }
-        var overlap = TimeSpan.FromSeconds(body?.OverlapSeconds ?? 0);
-        return await projects.RotateKeyAsync(id, keyId, overlap, cancellationToken) is { } issued
-            ? Results.Created($"/v1/projects/{id}/keys/{issued.Record.Id}", CreatedKeyResponse.From(issued))
-            : Problems.Conflict($"Key '{keyId}' was revoked or rotated meanwhile; list the keys and try again.");
+            RotationOutcome.Rotated => Results.Created($"/v1/projects/{id}/keys/{rotation.Issued!.Record.Id}", CreatedKeyResponse.From(rotation.Issued)),
+            RotationOutcome.NoProject => NoProject(id),
+            RotationOutcome.NoKey => Problems.NotFound($"Project '{id}' has no key '{keyId}'."),
+            _ => Problems.Conflict($"Key '{keyId}' is already revoked or expired: create a new key with POST /v1/projects/{id}/keys instead."),
+        };
     }
 
-    private static async Task<IResult> RevokeKeyAsync(string id, string keyId, ProjectGrain projects, CancellationToken cancellationToken) =>
-        await projects.RevokeKeyAsync(id, keyId, cancellationToken) ? Results.NoContent() : Problems.NotFound($"Project '{id}' has no key '{keyId}'.");
+    private static async Task<IResult> RevokeKeyAsync(string id, string keyId, IGrainFactory grains) =>
+        await grains.GetGrain<IProjectGrain>(id).RevokeKeyAsync(keyId) ? Results.NoContent() : Problems.NotFound($"Project '{id}' has no key '{keyId}'.");
 
     private static IResult? NameProblem(string? name, bool required) => name?.Trim() switch
     {
@@ -119,7 +115,7 @@ public sealed record RotateRequest(int? OverlapSeconds);
 
 public sealed record ProjectResponse(string Id, string Name, DateTimeOffset CreatedAt, int ActiveKeys, int Webhooks)
 {
-    public static ProjectResponse From(ProjectState project) =>
+    public static ProjectResponse From(ProjectView project) =>
         new(project.Id, project.Name, project.CreatedAt, project.Keys.Count(key => key.IsActive(DateTimeOffset.UtcNow)), project.Webhooks.Count);
 }
 
@@ -127,7 +123,7 @@ public sealed record ProjectList(IReadOnlyList<ProjectResponse> Items);
 
 public sealed record KeyResponse(string Id, string Prefix, string? Name, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, string? ReplacedBy)
 {
-    public static KeyResponse From(ApiKeyRecord key, DateTimeOffset now) =>
+    public static KeyResponse From(ApiKeyView key, DateTimeOffset now) =>
         new(key.Id, key.Prefix, key.Name, key.IsActive(now) ? "active" : "revoked", key.CreatedAt, key.ExpiresAt, key.RevokedAt, key.ReplacedBy);
 }
 

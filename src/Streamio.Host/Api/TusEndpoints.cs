@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Streamio.Grains.Uploads;
+using Streamio.Abstractions.Uploads;
 using Streamio.Host.Auth;
 using Streamio.Host.Uploads;
 using Streamio.Host.Uploads.Tus;
@@ -57,8 +57,8 @@ public static class TusEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext context, HttpRequest request, HttpResponse response, TusUploadGrain uploads, IOptions<StreamioOptions> streamio, IOptions<TusOptions> tus, TimeProvider time,
-        CancellationToken cancellationToken)
+        HttpContext context, HttpRequest request, HttpResponse response, IGrainFactory grains, IOptions<StreamioOptions> streamio, IOptions<TusOptions> tus,
+        TimeProvider time)
     {
         var headers = request.Headers;
         if (headers.ContainsKey(TusProtocol.UploadDeferLength))
@@ -86,34 +86,29 @@ public static class TusEndpoints
         {
             return Problems.BadRequest(metadataError!);
         }
-        var title = Trimmed(metadata.GetValueOrDefault("title"), 200);
-        var upload = new TusUploadState
-        {
-            Id = $"u_{Guid.CreateVersion7():N}",
-            ProjectId = context.GetProjectId(),
-            Length = length,
-            Metadata = string.IsNullOrWhiteSpace(metadataHeader) ? null : metadataHeader,
-            FileName = Trimmed(metadata.GetValueOrDefault("filename"), 255),
-            Title = title,
-            VideoId = VideoIntake.NewVideoId(),
-            ExpiresAt = time.GetUtcNow() + tus.Value.Expiration,
-        };
-        await uploads.CreateAsync(upload, cancellationToken);
+        var upload = await grains.GetGrain<ITusUploadGrain>($"u_{Guid.CreateVersion7():N}").CreateAsync(new NewTusUpload(
+            context.GetProjectId(),
+            length,
+            string.IsNullOrWhiteSpace(metadataHeader) ? null : metadataHeader,
+            Trimmed(metadata.GetValueOrDefault("filename"), 255),
+            Trimmed(metadata.GetValueOrDefault("title"), 200),
+            VideoIntake.NewVideoId(),
+            time.GetUtcNow() + tus.Value.Expiration));
         response.Headers[TusProtocol.UploadExpires] = TusProtocol.HttpDate(upload.ExpiresAt);
         return TypedResults.Created($"{request.Scheme}://{request.Host}{request.PathBase}/v1/tus/{upload.Id}");
     }
 
     private static async Task<IResult> HeadAsync(
-        string uploadId, HttpContext context, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
+        string uploadId, HttpContext context, IGrainFactory grains, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (problem, _, _) = await DescribeAsync(context, uploadId, uploads, finisher, time, cancellationToken);
+        var (problem, _, _) = await DescribeAsync(context, uploadId, grains, finisher, time, cancellationToken);
         return problem ?? Results.Ok();
     }
 
     private static async Task<IResult> GetAsync(
-        string uploadId, HttpContext context, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
+        string uploadId, HttpContext context, IGrainFactory grains, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (problem, upload, videoId) = await DescribeAsync(context, uploadId, uploads, finisher, time, cancellationToken);
+        var (problem, upload, videoId) = await DescribeAsync(context, uploadId, grains, finisher, time, cancellationToken);
         return problem ?? Results.Ok(new TusUploadResponse(upload!.Id, upload.Length, upload.Offset, upload.FileName, upload.Title, videoId,
             videoId is null ? null : $"/v1/videos/{videoId}", upload.ExpiresAt));
     }
@@ -122,10 +117,10 @@ public static class TusEndpoints
     /// HEAD and GET: the upload's headers. A crash between the last byte and the video leaves a full upload behind, so
     /// a client asking about it finishes it.
     /// </summary>
-    private static async Task<(IResult? Problem, TusUploadState? Upload, string? VideoId)> DescribeAsync(
-        HttpContext context, string uploadId, TusUploadGrain uploads, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<(IResult? Problem, TusUploadView? Upload, string? VideoId)> DescribeAsync(
+        HttpContext context, string uploadId, IGrainFactory grains, TusFinisher finisher, TimeProvider time, CancellationToken cancellationToken)
     {
-        var (problem, upload) = await FindAsync(context, uploadId, uploads, time, cancellationToken);
+        var (problem, upload) = await FindAsync(context, uploadId, grains, time);
         if (problem is not null)
         {
             return (problem, null, null);
@@ -136,7 +131,7 @@ public static class TusEndpoints
     }
 
     private static async Task<IResult> PatchAsync(
-        string uploadId, HttpContext context, TusUploadGrain uploads, TusPartStore parts, TusScratch scratch, TusFinisher finisher,
+        string uploadId, HttpContext context, IGrainFactory grains, TusPartStore parts, TusScratch scratch, TusFinisher finisher,
         IOptions<TusOptions> tus, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         var request = context.Request;
@@ -155,7 +150,7 @@ public static class TusEndpoints
         {
             return Problems.BadRequest(checksumError!);
         }
-        var (problem, upload) = await FindAsync(context, uploadId, uploads, time, context.RequestAborted);
+        var (problem, upload) = await FindAsync(context, uploadId, grains, time);
         if (problem is not null)
         {
             return problem;
@@ -196,7 +191,7 @@ public static class TusEndpoints
                     await parts.PutAsync(upload, offset, offset + chunk.Bytes, stored, keep);
                 }
                 var now = time.GetUtcNow();
-                var advanced = await uploads.AdvanceAsync(upload.Id, offset, offset + chunk.Bytes, now, now + tus.Value.Expiration, keep);
+                var advanced = await grains.GetGrain<ITusUploadGrain>(upload.Id).AdvanceAsync(offset, offset + chunk.Bytes, now, now + tus.Value.Expiration);
                 switch (advanced.Outcome)
                 {
                     case AdvanceOutcome.Missing:
@@ -231,19 +226,20 @@ public static class TusEndpoints
         var aborted = context.RequestAborted;
         return context.Request.Headers[MethodOverrideHeader].ToString().ToUpperInvariant() switch
         {
-            "PATCH" => PatchAsync(uploadId, context, Get<TusUploadGrain>(), Get<TusPartStore>(), Get<TusScratch>(), Get<TusFinisher>(),
+            "PATCH" => PatchAsync(uploadId, context, Get<IGrainFactory>(), Get<TusPartStore>(), Get<TusScratch>(), Get<TusFinisher>(),
                 Get<IOptions<TusOptions>>(), Get<TimeProvider>(), Get<IHostApplicationLifetime>()),
-            "DELETE" => TerminateAsync(uploadId, context, Get<TusUploadGrain>(), Get<TusPartStore>(), aborted),
-            "HEAD" => HeadAsync(uploadId, context, Get<TusUploadGrain>(), Get<TusFinisher>(), Get<TimeProvider>(), aborted),
+            "DELETE" => TerminateAsync(uploadId, context, Get<IGrainFactory>(), Get<TusPartStore>(), aborted),
+            "HEAD" => HeadAsync(uploadId, context, Get<IGrainFactory>(), Get<TusFinisher>(), Get<TimeProvider>(), aborted),
             _ => Task.FromResult(Problems.BadRequest($"POST to an upload needs {MethodOverrideHeader}: PATCH, DELETE or HEAD.")),
         };
     }
 
     private static async Task<IResult> TerminateAsync(
-        string uploadId, HttpContext context, TusUploadGrain uploads, TusPartStore parts, CancellationToken cancellationToken)
+        string uploadId, HttpContext context, IGrainFactory grains, TusPartStore parts, CancellationToken cancellationToken)
     {
-        if (!IsUploadId(uploadId) || await uploads.GetAsync(uploadId, cancellationToken) is not { } upload || upload.ProjectId != context.GetProjectId()
-            || await uploads.DeleteAsync(uploadId, cancellationToken) is null)
+        var grain = grains.GetGrain<ITusUploadGrain>(uploadId);
+        if (!IsUploadId(uploadId) || await grain.GetAsync() is not { } upload || upload.ProjectId != context.GetProjectId()
+            || await grain.DeleteAsync() is null)
         {
             return Problems.NotFound($"There is no upload '{uploadId}'.");
         }
@@ -252,18 +248,17 @@ public static class TusEndpoints
     }
 
     /// <summary>The upload, or the problem to answer: 404 when there is none, 410 when it expired (the sweeper removes it soon).</summary>
-    private static async Task<(IResult? Problem, TusUploadState? Upload)> FindAsync(
-        HttpContext context, string uploadId, TusUploadGrain uploads, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<(IResult? Problem, TusUploadView? Upload)> FindAsync(HttpContext context, string uploadId, IGrainFactory grains, TimeProvider time)
     {
-        // Another project's upload is as absent as a missing one.
-        if (!IsUploadId(uploadId) || await uploads.GetAsync(uploadId, cancellationToken) is not { } upload || upload.ProjectId != context.GetProjectId())
+        // Another project's upload is as absent as a missing one (and a malformed id never reaches a grain).
+        if (!IsUploadId(uploadId) || await grains.GetGrain<ITusUploadGrain>(uploadId).GetAsync() is not { } upload || upload.ProjectId != context.GetProjectId())
         {
             return (Problems.NotFound($"There is no upload '{uploadId}': create one with POST /v1/tus."), null);
         }
         return upload.IsExpired(time.GetUtcNow()) ? (Gone(uploadId), null) : (null, upload);
     }
 
-    private static void DescribeUpload(HttpResponse response, TusUploadState upload, string? videoId)
+    private static void DescribeUpload(HttpResponse response, TusUploadView upload, string? videoId)
     {
         var headers = response.Headers;
         headers[TusProtocol.UploadOffset] = upload.Offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -286,7 +281,7 @@ public static class TusEndpoints
         Results.Problem(statusCode: StatusCodes.Status410Gone, title: "Upload expired",
             detail: $"Upload '{uploadId}' expired before it was finished and its bytes are being removed: start a new upload.");
 
-    private static IResult TooLong(TusUploadState upload) =>
+    private static IResult TooLong(TusUploadView upload) =>
         Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Chunk too large",
             detail: $"The upload expects {upload.Length - upload.Offset} more bytes (Upload-Length {upload.Length}); the chunk is longer and was discarded.");
 

@@ -5,7 +5,8 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Streamio.Grains.Uploads;
+using Streamio.Abstractions.Uploads;
+using Streamio.Abstractions.Wire;
 using Streamio.Host.Auth;
 using Streamio.Host.Uploads;
 using Streamio.Storage;
@@ -35,7 +36,7 @@ public static class UploadEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext context, HttpRequest request, UploadGrain uploads, UploadUrlSigner signer, IObjectStorage storage, IOptions<UploadOptions> uploadOptions,
+        HttpContext context, HttpRequest request, IGrainFactory grains, UploadUrlSigner signer, IObjectStorage storage, IOptions<UploadOptions> uploadOptions,
         IOptions<StreamioOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
         var (body, invalid) = await ReadJsonAsync<UploadRequest>(request, "{\"title\": \"...\", \"filename\": \"...\", \"contentType\": \"video/mp4\", \"sizeBytes\": 123}", cancellationToken);
@@ -65,35 +66,27 @@ public static class UploadEndpoints
 
         var projectId = context.GetProjectId();
         var videoId = VideoIntake.NewVideoId();
-        var upload = new UploadState
-        {
-            Id = $"u_{Guid.CreateVersion7():N}",
-            ProjectId = projectId,
-            VideoId = videoId,
-            // Exactly where a multipart upload puts its source: the video owns it (deleted with it, and once encoded).
-            Key = StorageKeys.Source(projectId, videoId),
-            Title = title,
-            ContentType = body.ContentType,
-            DeclaredBytes = body.SizeBytes,
-            ExpiresAt = time.GetUtcNow().AddSeconds(uploadOptions.Value.UrlTtlSeconds),
-        };
+        var uploadId = $"u_{Guid.CreateVersion7():N}";
+        // Exactly where a multipart upload puts its source: the video owns it (deleted with it, and once encoded).
+        var upload = await grains.GetGrain<IUploadGrain>(uploadId).CreateAsync(new NewUpload(
+            projectId, videoId, StorageKeys.Source(projectId, videoId), title, body.ContentType, body.SizeBytes,
+            time.GetUtcNow().AddSeconds(uploadOptions.Value.UrlTtlSeconds)));
         var url = storage is IPresignedUrls presigned
             ? presigned.PresignPut(upload.Key, TimeSpan.FromSeconds(uploadOptions.Value.UrlTtlSeconds), upload.ContentType).AbsoluteUri
             : $"{request.Scheme}://{request.Host}{signer.PathFor(upload.Id, upload.ExpiresAt)}";
-        await uploads.CreateAsync(upload, cancellationToken);
         var headers = upload.ContentType is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["Content-Type"] = upload.ContentType };
         return Results.Created($"/v1/uploads/{upload.Id}",
             new UploadResponse(upload.Id, upload.VideoId, url, "PUT", headers, upload.Key, upload.ExpiresAt, UploadCompletion.LimitOf(upload, limit)));
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, UploadGrain uploads, CancellationToken cancellationToken) =>
-        await ReadOwnAsync(context, id, uploads, cancellationToken) is { } upload
+    private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains) =>
+        await ReadOwnAsync(context, id, grains) is { } upload
             ? Results.Ok(new UploadStatusResponse(upload.Id, upload.VideoId, upload.Key, upload.Status == UploadStatus.Completed ? "completed" : "pending", upload.ExpiresAt))
             : UnknownUpload(id);
 
     /// <summary>The local-disk stand-in for a presigned S3 PUT: the signature and expiry are checked, the body streams to storage.</summary>
     private static async Task<IResult> PutContentAsync(
-        string id, long? exp, string? sig, HttpContext context, UploadUrlSigner signer, UploadGrain uploads, IObjectStorage storage,
+        string id, long? exp, string? sig, HttpContext context, UploadUrlSigner signer, IGrainFactory grains, IObjectStorage storage,
         IOptions<StreamioOptions> options, CancellationToken cancellationToken)
     {
         switch (signer.Check(id, exp, sig))
@@ -103,7 +96,7 @@ public static class UploadEndpoints
             case UploadUrlCheck.Invalid:
                 return Problems.Forbidden("The upload URL is not valid (missing, altered or for another upload): PUT to the url returned by POST /v1/uploads unchanged.");
         }
-        if (await uploads.ReadAsync(id, cancellationToken) is not { } upload)
+        if (await grains.GetGrain<IUploadGrain>(id).GetAsync() is not { } upload)
         {
             return UnknownUpload(id);
         }
@@ -138,9 +131,9 @@ public static class UploadEndpoints
         return Results.Ok(new UploadedContent(upload.Id, upload.Key, bytes));
     }
 
-    private static async Task<IResult> CompleteAsync(string id, HttpContext context, UploadGrain uploads, UploadCompletion completion, CancellationToken cancellationToken)
+    private static async Task<IResult> CompleteAsync(string id, HttpContext context, IGrainFactory grains, UploadCompletion completion, CancellationToken cancellationToken)
     {
-        if (await ReadOwnAsync(context, id, uploads, cancellationToken) is not { } upload)
+        if (await ReadOwnAsync(context, id, grains) is not { } upload)
         {
             return UnknownUpload(id);
         }
@@ -162,7 +155,7 @@ public static class UploadEndpoints
     /// that is a pending upload completes it. Unknown keys and other events are reported and ignored; repeats are harmless.
     /// </summary>
     private static async Task<IResult> S3EventsAsync(
-        HttpRequest request, IOptions<UploadOptions> uploadOptions, UploadGrain uploads, UploadCompletion completion, IObjectStorage storage,
+        HttpRequest request, IOptions<UploadOptions> uploadOptions, IGrainFactory grains, UploadCompletion completion, IObjectStorage storage,
         CancellationToken cancellationToken)
     {
         var secret = uploadOptions.Value.NotificationSecret;
@@ -181,13 +174,13 @@ public static class UploadEndpoints
         var results = new List<S3EventResult>();
         foreach (var record in notification?.Records ?? [])
         {
-            results.Add(await HandleRecordAsync(record, uploads, completion, storage, cancellationToken));
+            results.Add(await HandleRecordAsync(record, grains, completion, storage, cancellationToken));
         }
         return Results.Ok(new S3EventsResponse(results));
     }
 
     private static async Task<S3EventResult> HandleRecordAsync(
-        S3EventRecord record, UploadGrain uploads, UploadCompletion completion, IObjectStorage storage, CancellationToken cancellationToken)
+        S3EventRecord record, IGrainFactory grains, UploadCompletion completion, IObjectStorage storage, CancellationToken cancellationToken)
     {
         // Keys arrive URL-encoded (spaces as '+'), as S3 sends them.
         var objectKey = WebUtility.UrlDecode(record.S3?.Object?.Key ?? "");
@@ -196,7 +189,7 @@ public static class UploadEndpoints
             return new S3EventResult(objectKey, null, null, "ignored: not an ObjectCreated event");
         }
         var key = storage is IPresignedUrls presigned ? presigned.KeyOfBucketObject(record.S3?.Bucket?.Name ?? "", objectKey) : objectKey;
-        if (key is null || !StorageKeyRules.IsValid(key) || await uploads.FindByKeyAsync(key, cancellationToken) is not { } upload)
+        if (key is null || !StorageKeyRules.IsValid(key) || await grains.FindByKeyAsync(key) is not { } upload)
         {
             return new S3EventResult(objectKey, null, null, "ignored: not a pending upload");
         }
@@ -210,7 +203,7 @@ public static class UploadEndpoints
             UploadOutcomeKind.TooLarge => $"refused: larger than {outcome.Limit} bytes (deleted)",
             _ => "ignored: the video was deleted",
         };
-        return new S3EventResult(objectKey, upload.Id, outcome.Video?.Video.Id, text);
+        return new S3EventResult(objectKey, upload.Id, outcome.Video?.Id, text);
     }
 
     /// <summary>A video from an object already in the bucket, under the ingest prefix: FFmpeg reads it in place through presigned URLs.</summary>
@@ -284,8 +277,8 @@ public static class UploadEndpoints
     }
 
     /// <summary>The upload, when it exists and belongs to the caller's project (another project's is as absent as a missing one).</summary>
-    private static async Task<UploadState?> ReadOwnAsync(HttpContext context, string id, UploadGrain uploads, CancellationToken cancellationToken) =>
-        await uploads.ReadAsync(id, cancellationToken) is { } upload && upload.ProjectId == context.GetProjectId() ? upload : null;
+    private static async Task<UploadView?> ReadOwnAsync(HttpContext context, string id, IGrainFactory grains) =>
+        await grains.GetGrain<IUploadGrain>(id).GetAsync() is { } upload && upload.ProjectId == context.GetProjectId() ? upload : null;
 
     private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 

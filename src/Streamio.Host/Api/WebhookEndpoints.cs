@@ -1,4 +1,5 @@
-using Streamio.Grains.Projects;
+using Streamio.Abstractions.Projects;
+using Streamio.Abstractions.Videos;
 using Streamio.Host.Auth;
 
 namespace Streamio.Host.Api;
@@ -20,7 +21,7 @@ public static class WebhookEndpoints
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, ProjectGrain projects, CancellationToken cancellationToken)
+    private static async Task<IResult> CreateAsync(HttpContext context, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var example = """{"url": "https://example.com/hooks/streamio", "events": ["video.ready"]}""";
         var (body, error) = await JsonBodies.ReadAsync<WebhookRequest>(context.Request, example, cancellationToken);
@@ -32,43 +33,43 @@ public static class WebhookEndpoints
         {
             return Problems.BadRequest($"url must be an absolute http or https URL (at most 2000 characters): send {example}.");
         }
-        var events = body.Events is { Count: > 0 } chosen ? chosen.Distinct().ToList() : [.. WebhookWork.EventTypes];
-        if (events.FirstOrDefault(type => !WebhookWork.Announces(type)) is { } unknown)
+        var events = body.Events is { Count: > 0 } chosen ? chosen.Distinct().ToList() : [.. VideoEventTypes.All];
+        if (events.FirstOrDefault(type => !VideoEventTypes.All.Contains(type)) is { } unknown)
         {
-            return Problems.BadRequest($"'{unknown}' is not a webhook event; choose from {string.Join(", ", WebhookWork.EventTypes)} (or omit events for all).");
+            return Problems.BadRequest($"'{unknown}' is not a webhook event; choose from {string.Join(", ", VideoEventTypes.All)} (or omit events for all).");
         }
         var projectId = context.GetProjectId();
-        return await projects.AddWebhookAsync(projectId, url.AbsoluteUri, events, cancellationToken) is { } webhook
-            ? Results.Created($"/v1/webhooks/{webhook.Id}", CreatedWebhookResponse.From(webhook))
+        return await grains.GetGrain<IProjectGrain>(projectId).AddWebhookAsync(url.AbsoluteUri, events) is { } created
+            ? Results.Created($"/v1/webhooks/{created.Webhook.Id}", CreatedWebhookResponse.From(created))
             : Problems.NotFound($"Project '{projectId}' no longer exists.");
     }
 
-    private static async Task<IResult> ListAsync(HttpContext context, ProjectGrain projects, CancellationToken cancellationToken) =>
-        Results.Ok(new WebhookList((await projects.ReadAsync(context.GetProjectId(), cancellationToken))?.Webhooks.Select(WebhookResponse.From).ToList() ?? []));
+    private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains) =>
+        Results.Ok(new WebhookList((await grains.GetGrain<IProjectGrain>(context.GetProjectId()).GetAsync())?.Webhooks.Select(WebhookResponse.From).ToList() ?? []));
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, ProjectGrain projects, CancellationToken cancellationToken) =>
-        await FindAsync(id, context, projects, cancellationToken) is { } webhook ? Results.Ok(WebhookResponse.From(webhook)) : NoWebhook(id);
+    private static async Task<IResult> GetAsync(string id, HttpContext context, IGrainFactory grains) =>
+        await FindAsync(id, context, grains) is { } webhook ? Results.Ok(WebhookResponse.From(webhook)) : NoWebhook(id);
 
-    private static async Task<IResult> DeleteAsync(string id, HttpContext context, ProjectGrain projects, CancellationToken cancellationToken) =>
-        await projects.RemoveWebhookAsync(context.GetProjectId(), id, cancellationToken) ? Results.NoContent() : NoWebhook(id);
+    private static async Task<IResult> DeleteAsync(string id, HttpContext context, IGrainFactory grains) =>
+        await grains.GetGrain<IProjectGrain>(context.GetProjectId()).RemoveWebhookAsync(id) ? Results.NoContent() : NoWebhook(id);
 
-    private static async Task<IResult> DeliveriesAsync(
-        string id, int? limit, HttpContext context, ProjectGrain projects, WebhookDeliveries deliveries, CancellationToken cancellationToken)
+    private static async Task<IResult> DeliveriesAsync(string id, int? limit, HttpContext context, IGrainFactory grains)
     {
         if (limit is < 1 or > 500)
         {
             return Problems.BadRequest("limit must be between 1 and 500.");
         }
-        if (await FindAsync(id, context, projects, cancellationToken) is null)
+        if (await FindAsync(id, context, grains) is null)
         {
             return NoWebhook(id);
         }
-        var items = await deliveries.ListAsync(id, limit ?? 100, cancellationToken);
+        var items = await grains.GetGrain<IWebhookDeliveryGrain>(id).ListAsync(limit ?? 100);
         return Results.Ok(new DeliveryList(items.Select(DeliveryResponse.From).ToList()));
     }
 
-    private static async Task<WebhookRecord?> FindAsync(string id, HttpContext context, ProjectGrain projects, CancellationToken cancellationToken) =>
-        (await projects.ReadAsync(context.GetProjectId(), cancellationToken))?.Webhook(id);
+    /// <summary>The webhook, when the caller's project has it (another project's is as absent as a missing one).</summary>
+    private static async Task<WebhookView?> FindAsync(string id, HttpContext context, IGrainFactory grains) =>
+        (await grains.GetGrain<IProjectGrain>(context.GetProjectId()).GetAsync())?.Webhook(id);
 
     private static IResult NoWebhook(string id) => Problems.NotFound($"There is no webhook '{id}'. List them with GET /v1/webhooks.");
 }
@@ -77,13 +78,14 @@ public sealed record WebhookRequest(string? Url, List<string>? Events);
 
 public sealed record WebhookResponse(string Id, string Url, IReadOnlyList<string> Events, DateTimeOffset CreatedAt)
 {
-    public static WebhookResponse From(WebhookRecord webhook) => new(webhook.Id, webhook.Url, webhook.Events, webhook.CreatedAt);
+    public static WebhookResponse From(WebhookView webhook) => new(webhook.Id, webhook.Url, webhook.Events, webhook.CreatedAt);
 }
 
 /// <summary>The only answer that ever contains the signing secret.</summary>
 public sealed record CreatedWebhookResponse(string Id, string Url, IReadOnlyList<string> Events, DateTimeOffset CreatedAt, string Secret)
 {
-    public static CreatedWebhookResponse From(WebhookRecord webhook) => new(webhook.Id, webhook.Url, webhook.Events, webhook.CreatedAt, webhook.Secret);
+    public static CreatedWebhookResponse From(CreatedWebhook created) =>
+        new(created.Webhook.Id, created.Webhook.Url, created.Webhook.Events, created.Webhook.CreatedAt, created.Secret);
 }
 
 public sealed record WebhookList(IReadOnlyList<WebhookResponse> Items);
@@ -92,7 +94,7 @@ public sealed record DeliveryResponse(
     string EventId, string EventType, string VideoId, string Status, int Attempts, int? ResponseCode, string? LastError,
     DateTimeOffset CreatedAt, DateTimeOffset? LastAttemptAt, DateTimeOffset? NextAttemptAt, DateTimeOffset? DeliveredAt)
 {
-    public static DeliveryResponse From(WebhookDeliveryState delivery) => new(
+    public static DeliveryResponse From(WebhookDeliveryView delivery) => new(
         delivery.EventId, delivery.EventType, delivery.VideoId, delivery.Status, delivery.Attempts, delivery.ResponseCode, delivery.LastError,
         delivery.CreatedAt, delivery.LastAttemptAt, delivery.NextAttemptAt, delivery.DeliveredAt);
 }

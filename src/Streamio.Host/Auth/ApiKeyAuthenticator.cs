@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
-using Streamio.Backbone;
+using Streamio.Abstractions.Projects;
 using Streamio.Grains.Projects;
 
 namespace Streamio.Host.Auth;
@@ -17,8 +17,11 @@ public enum AuthFailure
 
 public sealed record AuthOutcome(StreamioCaller? Caller, AuthFailure Failure);
 
-/// <summary>Turns the key a request presents (or its absence) into a caller: the admin, a project, or nobody, and why.</summary>
-public sealed class ApiKeyAuthenticator(IOptions<AuthOptions> options, GrainRuntime runtime, ProjectGrain projects, TimeProvider time)
+/// <summary>
+/// Turns the key a request presents (or its absence) into a caller: the admin, a project, or nobody, and why. A project
+/// key is found by its public prefix (the key-lookup grain) and checked by its project's grain, which holds its hash.
+/// </summary>
+public sealed class ApiKeyAuthenticator(IOptions<AuthOptions> options, IGrainFactory grains)
 {
     private readonly byte[]? _adminHash = string.IsNullOrEmpty(options.Value.AdminKey) ? null : SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.AdminKey));
 
@@ -36,16 +39,16 @@ public sealed class ApiKeyAuthenticator(IOptions<AuthOptions> options, GrainRunt
             return new AuthOutcome(new StreamioCaller(null, IsAdmin: true, KeyId: null, IsAnonymous: false), default);
         }
         if (ApiKeys.PrefixOf(key) is not { } prefix
-            || await runtime.ReadAsync<ApiKeyIndex>(ProjectGrain.KeyIndexOf(prefix), cancellationToken) is not { } index
-            || await projects.ReadAsync(index.ProjectId, cancellationToken) is not { } project
-            || project.Key(index.KeyId) is not { } record
-            || !ApiKeys.Matches(key, record.Hash))
+            || await grains.GetGrain<IApiKeyGrain>(prefix).GetAsync().WaitAsync(cancellationToken) is not { } location)
         {
             return new AuthOutcome(null, AuthFailure.Invalid);
         }
-        return record.IsActive(time.GetUtcNow())
-            ? new AuthOutcome(new StreamioCaller(project.Id, IsAdmin: false, record.Id, IsAnonymous: false), default)
-            : new AuthOutcome(null, AuthFailure.Revoked);
+        return await grains.GetGrain<IProjectGrain>(location.ProjectId).CheckKeyAsync(location.KeyId, ApiKeys.Hash(key)).WaitAsync(cancellationToken) switch
+        {
+            KeyCheck.Valid => new AuthOutcome(new StreamioCaller(location.ProjectId, IsAdmin: false, location.KeyId, IsAnonymous: false), default),
+            KeyCheck.Revoked => new AuthOutcome(null, AuthFailure.Revoked),
+            _ => new AuthOutcome(null, AuthFailure.Invalid),
+        };
     }
 
     public static string Explain(AuthFailure failure) => failure switch

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Streamio.Grains.Uploads;
-using Streamio.Grains.Videos;
+using Streamio.Abstractions.Uploads;
+using Streamio.Abstractions.Videos;
 using Streamio.Storage;
 
 namespace Streamio.Host.Uploads;
@@ -25,22 +25,22 @@ public enum UploadOutcomeKind
     VideoGone,
 }
 
-public sealed record UploadOutcome(UploadOutcomeKind Kind, VideoSnapshot? Video = null, long Limit = 0);
+public sealed record UploadOutcome(UploadOutcomeKind Kind, VideoView? Video = null, long Limit = 0);
 
 /// <summary>
 /// Turns a finished direct upload into its video, once: from POST /v1/uploads/{id}/complete or from an S3 event
 /// notification, in any order and any number of times. The video id was fixed when the upload was created, so a race
 /// between two completions ends with one video (the video grain refuses a second creation).
 /// </summary>
-public sealed class UploadCompletion(UploadGrain uploads, VideoIntake intake, VideoCatalog catalog, IObjectStorage storage, IOptions<StreamioOptions> options)
+public sealed class UploadCompletion(IGrainFactory grains, VideoIntake intake, IObjectStorage storage, IOptions<StreamioOptions> options)
 {
-    public static long LimitOf(UploadState upload, long maxUploadBytes) => Math.Min(maxUploadBytes, upload.DeclaredBytes ?? long.MaxValue);
+    public static long LimitOf(UploadView upload, long maxUploadBytes) => Math.Min(maxUploadBytes, upload.DeclaredBytes ?? long.MaxValue);
 
-    public async Task<UploadOutcome> CompleteAsync(UploadState upload, CancellationToken cancellationToken)
+    public async Task<UploadOutcome> CompleteAsync(UploadView upload, CancellationToken cancellationToken)
     {
         if (upload.Status == UploadStatus.Completed)
         {
-            return await catalog.GetAsync(upload.VideoId, cancellationToken) is { } done
+            return await VideoAsync(upload.VideoId) is { } done
                 ? new UploadOutcome(UploadOutcomeKind.AlreadyCompleted, done)
                 : new UploadOutcome(UploadOutcomeKind.VideoGone);
         }
@@ -56,14 +56,14 @@ public sealed class UploadCompletion(UploadGrain uploads, VideoIntake intake, Vi
                 return new UploadOutcome(UploadOutcomeKind.TooLarge, Limit: limit);
             case { } size:
                 var (video, created) = await CreateOnceAsync(upload, size, cancellationToken);
-                await uploads.MarkCompletedAsync(upload.Id, cancellationToken);
+                await grains.GetGrain<IUploadGrain>(upload.Id).MarkCompletedAsync();
                 return new UploadOutcome(created ? UploadOutcomeKind.Created : UploadOutcomeKind.AlreadyCompleted, video);
         }
     }
 
-    private async Task<(VideoSnapshot Video, bool Created)> CreateOnceAsync(UploadState upload, long size, CancellationToken cancellationToken)
+    private async Task<(VideoView Video, bool Created)> CreateOnceAsync(UploadView upload, long size, CancellationToken cancellationToken)
     {
-        if (await catalog.GetAsync(upload.VideoId, cancellationToken) is { } existing)
+        if (await VideoAsync(upload.VideoId) is { } existing)
         {
             return (existing, false);
         }
@@ -74,8 +74,10 @@ public sealed class UploadCompletion(UploadGrain uploads, VideoIntake intake, Vi
         catch (InvalidOperationException)
         {
             // Another completion won the race between our read and our create.
-            return (await catalog.GetAsync(upload.VideoId, cancellationToken) ?? throw new InvalidOperationException(
+            return (await VideoAsync(upload.VideoId) ?? throw new InvalidOperationException(
                 $"Video {upload.VideoId} of upload {upload.Id} could neither be created nor found."), false);
         }
     }
+
+    private Task<VideoView?> VideoAsync(string videoId) => grains.GetGrain<IVideoGrain>(videoId).GetAsync();
 }

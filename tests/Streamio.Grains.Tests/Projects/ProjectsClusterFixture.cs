@@ -6,7 +6,6 @@ using Orleans.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Streamio.Cluster;
-using Streamio.Grains.Webhooks;
 using Streamio.Testing;
 
 namespace Streamio.Grains.Tests.Projects;

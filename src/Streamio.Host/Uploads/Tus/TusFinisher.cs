@@ -1,19 +1,18 @@
 using Microsoft.Extensions.Options;
-using Streamio.Grains.Uploads;
-using Streamio.Grains.Videos;
+using Streamio.Abstractions.Uploads;
+using Streamio.Abstractions.Videos;
 using Streamio.Storage;
 
 namespace Streamio.Host.Uploads.Tus;
 
 /// <summary>
 /// Turns a full upload into a video the way <c>POST /v1/videos</c> does: the bytes become the video's source in
-/// storage, then the video grain is created (which schedules the probe). Safe to run again after a crash or from
-/// another node: the video id was reserved when the upload was created, and a video that exists is not made twice.
+/// storage, then the video is created (which schedules the probe). Safe to run again after a crash or from another
+/// node: the video id was reserved when the upload was created, and a video that exists is not made twice.
 /// </summary>
 public sealed partial class TusFinisher(
-    TusUploadGrain uploads,
-    VideoGrain videos,
-    VideoCatalog catalog,
+    IGrainFactory grains,
+    VideoIntake intake,
     IObjectStorage storage,
     TusPartStore parts,
     TimeProvider time,
@@ -24,7 +23,7 @@ public sealed partial class TusFinisher(
     private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, 16).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
 
     /// <summary>The video id once the video exists; null while the upload is not full.</summary>
-    public async Task<string?> FinishAsync(TusUploadState upload, CancellationToken cancellationToken)
+    public async Task<string?> FinishAsync(TusUploadView upload, CancellationToken cancellationToken)
     {
         if (upload.Completed || !upload.IsFull)
         {
@@ -35,14 +34,15 @@ public sealed partial class TusFinisher(
         try
         {
             // Read again under the lock: whoever held it may have finished the upload (or it was terminated).
-            if (await uploads.GetAsync(upload.Id, cancellationToken) is not { IsFull: true } current)
+            var grain = grains.GetGrain<ITusUploadGrain>(upload.Id);
+            if (await grain.GetAsync() is not { IsFull: true } current)
             {
                 return null;
             }
             if (!current.Completed)
             {
                 await CreateVideoAsync(current, cancellationToken);
-                await uploads.MarkCompletedAsync(current.Id, time.GetUtcNow() + options.Value.Expiration, cancellationToken);
+                await grain.MarkCompletedAsync(time.GetUtcNow() + options.Value.Expiration);
             }
             await parts.DeleteAllAsync(current, cancellationToken);
             return current.VideoId;
@@ -53,9 +53,10 @@ public sealed partial class TusFinisher(
         }
     }
 
-    private async Task CreateVideoAsync(TusUploadState upload, CancellationToken cancellationToken)
+    private async Task CreateVideoAsync(TusUploadView upload, CancellationToken cancellationToken)
     {
-        if (await catalog.GetAsync(upload.VideoId, cancellationToken) is not null)
+        var video = grains.GetGrain<IVideoGrain>(upload.VideoId);
+        if (await video.GetAsync() is not null)
         {
             return;
         }
@@ -64,13 +65,13 @@ public sealed partial class TusFinisher(
         {
             await using var bytes = await parts.OpenAsync(upload, cancellationToken);
             await storage.PutAsync(sourceKey, bytes, cancellationToken);
-            await videos.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken);
+            await intake.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken);
             LogFinished(logger, upload.Id, upload.VideoId, upload.Length);
         }
         catch (Exception error) when (error is InvalidOperationException or InvalidDataException)
         {
             // Another node finished the same upload first (the video exists, its parts are gone); anything else is a real failure.
-            if (await catalog.GetAsync(upload.VideoId, cancellationToken) is null)
+            if (await video.GetAsync() is null)
             {
                 throw;
             }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Streamio.Grains.Uploads;
+using Streamio.Abstractions.Uploads;
 using Streamio.Storage;
 
 namespace Streamio.Host.Uploads.Tus;
@@ -14,13 +14,13 @@ public sealed record TusPart(long Start, long End, string Key);
 /// </summary>
 public sealed class TusPartStore(IObjectStorage storage)
 {
-    public Task PutAsync(TusUploadState upload, long start, long end, Stream content, CancellationToken cancellationToken) =>
+    public Task PutAsync(TusUploadView upload, long start, long end, Stream content, CancellationToken cancellationToken) =>
         storage.PutAsync(StorageKeys.TusPart(upload.ProjectId, upload.Id, start, end), content, cancellationToken);
 
-    public Task DeleteAllAsync(TusUploadState upload, CancellationToken cancellationToken) =>
+    public Task DeleteAllAsync(TusUploadView upload, CancellationToken cancellationToken) =>
         storage.DeletePrefixAsync(StorageKeys.TusUploadPrefix(upload.ProjectId, upload.Id), cancellationToken);
 
-    public async Task<IReadOnlyList<TusPart>> ListAsync(TusUploadState upload, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TusPart>> ListAsync(TusUploadView upload, CancellationToken cancellationToken)
     {
         var prefix = StorageKeys.TusUploadPrefix(upload.ProjectId, upload.Id);
         var parts = new List<TusPart>();
@@ -39,7 +39,7 @@ public sealed class TusPartStore(IObjectStorage storage)
 
     /// <summary>The upload's bytes [0, <paramref name="length"/>) as one stream over its parts, read in order.</summary>
     /// <exception cref="InvalidDataException">The stored parts do not cover the upload.</exception>
-    public async Task<Stream> OpenAsync(TusUploadState upload, CancellationToken cancellationToken)
+    public async Task<Stream> OpenAsync(TusUploadView upload, CancellationToken cancellationToken)
     {
         var chain = Chain(await ListAsync(upload, cancellationToken), upload.Length)
             ?? throw new InvalidDataException($"The stored parts of upload {upload.Id} do not cover its {upload.Length} bytes.");

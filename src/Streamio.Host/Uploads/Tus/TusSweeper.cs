@@ -1,14 +1,15 @@
 using Microsoft.Extensions.Options;
-using Streamio.Grains.Uploads;
+using Streamio.Abstractions.Uploads;
 
 namespace Streamio.Host.Uploads.Tus;
 
 /// <summary>
 /// On every API node: removes expired uploads with their parts, finishes full uploads a crash left unfinished, and
-/// clears scratch files a crash left behind. Nodes may race; every step is guarded or idempotent.
+/// clears scratch files a crash left behind. It walks the uploads the tus directory grain lists and reads each through
+/// its grain. Nodes may race; every step is guarded or idempotent.
 /// </summary>
 public sealed partial class TusSweeper(
-    TusUploadGrain uploads,
+    IGrainFactory grains,
     TusPartStore parts,
     TusFinisher finisher,
     TusScratch scratch,
@@ -38,11 +39,17 @@ public sealed partial class TusSweeper(
     {
         var removed = 0;
         var now = time.GetUtcNow();
-        await foreach (var upload in uploads.ListAsync(cancellationToken))
+        foreach (var uploadId in await TusUploadDirectory.Of(grains).ListAsync())
         {
-            if (upload.IsExpired(now))
+            cancellationToken.ThrowIfCancellationRequested();
+            var grain = grains.GetGrain<ITusUploadGrain>(uploadId);
+            if (await grain.GetAsync() is not { } upload)
             {
-                if (await uploads.DeleteIfExpiredAsync(upload.Id, now, cancellationToken))
+                await grain.DeleteIfExpiredAsync(now); // a listing a crash left behind: the grain delists itself
+            }
+            else if (upload.IsExpired(now))
+            {
+                if (await grain.DeleteIfExpiredAsync(now))
                 {
                     await parts.DeleteAllAsync(upload, cancellationToken);
                     LogExpired(logger, upload.Id, upload.Offset, upload.Length);
