@@ -16,6 +16,7 @@ using Streamio.Abstractions.Wire;
 // Streamio benchmark: upload-to-playable, upload-to-ready, and the ladder's wall/CPU time against plain FFmpeg.
 // Usage: bench/run.sh [--seconds 60] [--preset veryfast] [--segments-per-chunk 3] [--workers N]
 //        bench/run.sh --scale-out [--seconds 60] [--height 720] [--silos 1,2] (see bench/README.md)
+//        bench/run.sh --listing [--videos 100000]
 var settings = ParseArguments(args);
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
 var preset = settings.GetValueOrDefault("preset", "veryfast");
@@ -24,6 +25,11 @@ Directory.CreateDirectory(output);
 if (settings.ContainsKey("scale-out"))
 {
     await ScaleOut.RunAsync(settings, output);
+    return;
+}
+if (settings.ContainsKey("listing"))
+{
+    await Listing.RunAsync(settings, output);
     return;
 }
 var clip = await Ffmpeg.ClipAsync(output, seconds);
