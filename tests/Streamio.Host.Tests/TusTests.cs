@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Streamio.Grains.Projects;
-using Streamio.Grains.Uploads;
+using Streamio.Abstractions.Uploads;
 using Streamio.Host.Api;
 using Streamio.Host.Uploads.Tus;
 using Streamio.Host.Tests.Tus;
@@ -68,14 +68,14 @@ public sealed class TusTests(SharedNodeFixture fixture)
         var url = await CreateAsync(Http, clip.Length, Metadata(("title", "Recovered")));
         var uploadId = url.Split('/')[^1];
         var parts = Node.Services.GetRequiredService<TusPartStore>();
-        var upload = (await Node.Services.GetRequiredService<TusUploadGrain>().GetAsync(uploadId, CancellationToken.None))!;
+        var upload = (await Node.Services.GetRequiredService<IGrainFactory>().GetGrain<ITusUploadGrain>(uploadId).GetAsync())!;
         var half = clip.Length / 2;
         // As a node leaves it when it dies after recording the last byte, before making the video; a lost race left a spare part.
         await parts.PutAsync(upload, 0, half, new MemoryStream(clip[..half]), CancellationToken.None);
         await parts.PutAsync(upload, half, half + 10, new MemoryStream(new byte[10]), CancellationToken.None);
         await parts.PutAsync(upload, half, clip.Length, new MemoryStream(clip[half..]), CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
-        var recorded = await Node.Services.GetRequiredService<TusUploadGrain>().AdvanceAsync(uploadId, 0, clip.Length, now, now.AddHours(1), CancellationToken.None);
+        var recorded = await Node.Services.GetRequiredService<IGrainFactory>().GetGrain<ITusUploadGrain>(uploadId).AdvanceAsync(0, clip.Length, now, now.AddHours(1));
         Assert.Equal(AdvanceOutcome.Advanced, recorded.Outcome);
 
         using var head = await HeadAsync(Http, url);
