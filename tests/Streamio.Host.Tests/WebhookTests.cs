@@ -66,45 +66,49 @@ public sealed class WebhookTests(SecuredNodeFixture fixture)
     }
 
     [Fact]
-    public async Task Events_committed_while_no_silo_runs_are_delivered_after_a_restart()
+    public async Task Events_kept_when_their_node_stopped_are_delivered_after_it_restarts()
     {
         await using var receiver = new WebhookReceiver();
-        await receiver.StartAsync();
         var dataPath = Directory.CreateTempSubdirectory("streamio-restart-").FullName;
-        string first, second;
-        TestProject project;
-        // An API-only node commits the events; nothing delivers them (no silo), and it goes away.
-        // (Stopped, not disposed: disposing a node deletes its data folder.)
-        var apiOnly = await StreamioNode.StartAsync(settings =>
+        // A short reminder period: after the restart, nothing but the webhook's reminder wakes its deliveries.
+        void Settings(Dictionary<string, string?> settings)
         {
             SecuredNodeFixture.Secure(settings);
-            settings["Streamio:Roles"] = "api";
-        }, dataPath);
-        using (var admin = apiOnly.CreateClient(SecuredNodeFixture.AdminKey))
-        {
-            project = await SecuredNodeFixture.NewProjectAsync(apiOnly, admin, "restart");
-            await RegisterAsync(project.Http, receiver);
-            first = (await UploadJunkAsync(apiOnly, project.Http)).Id;
-            second = (await UploadJunkAsync(apiOnly, project.Http)).Id;
-            Assert.Equal(HttpStatusCode.NoContent, (await project.Http.DeleteAsync($"/v1/videos/{second}")).StatusCode);
+            settings["Streamio:Webhooks:ReminderPeriodSeconds"] = "5";
         }
-        await apiOnly.StopAsync();
+        string first, second;
+        IReadOnlyList<DeliveryResponse> kept;
+        // The node commits the events while the receiver is down: each is attempted, kept, scheduled again; then the node
+        // stops. (Stopped, not disposed: disposing a node deletes its data folder.)
+        var node = await StreamioNode.StartAsync(Settings, dataPath);
+        using (var admin = node.CreateClient(SecuredNodeFixture.AdminKey))
+        {
+            var project = await SecuredNodeFixture.NewProjectAsync(node, admin, "restart");
+            var webhook = await RegisterAsync(project.Http, receiver);
+            first = (await UploadJunkAsync(node, project.Http)).Id;
+            second = (await UploadJunkAsync(node, project.Http)).Id;
+            Assert.Equal(HttpStatusCode.NoContent, (await project.Http.DeleteAsync($"/v1/videos/{second}")).StatusCode);
+            var expected = new[] { (first, "video.created"), (first, "video.failed"), (second, "video.created"), (second, "video.deleted") };
+            kept = await EventuallyAsync(project.Http, webhook.Id, items =>
+                expected.All(e => items.Any(item => (item.VideoId, item.EventType) == e)) && items.All(item => item.Attempts >= 1));
+            Assert.All(kept, item => Assert.Equal("retrying", item.Status));
+        }
+        await node.StopAsync();
         Assert.Empty(receiver.Received);
 
-        // The restarted node (with a silo) finds the outbox and delivers every event, then the ones its own work raises.
-        await using var restarted = await StreamioNode.StartAsync(SecuredNodeFixture.Secure, dataPath);
-        var expected = new[] { (first, "video.created"), (first, "video.failed"), (second, "video.created"), (second, "video.deleted") };
+        await receiver.StartAsync();
+        await using var restarted = await StreamioNode.StartAsync(Settings, dataPath);
         using (var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
         {
-            while (receiver.ByEventId.Count < expected.Length && !deadline.IsCancellationRequested)
+            while (receiver.ByEventId.Count < kept.Count && !deadline.IsCancellationRequested)
             {
                 await Task.Delay(100);
             }
         }
-        var received = receiver.ByEventId.Values.ToList();
-        Assert.Equal(expected.OrderBy(e => e).ToList(), received.Select(e => (e.VideoId, e.Type)).OrderBy(e => e).ToList());
-        Assert.All(received, item => Assert.True(item.SignatureValid));
-        await apiOnly.DisposeAsync();
+        Assert.Equal(kept.Select(item => item.EventId).Order(), receiver.ByEventId.Keys.Order());
+        Assert.All(receiver.ByEventId.Values, item => Assert.True(item.SignatureValid));
+        Assert.Contains(receiver.ByEventId.Values, item => (item.VideoId, item.Type) == (first, "video.failed"));
+        await node.DisposeAsync();
     }
 
     [Fact]
