@@ -39,12 +39,12 @@ public sealed class ProjectGrainTests(ProjectsClusterFixture fixture)
         Assert.Equal(KeyCheck.Invalid, await project.CheckKeyAsync("key_missing", ApiKeys.Hash(issued.Key)));
         Assert.Null(await Grains.GetGrain<IApiKeyGrain>("000000000000").GetAsync());
 
-        var stored = await fixture.StoredStateAsync("project", id);
+        var stored = await fixture.StoredStateAsync("project", "project", id);
         Assert.NotNull(stored);
         Assert.DoesNotContain(issued.Key, stored);
         Assert.Contains(ApiKeys.Hash(issued.Key), stored);
         Assert.Contains(prefix, stored);
-        var lookups = await fixture.StoredStatesAsync("api-key");
+        var lookups = await fixture.StoredStatesAsync("api-key", "api-key");
         Assert.Contains(lookups, row => row.Json.Contains(issued.Record.Id, StringComparison.Ordinal));
         Assert.DoesNotContain(lookups, row => row.Json.Contains(issued.Key, StringComparison.Ordinal));
         // The hash never leaves the grain either.

@@ -3,7 +3,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
-using Orleans.Storage;
 using Orleans.TestingHost;
 using Streamio.Cluster;
 using Streamio.Testing;
@@ -28,7 +27,6 @@ public sealed class ProjectsClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await StreamioSchema.MigrateAsync(DatabaseKind.Sqlite, Database, CancellationToken.None);
         var builder = new TestClusterBuilder(2);
         var settings = new Dictionary<string, string>
         {
@@ -62,14 +60,14 @@ public sealed class ProjectsClusterFixture : IAsyncLifetime
         return (await table.ReadRows(grain.GetGrainId())).Reminders.Select(reminder => reminder.ReminderName).ToList();
     }
 
-    /// <summary>Every stored state (JSON) of a state name, by grain key (integer-like keys show as null).</summary>
-    public async Task<IReadOnlyList<(string? Key, string Json)>> StoredStatesAsync(string stateName)
+    /// <summary>Every stored state (JSON) of a grain type's state, by grain key (integer-like keys show as null).</summary>
+    public async Task<IReadOnlyList<(string? Key, string Json)>> StoredStatesAsync(string grainType, string stateName)
     {
         await using var connection = new SqliteConnection(Database);
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT GrainIdExtensionString, PayloadBinary FROM OrleansStorage WHERE GrainTypeString = $state AND PayloadBinary IS NOT NULL";
-        command.Parameters.AddWithValue("$state", stateName);
+        command.Parameters.AddWithValue("$state", $"{grainType}/{stateName}"); // storage is scoped by grain type
         var rows = new List<(string?, string)>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -80,27 +78,16 @@ public sealed class ProjectsClusterFixture : IAsyncLifetime
     }
 
     /// <summary>The stored state (JSON) of a string-keyed grain, or null when it has none.</summary>
-    public async Task<string?> StoredStateAsync(string stateName, string grainKey) =>
-        (await StoredStatesAsync(stateName)).FirstOrDefault(row => row.Key == grainKey).Json;
+    public async Task<string?> StoredStateAsync(string grainType, string stateName, string grainKey) =>
+        (await StoredStatesAsync(grainType, stateName)).FirstOrDefault(row => row.Key == grainKey).Json;
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder silo)
         {
             var configuration = silo.Configuration;
-            var database = configuration["Streamio:Database:ConnectionString"];
-            silo.AddAdoNetGrainStorage(GrainStorage.Name, options =>
-            {
-                options.Invariant = "System.Data.SQLite";
-                options.ConnectionString = database;
-            });
-            // As a Streamio silo stores state: plain JSON (see Streamio.Cluster).
-            silo.Services.AddKeyedSingleton<IGrainStorageSerializer, SystemTextJsonGrainStorageSerializer>(GrainStorage.Name);
-            silo.UseAdoNetReminderService(options =>
-            {
-                options.Invariant = "System.Data.SQLite";
-                options.ConnectionString = database;
-            });
+            // Production's database side (schema, grain storage, reminders) on SQLite; TestingHost does the clustering.
+            silo.AddStreamioPersistence(configuration);
             silo.Configure<ReminderOptions>(options => options.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             // A killed silo is declared dead after a few missed probes; one vote is enough with two silos.
             silo.Configure<ClusterMembershipOptions>(options =>

@@ -144,13 +144,13 @@ public sealed class WebhookDeliveryTests(ProjectsClusterFixture fixture)
         await Grains.GetGrain<IProjectEvents>(projectId).PublishAsync(Event(projectId, "v1", VideoEventTypes.Created, VideoStatus.Uploaded));
         await EventuallyAsync(webhook, items => items.Count == 1 && items[0].Attempts >= 1);
         Assert.NotEmpty(await fixture.RemindersOfAsync(webhook));
-        Assert.NotNull(await fixture.StoredStateAsync("webhook-deliveries", webhook.GetPrimaryKeyString()));
+        Assert.NotNull(await fixture.StoredStateAsync("webhook-deliveries", "webhook-deliveries", webhook.GetPrimaryKeyString()));
 
         Assert.True(await project.RemoveWebhookAsync(webhook.GetPrimaryKeyString()));
 
         Assert.Empty(await webhook.ListAsync(10));
         Assert.Empty(await fixture.RemindersOfAsync(webhook));
-        Assert.Null(await fixture.StoredStateAsync("webhook-deliveries", webhook.GetPrimaryKeyString()));
+        Assert.Null(await fixture.StoredStateAsync("webhook-deliveries", "webhook-deliveries", webhook.GetPrimaryKeyString()));
         Assert.Empty((await project.GetAsync())!.Webhooks);
     }
 
