@@ -1,4 +1,5 @@
 using Streamio.Abstractions.Work;
+using Streamio.Cluster;
 using Streamio.Storage;
 
 namespace Streamio.Host.Api;
@@ -8,12 +9,14 @@ public static class HealthEndpoints
     public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/healthz", () => Results.Ok(new { status = "alive" }));
-        app.MapGet("/readyz", async (IGrainFactory grains, IObjectStorage storage, CancellationToken cancellationToken) =>
+        app.MapGet("/readyz", async (IGrainFactory grains, IObjectStorage storage, StreamioSettings settings, CancellationToken cancellationToken) =>
         {
             var cluster = await AnswersAsync(grains, cancellationToken);
+            var database = await DatabaseProbe.IsReachableAsync(settings.Database, cancellationToken);
             var objects = await storage.IsReachableAsync(cancellationToken);
-            var body = new { status = cluster && objects ? "ready" : "unavailable", cluster, storage = objects };
-            return cluster && objects ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+            var ready = cluster && database && objects;
+            var body = new { status = ready ? "ready" : "unavailable", cluster, database, storage = objects };
+            return ready ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         return app;
     }
