@@ -1,5 +1,4 @@
 using Streamio.Cluster;
-using Streamio.Grains;
 using Streamio.Host.Api;
 using Streamio.Host.Auth;
 using Streamio.Host.Live;
@@ -9,6 +8,10 @@ using Streamio.Host.Uploads.Tus;
 using Streamio.Host.Web;
 using Streamio.Media;
 using Streamio.Storage;
+using Streamio.Host.Configuration;
+using Streamio.Host.Videos;
+
+using Streamio.Grains.Hosting;
 
 namespace Streamio.Host;
 

@@ -6,7 +6,6 @@ using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
 using Streamio.Grains.Planning;
-using Streamio.Grains.Work;
 using Streamio.Media;
 
 namespace Streamio.Grains.Videos;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Streamio.Host.Http;
 
 namespace Streamio.Host.Api;
 

@@ -1,6 +1,7 @@
 using Streamio.Abstractions.Projects;
 using Streamio.Grains.Projects;
 using Streamio.Host.Auth;
+using Streamio.Host.Http;
 
 namespace Streamio.Host.Api;
 

@@ -4,6 +4,8 @@ using Streamio.Abstractions.Uploads;
 using Streamio.Host.Auth;
 using Streamio.Host.Uploads;
 using Streamio.Host.Uploads.Tus;
+using Streamio.Host.Configuration;
+using Streamio.Host.Http;
 
 namespace Streamio.Host.Api;
 

@@ -10,6 +10,8 @@ using Streamio.Abstractions.Wire;
 using Streamio.Host.Auth;
 using Streamio.Host.Uploads;
 using Streamio.Storage;
+using Streamio.Host.Configuration;
+using Streamio.Host.Http;
 
 namespace Streamio.Host.Api;
 

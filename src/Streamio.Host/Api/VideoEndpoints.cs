@@ -8,6 +8,9 @@ using Streamio.Host.Auth;
 using Streamio.Host.Playback;
 using Streamio.Host.Uploads;
 using Streamio.Storage;
+using Streamio.Host.Configuration;
+using Streamio.Host.Http;
+using Streamio.Host.Videos;
 
 namespace Streamio.Host.Api;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
-using Streamio.Host.Api;
+using Streamio.Host.Http;
 
 namespace Streamio.Host.Auth;
 

@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Streamio.Abstractions.Videos;
-using Streamio.Host.Api;
 using Streamio.Host.Auth;
+using Streamio.Host.Videos;
 
 namespace Streamio.Host.Live;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Wire;
-using Streamio.Host.Api;
+using Streamio.Host.Videos;
 
 namespace Streamio.Host.Live;
 

@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Streamio.Abstractions.Videos;
-using Streamio.Host.Api;
 using Streamio.Storage;
+using Streamio.Host.Http;
+using Streamio.Host.Videos;
 
 namespace Streamio.Host.Playback;
 
@@ -32,7 +33,7 @@ public static class PlaybackEndpoints
         }
         if (await catalog.GetAsync(videoId) is not { Renditions.Count: > 0 } video)
         {
-            return Api.Problems.NotFound($"Video '{videoId}' has nothing to play yet: wait until it is playable.");
+            return Problems.NotFound($"Video '{videoId}' has nothing to play yet: wait until it is playable.");
         }
         return Results.Text(PlaylistRendering.Master(video, token!), PlaylistType);
     }
@@ -48,7 +49,7 @@ public static class PlaybackEndpoints
         if (await catalog.GetAsync(videoId) is not { } video || video.Rendition(rendition) is null
             || await grains.GetGrain<IVariantGrain>(VariantKeys.Of(videoId, rendition)).GetAsync() is not { } variant)
         {
-            return Api.Problems.NotFound($"Video '{videoId}' has no rendition '{rendition}'.");
+            return Problems.NotFound($"Video '{videoId}' has no rendition '{rendition}'.");
         }
         return Results.Text(PlaylistRendering.Media(video, variant, token!), PlaylistType);
     }
@@ -66,7 +67,7 @@ public static class PlaybackEndpoints
         if (index < 0 || await catalog.GetAsync(videoId) is not { } video)
         {
             NoStore(context);
-            return Api.Problems.NotFound($"Segment {index} of '{videoId}/{rendition}' does not exist (yet).");
+            return Problems.NotFound($"Segment {index} of '{videoId}/{rendition}' does not exist (yet).");
         }
         var key = StorageKeys.Segment(video.ProjectId, videoId, rendition, index);
         if (options.Value.RedirectsSegments && storage is IPresignedUrls presigned)
@@ -78,7 +79,7 @@ public static class PlaybackEndpoints
         if (await storage.OpenReadAsync(key, cancellationToken) is not { } segment)
         {
             NoStore(context);
-            return Api.Problems.NotFound($"Segment {index} of '{videoId}/{rendition}' does not exist (yet).");
+            return Problems.NotFound($"Segment {index} of '{videoId}/{rendition}' does not exist (yet).");
         }
         // Encrypted and never rewritten: safe for any cache.
         context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
@@ -95,7 +96,7 @@ public static class PlaybackEndpoints
         }
         if (await grains.GetGrain<IVariantGrain>(VariantKeys.Of(videoId, rendition)).GetKeyAsync() is not { } key)
         {
-            return Api.Problems.NotFound($"Video '{videoId}' has no rendition '{rendition}'.");
+            return Problems.NotFound($"Video '{videoId}' has no rendition '{rendition}'.");
         }
         return Results.Bytes(key, "application/octet-stream");
     }
@@ -103,9 +104,9 @@ public static class PlaybackEndpoints
     private static IResult? Refuse(PlaybackTokens tokens, string? token, string videoId) => tokens.Check(token, videoId) switch
     {
         TokenCheck.Valid => null,
-        TokenCheck.Expired => Api.Problems.Forbidden("The playback token has expired: ask for a new URL with POST /v1/videos/{id}/playback."),
-        TokenCheck.OtherVideo => Api.Problems.Forbidden("The playback token is for another video."),
-        _ => Api.Problems.Forbidden("The playback token is missing or invalid: play the URL returned by POST /v1/videos/{id}/playback unchanged."),
+        TokenCheck.Expired => Problems.Forbidden("The playback token has expired: ask for a new URL with POST /v1/videos/{id}/playback."),
+        TokenCheck.OtherVideo => Problems.Forbidden("The playback token is for another video."),
+        _ => Problems.Forbidden("The playback token is missing or invalid: play the URL returned by POST /v1/videos/{id}/playback unchanged."),
     };
 
     private static void NoStore(HttpContext context) => context.Response.Headers[HeaderNames.CacheControl] = "no-store";

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Streamio.Abstractions.Uploads;
 using Streamio.Abstractions.Videos;
 using Streamio.Storage;
+using Streamio.Host.Configuration;
 
 namespace Streamio.Host.Uploads;
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Streamio.Host.Configuration;
 
 namespace Streamio.Host.Uploads;
 

@@ -1,7 +1,8 @@
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Options;
-using Streamio.Host.Api;
 using Streamio.Host.Live;
+using Streamio.Host.Configuration;
+using Streamio.Host.Http;
 
 namespace Streamio.Host.Web;
 

@@ -7,6 +7,8 @@ using Orleans.TestingHost;
 using Streamio.Cluster;
 using Streamio.Testing;
 
+using Streamio.Grains.Hosting;
+
 namespace Streamio.Grains.Tests.Projects;
 
 /// <summary>

@@ -9,6 +9,8 @@ using Streamio.Media;
 using Streamio.Storage;
 using Streamio.Testing;
 
+using Streamio.Grains.Hosting;
+
 namespace Streamio.Grains.Tests.Videos;
 
 /// <summary>

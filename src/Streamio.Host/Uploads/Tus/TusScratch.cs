@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
+using Streamio.Host.Configuration;
 
 namespace Streamio.Host.Uploads.Tus;
 

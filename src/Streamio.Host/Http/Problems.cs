@@ -1,4 +1,4 @@
-namespace Streamio.Host.Api;
+namespace Streamio.Host.Http;
 
 /// <summary>Errors as application/problem+json with a detail that says what to do.</summary>
 public static class Problems

@@ -1,6 +1,6 @@
 using Streamio.Abstractions.Videos;
 
-namespace Streamio.Host.Api;
+namespace Streamio.Host.Videos;
 
 /// <summary>The API's read side: videos as their grains tell them, one at a time or a newest-first page.</summary>
 public sealed class VideoCatalog(IGrainFactory grains)

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Runtime;
 
-namespace Streamio.Cluster.Schema;
+namespace Streamio.Cluster;
 
 /// <summary>
 /// Migrates the database at the very first stage of the silo lifecycle, before any Orleans provider (membership,

@@ -1,4 +1,4 @@
-namespace Streamio.Grains.Work;
+namespace Streamio.Grains;
 
 /// <summary>How a silo runs work (configuration section <c>Streamio:Silo</c>).</summary>
 public sealed class SiloWorkOptions

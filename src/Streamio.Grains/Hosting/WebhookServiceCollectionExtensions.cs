@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Streamio.Grains.Webhooks;
 
-// Beside AddStreamioGrains: the host composes the grains' services from this one namespace.
-namespace Streamio.Grains;
+
+namespace Streamio.Grains.Hosting;
 
 public static class WebhookServiceCollectionExtensions
 {

@@ -1,4 +1,4 @@
-namespace Streamio.Host;
+namespace Streamio.Host.Configuration;
 
 /// <summary>Top-level settings (configuration section <c>Streamio</c>).</summary>
 public sealed class StreamioOptions
@@ -28,23 +28,4 @@ public sealed class StreamioOptions
                 $"Streamio:Roles is '{Roles}'; it must list 'api', 'silo' or both (e.g. 'api,silo'){(unknown.Count > 0 ? $", not '{string.Join("', '", unknown)}'" : "")}.");
         }
     }
-}
-
-/// <summary>Playback token settings (configuration section <c>Streamio:Playback</c>).</summary>
-public sealed class PlaybackOptions
-{
-    /// <summary>HMAC-SHA256 secret (at least 32 characters). Empty: one is generated and kept in the data folder.</summary>
-    public string TokenSecret { get; set; } = "";
-
-    public int DefaultTtlSeconds { get; set; } = 3600;
-
-    public int MaxTtlSeconds { get; set; } = 7 * 24 * 3600;
-
-    /// <summary>"Serve" (Streamio streams segments) or "Redirect" (302 to a short-lived presigned S3 URL; S3 storage only).</summary>
-    public string SegmentDelivery { get; set; } = "Serve";
-
-    /// <summary>Lifetime of a segment's presigned URL when segments are redirected.</summary>
-    public int SegmentUrlTtlSeconds { get; set; } = 300;
-
-    public bool RedirectsSegments => SegmentDelivery.Equals("Redirect", StringComparison.OrdinalIgnoreCase);
 }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Streamio.Host;
+namespace Streamio.Host.Configuration;
 
 /// <summary>HMAC secrets: the configured one, or (embedded mode) one generated once and kept in the data folder.</summary>
 public static class SecretFiles

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Streamio.Grains.Planning;
 using Streamio.Grains.Work;
 
-namespace Streamio.Grains;
+namespace Streamio.Grains.Hosting;
 
 public static class GrainsServiceCollectionExtensions
 {
