@@ -21,6 +21,7 @@ public sealed partial class EncodeWorkerPool(
     ILogger<EncodeWorkerPool> logger) : BackgroundService
 {
     private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(10);
+    private const int ReportAttempts = 5;
 
     private readonly Dictionary<WorkKind, IWorkRunner> _runners = runners.ToDictionary(runner => runner.Kind);
     private readonly ConcurrentDictionary<(string VideoId, int ItemId), WorkAssignment> _running = new();
@@ -96,7 +97,7 @@ public sealed partial class EncodeWorkerPool(
             }
             catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
             {
-                await video.OnWorkReleasedAsync(work.ItemId, work.Attempt);
+                await ReportAsync(() => video.OnWorkReleasedAsync(work.ItemId, work.Attempt));
             }
             catch (VideoGoneException)
             {
@@ -104,19 +105,37 @@ public sealed partial class EncodeWorkerPool(
             }
             catch (Exception error)
             {
-                await video.OnWorkFailedAsync(work.ItemId, work.Attempt, error.Message);
+                await ReportAsync(() => video.OnWorkFailedAsync(work.ItemId, work.Attempt, error.Message));
             }
         }
         catch (Exception error)
         {
-            // The report did not arrive; the video notices on its next check (the item is on a silo that is alive,
-            // so the attempt is given up when it times out on the video's side).
             LogReportFailed(error, ticket.VideoId, ticket.ItemId);
         }
         finally
         {
             _running.TryRemove((ticket.VideoId, ticket.ItemId), out _);
             await Scheduler.DoneAsync(ticket.VideoId, ticket.ItemId).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// A report survives a moment when the video's grain cannot be reached (its silo just died: the next call activates
+    /// it elsewhere), so the item does not stay marked as running on this live silo.
+    /// </summary>
+    private static async Task ReportAsync(Func<Task> report)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await report();
+                return;
+            }
+            catch (Exception) when (attempt < ReportAttempts)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None);
+            }
         }
     }
 
