@@ -339,8 +339,12 @@ public sealed partial class VideoGrain(
 
     private bool IsGone(string siloAddress)
     {
-        var status = membership.CurrentSnapshot.GetSiloStatus(SiloAddress.FromParsableString(siloAddress));
-        if (status == SiloStatus.Dead)
+        var address = SiloAddress.FromParsableString(siloAddress);
+        var snapshot = membership.CurrentSnapshot;
+        var status = snapshot.GetSiloStatus(address);
+        // A newer generation on the same endpoint means that process restarted: the old one is gone for sure.
+        if (status == SiloStatus.Dead
+            || snapshot.Members.Keys.Any(member => member.Endpoint.Equals(address.Endpoint) && member.Generation > address.Generation))
         {
             return true;
         }
@@ -349,7 +353,7 @@ public sealed partial class VideoGrain(
             _missingSilos.Remove(siloAddress);
             return false;
         }
-        // Unknown to membership (e.g. the previous run of a single-process node): dead once it stays unknown.
+        // Unknown to membership (e.g. a previous run of a single-process node): dead once it stays unknown.
         return !_missingSilos.Add(siloAddress);
     }
 
