@@ -84,13 +84,14 @@ internal static class ScaleOut
                 ["Streamio:Ffmpeg:Preset"] = preset,
                 ["Streamio:Silo:Workers"] = "1",
             };
-            var api = await NodeProcess.StartAsync(Node("api", "api"), core: null);
-            nodes.Add(api);
+            // Silos first: the API node is an Orleans client and is ready once it reaches a gateway.
             for (var silo = 0; silo < silos; silo++)
             {
                 siloNodes.Add(await NodeProcess.StartAsync(Node("silo", $"silo-{silo}"), core: silo % Environment.ProcessorCount, niceness));
                 nodes.Add(siloNodes[^1]);
             }
+            var api = await NodeProcess.StartAsync(Node("api", "api"), core: null);
+            nodes.Add(api);
 
             using var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(clip)), "file", Path.GetFileName(clip) } };
             using var response = await api.Http.PostAsync("/v1/videos", form);

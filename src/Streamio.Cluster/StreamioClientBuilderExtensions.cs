@@ -39,6 +39,13 @@ public static class StreamioClientBuilderExtensions
             options.ClusterId = cluster.ClusterId;
             options.ServiceId = cluster.ServiceId;
         });
+        // An API node may start before any silo (or while they all restart): it keeps trying to reach a gateway
+        // instead of failing its start-up, and serves once the cluster answers.
+        client.UseConnectionRetryFilter(async (_, cancellationToken) =>
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            return !cancellationToken.IsCancellationRequested;
+        });
         return client;
     }
 }
