@@ -40,7 +40,36 @@ public sealed class StreamioProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>
+    /// Starts the host with <paramref name="settings"/> on a free loopback HTTP port and waits until it is ready. A port
+    /// can be taken by someone else between being found free and being bound: then it starts again on fresh ports.
+    /// </summary>
     public static async Task<StreamioProcess> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        var current = new Dictionary<string, string?>(settings);
+        for (var attempt = 1; ; attempt++)
+        {
+            var node = Launch(current);
+            try
+            {
+                await node.WaitUntilHealthyAsync();
+                return node;
+            }
+            catch (InvalidOperationException) when (attempt < 3 && node.RecentOutput.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await node.DisposeAsync();
+                foreach (var key in (string[])["Streamio:Cluster:SiloPort", "Streamio:Cluster:GatewayPort"])
+                {
+                    if (current.ContainsKey(key))
+                    {
+                        current[key] = Streamio.Testing.LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+        }
+    }
+
+    private static StreamioProcess Launch(Dictionary<string, string?> settings)
     {
         var port = Streamio.Testing.LoopbackPort.Free();
         var hostDll = typeof(StreamioApp).Assembly.Location;
@@ -58,13 +87,13 @@ public sealed class StreamioProcess : IAsyncDisposable
             start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
         var process = Process.Start(start)!;
         var node = new StreamioProcess(process, new Uri($"http://127.0.0.1:{port}/"), new Dictionary<string, string?>(settings));
         process.OutputDataReceived += (_, line) => node._output.Add(line.Data);
         process.ErrorDataReceived += (_, line) => node._output.Add(line.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await node.WaitUntilHealthyAsync();
         return node;
     }
 
@@ -164,7 +193,7 @@ public sealed class StreamioProcess : IAsyncDisposable
             lock (_lines)
             {
                 _lines.Enqueue(line);
-                while (_lines.Count > 200)
+                while (_lines.Count > 400)
                 {
                     _lines.Dequeue();
                 }

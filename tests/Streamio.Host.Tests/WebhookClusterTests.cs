@@ -17,8 +17,14 @@ public sealed class WebhookClusterTests(ClusterFixture fixture)
     public async Task Events_of_a_cluster_reach_a_receiver_that_was_down_across_a_restart_of_every_node()
     {
         await using var rig = await ClusterRig.CreateAsync(fixture);
-        var silo = await rig.StartAsync("silo", SecuredNodeFixture.Secure);
-        var api = await rig.StartAsync("api", SecuredNodeFixture.Secure);
+        // Pending deliveries wake on a 2 s reminder after the restart (the default is a minute).
+        static void Settings(Dictionary<string, string?> settings)
+        {
+            SecuredNodeFixture.Secure(settings);
+            settings["Streamio:Webhooks:ReminderPeriodSeconds"] = "2";
+        }
+        var silo = await rig.StartAsync("silo", Settings);
+        var api = await rig.StartAsync("api", Settings);
         // Not started yet: deliveries to it are refused.
         await using var receiver = new WebhookReceiver();
 

@@ -32,6 +32,12 @@ public sealed partial class ClusterRig : IAsyncDisposable
     /// <summary>With the test settings (1 s segments, 2-segment chunks) 8 s at 640x360 are two rungs in six chunks, and audio.</summary>
     public static readonly ClipSpec Clip = new(DurationSeconds: 8, Width: 640, Height: 360, Gop: 30);
 
+    /// <summary>
+    /// 16 s: with <see cref="SlowChunks"/> (4-segment chunks) the two fast-start chunks and four whole ones, so each of two
+    /// silos surely gets some.
+    /// </summary>
+    public static readonly ClipSpec LongClip = new(DurationSeconds: 16, Width: 640, Height: 360, Gop: 30);
+
     private readonly List<StreamioProcess> _processes = [];
     private readonly TempDirectory _root = new("cluster");
     private readonly AzuriteServer? _azurite;
@@ -130,8 +136,8 @@ public sealed partial class ClusterRig : IAsyncDisposable
 
     /// <summary>
     /// A silo that will survive what the test does to another, then the silo under test (configured further by
-    /// <paramref name="configureSilo"/>), then an API node; the test clip uploaded, and a chunk of it being encoded on
-    /// the silo under test. The survivor starts first, so the work scheduler (activated by the first silo's workers)
+    /// <paramref name="configureSilo"/>), then an API node, all with <see cref="SlowChunks"/>; <see cref="LongClip"/>
+    /// uploaded, and a chunk of it being encoded on the silo under test. The survivor starts first, so the work scheduler (activated by the first silo's workers)
     /// lives on it.
     /// </summary>
     public async Task<EncodingCluster> StartEncodingAsync(Action<Dictionary<string, string?>>? configureSilo = null, Action<Dictionary<string, string?>>? configureSurvivor = null)
@@ -147,9 +153,9 @@ public sealed partial class ClusterRig : IAsyncDisposable
             configureSilo?.Invoke(settings);
         });
         var api = await StartAsync("api", SlowChunks);
-        var id = await UploadAsync(api, await ClipFactory.GetAsync(Clip));
+        var id = await UploadAsync(api, await ClipFactory.GetAsync(LongClip));
         var chunk = await WaitForChunkRunningOnAsync(silo, id);
-        return new EncodingCluster(api, silo, survivor, id, chunk);
+        return new EncodingCluster(api, silo, survivor, id, chunk, LongClip);
     }
 
     /// <summary>Waits until the silo runs FFmpeg on a chunk of the video, and returns that encode.</summary>
@@ -351,4 +357,4 @@ public sealed partial class ClusterRig : IAsyncDisposable
 /// A cluster caught mid-chunk: <see cref="Chunk"/> is an FFmpeg run of the video on <see cref="Silo"/>;
 /// <see cref="Survivor"/> is another silo (started first: the scheduler lives there) and <see cref="Api"/> an API node.
 /// </summary>
-public sealed record EncodingCluster(StreamioProcess Api, StreamioProcess Silo, StreamioProcess Survivor, string VideoId, ChunkSighting Chunk);
+public sealed record EncodingCluster(StreamioProcess Api, StreamioProcess Silo, StreamioProcess Survivor, string VideoId, ChunkSighting Chunk, ClipSpec Clip);

@@ -124,7 +124,7 @@ public sealed class ClusterTests(ClusterFixture fixture, ITestOutputHelper outpu
         var first = await rig.StartAsync("silo", ClusterRig.SlowChunks);
         var api = await rig.StartAsync("api");
         // 16 s in 4-segment chunks: the fast-start pair and four whole chunks, more than one worker gets through quickly.
-        var clip = new ClipSpec(DurationSeconds: 16, Width: 640, Height: 360, Gop: 30);
+        var clip = ClusterRig.LongClip;
         var id = await ClusterRig.UploadAsync(api, await ClipFactory.GetAsync(clip));
         await rig.WaitForChunkRunningOnAsync(first, id);
 

@@ -15,22 +15,32 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
     public async Task A_silo_killed_mid_chunk_has_the_chunk_redone_elsewhere_and_the_video_is_whole(string clustering)
     {
         await using var rig = await ClusterRig.CreateAsync(fixture, clustering);
-        // The survivor has a spare worker, so the redone chunk does not wait behind the survivor's own.
-        var (api, doomed, survivor, id, chunk) = await rig.StartEncodingAsync(configureSurvivor: settings => settings["Streamio:Silo:Workers"] = "2");
-        var doomedAddress = ClusterRig.SiloOf(await ClusterRig.GetClusterAsync(api), doomed)!.Address;
+        // The doomed silo encodes at x264's slowest preset, so the survivor is through with everything else while the
+        // doomed silo's chunk still runs: the moment to kill it, so the figure below is not a wait for a free worker.
+        var (api, doomed, survivor, id, _, clip) = await rig.StartEncodingAsync(settings => settings["Streamio:Ffmpeg:Preset"] = "veryslow");
+        var quiet = await ClusterRig.WaitForAsync(async () =>
+        {
+            var view = await ClusterRig.TryGetClusterAsync(api);
+            var running = rig.ChunksOn(doomed, id).FirstOrDefault(sighting => ClusterRig.IsAlive(sighting.Pid));
+            return view is { Work.Waiting: 0 } && ClusterRig.SiloOf(view, survivor) is { RunningWork: 0 } && ClusterRig.SiloOf(view, doomed) is { } listed
+                ? (running, listed.Address) : (null, null);
+        }, state => state.running is not null, "the doomed silo encoding the last chunk while the survivor is idle", () => doomed.RecentOutput);
+        var (chunk, doomedAddress) = (quiet.running!, quiet.Item2!);
 
         var clock = Stopwatch.StartNew();
         await doomed.KillAsync();
         var killedAt = rig.Chunks.Elapsed;
-        Assert.False(ClusterRig.IsAlive(chunk.Pid), "the killed silo's FFmpeg outlived it");
+        var gone = ClusterRig.WaitForAsync(async () => (View: await ClusterRig.TryGetClusterAsync(api), At: clock.Elapsed),
+            state => state.View is { } view && ClusterRig.SiloOf(view, doomed) is null, "the killed silo to leave the cluster view");
+        // Its FFmpeg goes with it (SIGKILL to the process tree, as when a pod dies); the signal takes a moment to land.
+        await ClusterRig.WaitForAsync(() => Task.FromResult(ClusterRig.IsAlive(chunk.Pid)), alive => !alive, "the killed silo's FFmpeg to die", seconds: 30);
 
         // The same chunk runs again on the survivor, as the next attempt.
         var redone = await rig.Chunks.WaitForAsync(
             sighting => sighting.WorkPath == ClusterRig.WorkPathOf(survivor) && sighting.VideoId == id && sighting.ItemId == chunk.ItemId && sighting.Attempt > chunk.Attempt,
             $"chunk {chunk.ItemId} of {id} redone on the survivor", () => survivor.RecentOutput);
         var redoneAfter = redone.FirstSeen - killedAt;
-        var deadAfter = (await ClusterRig.WaitForAsync(async () => (await ClusterRig.TryGetClusterAsync(api), clock.Elapsed),
-            state => state.Item1 is { } view && ClusterRig.SiloOf(view, doomed) is null, "the killed silo to leave the cluster view")).Item2;
+        var deadAfter = (await gone).At;
 
         var video = await ClusterRig.WaitForFinishedAsync(api, id, () => survivor.RecentOutput);
         Assert.True(video.Status == "ready", $"status {video.Status}, error {video.Error}\n{survivor.RecentOutput}");
@@ -38,12 +48,12 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
         // Orleans declared the killed silo dead: the cluster view lists the survivor only.
         var member = Assert.Single((await ClusterRig.GetClusterAsync(api)).Silos);
         Assert.Equal(ClusterRig.SiloOf(await ClusterRig.GetClusterAsync(api), survivor)!.Address, member.Address);
-        await ClusterRig.AssertWholeAsync(api, id, ClusterRig.Clip);
+        await ClusterRig.AssertWholeAsync(api, id, clip);
 
         var settings = string.Join(", ", ClusterRig.Membership.Select(pair => $"{pair.Key.Split(':')[^1]}={pair.Value}"));
         output.WriteLine($"{clustering}: SIGKILL of {doomedAddress} mid-chunk (item {chunk.ItemId}, attempt {chunk.Attempt}) -> " +
             $"chunk running again on the survivor after {redoneAfter.TotalSeconds:0.0} s (attempt {redone.Attempt}); " +
-            $"gone from GET /v1/cluster after at most {deadAfter.TotalSeconds:0.0} s; membership: {settings}");
+            $"gone from GET /v1/cluster (declared dead) after {deadAfter.TotalSeconds:0.0} s; membership: {settings}");
     }
 
     [Fact]
@@ -76,7 +86,7 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
     public async Task An_api_node_restarted_mid_encode_loses_nothing()
     {
         await using var rig = await ClusterRig.CreateAsync(fixture);
-        var (api, silo, survivor, id, _) = await rig.StartEncodingAsync();
+        var (api, silo, survivor, id, _, clip) = await rig.StartEncodingAsync();
         await api.KillAsync();
 
         var restarted = await rig.RestartAsync(api);
@@ -86,14 +96,14 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
         // No work was redone: the API node held none, so losing it cost no attempt.
         Assert.All(rig.Chunks.Sightings, chunk => Assert.Equal(1, chunk.Attempt));
         Assert.Equal(2, (await ClusterRig.GetClusterAsync(restarted)).Silos.Count);
-        await ClusterRig.AssertWholeAsync(restarted, id, ClusterRig.Clip);
+        await ClusterRig.AssertWholeAsync(restarted, id, clip);
     }
 
     [Fact]
     public async Task Nodes_reconnect_and_finish_after_PostgreSQL_restarts_mid_encode()
     {
         await using var rig = await ClusterRig.CreateAsync(fixture);
-        var (api, silo, survivor, id, _) = await rig.StartEncodingAsync();
+        var (api, silo, survivor, id, _, clip) = await rig.StartEncodingAsync();
         await rig.Server.RestartAsync();
 
         var video = await ClusterRig.WaitForFinishedAsync(api, id, () => silo.RecentOutput + survivor.RecentOutput);
@@ -103,7 +113,7 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
         Assert.NotNull(ClusterRig.SiloOf(view, silo));
         Assert.NotNull(ClusterRig.SiloOf(view, survivor));
         Assert.Equal(2, view.Silos.Count);
-        await ClusterRig.AssertWholeAsync(api, id, ClusterRig.Clip);
+        await ClusterRig.AssertWholeAsync(api, id, clip);
         // And the cluster still takes new work.
         var next = await ClusterRig.UploadAsync(api, await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: 2, Width: 320, Height: 180)));
         Assert.Equal("ready", (await ClusterRig.WaitForFinishedAsync(api, next, () => silo.RecentOutput + survivor.RecentOutput)).Status);

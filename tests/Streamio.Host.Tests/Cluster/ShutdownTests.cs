@@ -17,7 +17,7 @@ public sealed class ShutdownTests(ClusterFixture fixture)
     public async Task A_silo_stopped_with_a_long_grace_finishes_its_chunk_and_leaves()
     {
         await using var rig = await ClusterRig.CreateAsync(fixture);
-        var (api, silo, survivor, id, chunk) = await rig.StartEncodingAsync(settings =>
+        var (api, silo, survivor, id, chunk, clip) = await rig.StartEncodingAsync(settings =>
         {
             SlowestChunks(settings);
             settings["Streamio:Silo:ShutdownGraceSeconds"] = "300";
@@ -38,7 +38,7 @@ public sealed class ShutdownTests(ClusterFixture fixture)
         Assert.Equal([chunk], rig.Chunks.Sightings.Where(sighting => sighting.VideoId == id && sighting.ItemId == chunk.ItemId));
         // After SIGTERM the silo took no more work (a margin for the watch's own polling).
         Assert.DoesNotContain(rig.ChunksOn(silo, id), sighting => sighting.FirstSeen > terminatedAt + TimeSpan.FromSeconds(1));
-        await ClusterRig.AssertWholeAsync(api, id, ClusterRig.Clip);
+        await ClusterRig.AssertWholeAsync(api, id, clip);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public sealed class ShutdownTests(ClusterFixture fixture)
         await using var rig = await ClusterRig.CreateAsync(fixture);
         // Videos check on their work only every 10 minutes: were the chunk not handed back at once, it would wait that long.
         void RareChecks(Dictionary<string, string?> settings) => settings["Streamio:Silo:CheckSeconds"] = "600";
-        var (api, silo, survivor, id, chunk) = await rig.StartEncodingAsync(settings =>
+        var (api, silo, survivor, id, chunk, clip) = await rig.StartEncodingAsync(settings =>
         {
             SlowestChunks(settings);
             RareChecks(settings);
@@ -67,6 +67,6 @@ public sealed class ShutdownTests(ClusterFixture fixture)
         Assert.Equal(chunk.Attempt, again.Attempt);
         var video = await ClusterRig.WaitForFinishedAsync(api, id, () => survivor.RecentOutput);
         Assert.True(video.Status == "ready", $"status {video.Status}, error {video.Error}\n{survivor.RecentOutput}");
-        await ClusterRig.AssertWholeAsync(api, id, ClusterRig.Clip);
+        await ClusterRig.AssertWholeAsync(api, id, clip);
     }
 }
