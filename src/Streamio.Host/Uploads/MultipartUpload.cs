@@ -23,6 +23,7 @@ public static class MultipartUpload
         }
         var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null, HeadersLengthLimit = 16 * 1024 };
         string? title = null;
+        string? fileName = null;
         long? bytes = null;
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
         {
@@ -38,6 +39,7 @@ public static class MultipartUpload
                 {
                     throw new BadUploadException("Send exactly one 'file' part.");
                 }
+                fileName = FileNameOf(disposition);
                 var limited = new LimitedReadStream(section.Body, maxBytes);
                 bytes = await storage.PutAsync(sourceKey, limited, cancellationToken);
             }
@@ -51,8 +53,17 @@ public static class MultipartUpload
         {
             null => throw new BadUploadException("The form has no 'file' part: send the video as a file field named 'file'."),
             0 => throw new BadUploadException("The file is empty (0 bytes)."),
-            _ => new ReceivedUpload(sourceKey, bytes.Value, string.IsNullOrEmpty(title) ? null : title),
+            // No title: the file's name, as the other upload paths do (a name is never used as a path).
+            _ => new ReceivedUpload(sourceKey, bytes.Value, string.IsNullOrEmpty(title) ? fileName : title),
         };
+    }
+
+    /// <summary>The client's file name without any folder part (some browsers send one), at most 200 characters; null when blank.</summary>
+    private static string? FileNameOf(ContentDispositionHeaderValue disposition)
+    {
+        var raw = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+        var name = raw?[(raw.LastIndexOfAny(['/', '\\']) + 1)..].Trim();
+        return string.IsNullOrEmpty(name) ? null : name.Length > 200 ? name[..200] : name;
     }
 }
 

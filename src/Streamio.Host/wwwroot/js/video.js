@@ -36,6 +36,14 @@ export function videoView(id) {
   const share = h('input', { type: 'text', id: 'share-link', readonly: true, value: shareUrl });
   const copy = h('button', { type: 'button', id: 'share-copy', class: 'secondary' }, 'Copy link');
 
+  const playerBox = h('div', { class: 'player' }, element, waiting);
+  const controlsBox = h('div', { class: 'controls', role: 'group', 'aria-label': 'Player controls' },
+    play, h('div', { class: 'seek-wrap' }, seek, preview), clock, mute,
+    h('label', { for: 'quality', class: 'small' }, 'Quality'), quality, playing, fullscreen);
+
+  const encodingPanel = h('section', { class: 'panel', 'aria-labelledby': 'encoding-heading' },
+    h('h2', { id: 'encoding-heading' }, 'Encoding'), overall, renditions);
+
   let video = null;
   let hls = null;
   let starting = false;
@@ -53,16 +61,23 @@ export function videoView(id) {
     document.title = `${heading.textContent} · Streamio`;
     badge.replaceChildren(statusBadge(video));
     const size = video.width ? `${video.width}×${video.height}` : '';
-    meta.textContent = [formatDuration(video.durationSeconds ?? NaN), size, `${Math.round(video.progress * 100)}% encoded`].filter(Boolean).join(' · ');
+    const encoded = video.status === 'failed' ? '' : `${Math.round(video.progress * 100)}% encoded`;
+    meta.textContent = [video.durationSeconds ? formatDuration(video.durationSeconds) : '', size, encoded].filter(Boolean).join(' · ');
     overall.value = video.progress;
     error.textContent = video.error ? `Encoding failed: ${video.error}` : '';
+    // A failed video has nothing to play: the error takes the player's place, not a waiting player with live controls.
+    const failed = video.status === 'failed';
+    playerBox.hidden = failed;
+    controlsBox.hidden = failed;
+    encodingPanel.hidden = failed && video.renditions.length === 0;
+    if (failed && hls) { hls.destroy(); hls = null; }
     renditions.replaceChildren(...video.renditions.map((rendition) => h('li', { 'data-rendition': rendition.name },
       h('label', { for: `rendition-${rendition.name}` }, rendition.name),
       h('progress', { id: `rendition-${rendition.name}`, max: '1', value: String(rendition.progress) }),
       h('span', { class: 'small' }, `${Math.round(rendition.progress * 100)}% · ${rendition.status}`))));
     if (video.durationSeconds) { seek.max = String(video.durationSeconds); }
     tick();
-    if (video.playable && !hls && !starting) startPlayer();
+    if (video.playable && !failed && !hls && !starting) startPlayer();
     if (video.storyboardUrl && !storyboardRequested) {
       storyboardRequested = true;
       loadStoryboard(video.storyboardUrl).then((cues) => { storyboard = cues; }).catch(() => {});
@@ -175,13 +190,8 @@ export function videoView(id) {
 
   const view = h('article', { class: 'video-page' },
     h('div', { class: 'video-heading' }, heading, badge), meta,
-    h('div', { class: 'player' }, element, waiting),
-    h('div', { class: 'controls', role: 'group', 'aria-label': 'Player controls' },
-      play, h('div', { class: 'seek-wrap' }, seek, preview), clock, mute,
-      h('label', { for: 'quality', class: 'small' }, 'Quality'), quality, playing, fullscreen),
-    error,
-    h('section', { class: 'panel', 'aria-labelledby': 'encoding-heading' },
-      h('h2', { id: 'encoding-heading' }, 'Encoding'), overall, renditions),
+    error, playerBox, controlsBox,
+    encodingPanel,
     h('section', { class: 'panel share', 'aria-labelledby': 'share-heading' },
       h('h2', { id: 'share-heading' }, h('label', { for: 'share-link' }, 'Share')), h('div', { class: 'share-row' }, share, copy)));
   return [view, () => {
