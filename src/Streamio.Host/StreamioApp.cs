@@ -1,6 +1,7 @@
 using Streamio.Cluster;
 using Streamio.Host.Api;
 using Streamio.Host.Auth;
+using Streamio.Host.Embedding;
 using Streamio.Host.Live;
 using Streamio.Host.Playback;
 using Streamio.Host.Uploads;
@@ -39,12 +40,11 @@ public static class StreamioApp
         var options = configuration.GetSection("Streamio").Get<StreamioOptions>() ?? new StreamioOptions();
         options.ValidateRoles();
         services.Configure<StreamioOptions>(configuration.GetSection("Streamio"));
-        services.Configure<PlaybackOptions>(configuration.GetSection("Streamio:Playback"));
         services.AddProblemDetails();
         services.AddStreamioStorage(configuration);
         services.AddStreamioMedia(configuration);
         services.AddStreamioGrains(configuration);
-        services.AddSingleton<PlaybackTokens>();
+        services.AddStreamioPlayback(configuration);
         if (options.RunsSilo)
         {
             builder.UseOrleans(silo => silo.UseStreamioCluster(configuration));
@@ -89,6 +89,7 @@ public static class StreamioApp
             app.MapProjectEndpoints();
             app.MapWebhookEndpoints();
             app.MapPlaybackEndpoints();
+            app.MapEmbedEndpoints();
             app.MapStreamioLive();
             app.UseStreamioWeb();
             app.MapTusEndpoints();

@@ -34,10 +34,18 @@ public interface IProjectGrain : IGrainWithStringKey
 
     /// <summary>Removes a webhook with its deliveries (pending ones stop); false when the project has no such webhook.</summary>
     Task<bool> RemoveWebhookAsync(string webhookId);
+
+    /// <summary>
+    /// Replaces the origins (<c>https://app.example.com</c>, normalized by the caller) whose pages may play the project's
+    /// videos; empty lets every origin play (the token stays the authority). Null when there is no such project.
+    /// </summary>
+    Task<ProjectView?> SetPlaybackOriginsAsync(IReadOnlyList<string> origins);
 }
 
+/// <param name="PlaybackOrigins">The origins allowed to play and embed the project's videos; empty: any origin.</param>
 [GenerateSerializer, Immutable]
-public sealed record ProjectView(string Id, string Name, DateTimeOffset CreatedAt, IReadOnlyList<ApiKeyView> Keys, IReadOnlyList<WebhookView> Webhooks)
+public sealed record ProjectView(
+    string Id, string Name, DateTimeOffset CreatedAt, IReadOnlyList<ApiKeyView> Keys, IReadOnlyList<WebhookView> Webhooks, IReadOnlyList<string> PlaybackOrigins)
 {
     public ApiKeyView? Key(string keyId) => Keys.FirstOrDefault(key => key.Id == keyId);
 

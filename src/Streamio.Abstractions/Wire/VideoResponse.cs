@@ -65,4 +65,8 @@ public sealed record VideoPage(IReadOnlyList<VideoResponse> Items, string? NextC
 
 public sealed record PlaybackRequest(int? TtlSeconds, string? Viewer);
 
-public sealed record PlaybackResponse(string Url, DateTimeOffset ExpiresAt);
+/// <summary>
+/// Signed URLs sharing one token and expiry: the master playlist, the poster or any frame (<c>?time=</c>, <c>?width=</c>),
+/// the storyboard WebVTT (its tiles signed too) and the embed page. None needs an API key.
+/// </summary>
+public sealed record PlaybackResponse(string Url, DateTimeOffset ExpiresAt, string ThumbnailUrl, string StoryboardUrl, string EmbedUrl);

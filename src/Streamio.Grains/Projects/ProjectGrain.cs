@@ -135,6 +135,17 @@ public sealed class ProjectGrain([PersistentState("project", GrainStorage.Name)]
         return true;
     }
 
+    public async Task<ProjectView?> SetPlaybackOriginsAsync(IReadOnlyList<string> origins)
+    {
+        if (!State.Exists)
+        {
+            return null;
+        }
+        State.PlaybackOrigins = origins.Distinct(StringComparer.Ordinal).ToList();
+        await store.WriteStateAsync();
+        return State.View(ProjectId);
+    }
+
     public async Task PublishAsync(VideoEvent videoEvent)
     {
         var subscribed = State.Webhooks.Where(webhook => webhook.Events.Contains(videoEvent.Type)).ToList();

@@ -2,6 +2,7 @@ using Streamio.Abstractions.Projects;
 using Streamio.Grains.Projects;
 using Streamio.Host.Auth;
 using Streamio.Host.Http;
+using Streamio.Host.Playback;
 
 namespace Streamio.Host.Api;
 
@@ -25,6 +26,10 @@ public static class ProjectEndpoints
         projects.MapPost("{id}/keys/{keyId}/rotate", RotateKeyAsync).WithSummary("Replace a key; the old one works for overlapSeconds more")
             .DescribesBody<RotateRequest>().Produces<CreatedKeyResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        projects.MapPut("{id}/playback-origins", SetPlaybackOriginsAsync)
+            .WithSummary("Set the origins whose pages may play and embed the project's videos (empty: any origin)")
+            .DescribesBody<PlaybackOriginsRequest>().Produces<ProjectResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         projects.MapDelete("{id}/keys/{keyId}", RevokeKeyAsync).WithSummary("Revoke a key at once")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
@@ -100,6 +105,36 @@ public static class ProjectEndpoints
     private static async Task<IResult> RevokeKeyAsync(string id, string keyId, IGrainFactory grains) =>
         await grains.GetGrain<IProjectGrain>(id).RevokeKeyAsync(keyId) ? Results.NoContent() : Problems.NotFound($"Project '{id}' has no key '{keyId}'.");
 
+    private static async Task<IResult> SetPlaybackOriginsAsync(string id, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        const string example = """{"origins": ["https://app.example.com"]}""";
+        var (body, error) = await JsonBodies.ReadAsync<PlaybackOriginsRequest>(request, example, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (body?.Origins is not { } origins)
+        {
+            return Problems.BadRequest($"origins is required: send {example} as application/json ([] lets every origin play).");
+        }
+        if (origins.Count > PlaybackOrigins.MaxOrigins)
+        {
+            return Problems.BadRequest($"At most {PlaybackOrigins.MaxOrigins} origins can be allowed.");
+        }
+        var normalized = new List<string>();
+        foreach (var origin in origins)
+        {
+            if (PlaybackOrigins.Normalize(origin ?? "") is not { } valid)
+            {
+                return Problems.BadRequest($"'{origin}' is not an origin: write scheme, host and optional port only, such as https://app.example.com or http://localhost:3000.");
+            }
+            normalized.Add(valid);
+        }
+        return await grains.GetGrain<IProjectGrain>(id).SetPlaybackOriginsAsync(normalized) is { } project
+            ? Results.Ok(ProjectResponse.From(project))
+            : NoProject(id);
+    }
+
     private static IResult? NameProblem(string? name, bool required) => name?.Trim() switch
     {
         null or "" when required => Problems.BadRequest("name is required: send {\"name\": \"My app\"} as application/json."),
@@ -114,11 +149,14 @@ public sealed record NameRequest(string? Name);
 
 public sealed record RotateRequest(int? OverlapSeconds);
 
-public sealed record ProjectResponse(string Id, string Name, DateTimeOffset CreatedAt, int ActiveKeys, int Webhooks)
+/// <param name="PlaybackOrigins">Origins whose pages may play and embed the project's videos; empty: any origin.</param>
+public sealed record ProjectResponse(string Id, string Name, DateTimeOffset CreatedAt, int ActiveKeys, int Webhooks, IReadOnlyList<string> PlaybackOrigins)
 {
     public static ProjectResponse From(ProjectView project) =>
-        new(project.Id, project.Name, project.CreatedAt, project.Keys.Count(key => key.IsActive(DateTimeOffset.UtcNow)), project.Webhooks.Count);
+        new(project.Id, project.Name, project.CreatedAt, project.Keys.Count(key => key.IsActive(DateTimeOffset.UtcNow)), project.Webhooks.Count, project.PlaybackOrigins);
 }
+
+public sealed record PlaybackOriginsRequest(IReadOnlyList<string?>? Origins);
 
 public sealed record ProjectList(IReadOnlyList<ProjectResponse> Items);
 

@@ -149,8 +149,8 @@ public static class VideoEndpoints
         }
         var expiresAt = time.GetUtcNow().AddSeconds(ttl);
         var token = tokens.Issue(id, expiresAt, body.Viewer);
-        var url = $"{request.Scheme}://{request.Host}/play/{id}/master.m3u8?token={Uri.EscapeDataString(token)}";
-        return Results.Ok(new PlaybackResponse(url, expiresAt));
+        var urls = PlaybackUrls.For(PlaybackUrls.BaseOf(request), id, token);
+        return Results.Ok(new PlaybackResponse(urls.Url, expiresAt, urls.ThumbnailUrl, urls.StoryboardUrl, urls.EmbedUrl));
     }
 
     private static async Task<IResult> ServeImageAsync(

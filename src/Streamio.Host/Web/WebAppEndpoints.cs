@@ -16,12 +16,13 @@ public static class WebAppEndpoints
     {
         services.Configure<WebOptions>(configuration.GetSection("Streamio:Web"));
         services.AddSingleton<BrowserLibraries>();
+        services.AddSingleton<WebRoot>();
         return services;
     }
 
     public static WebApplication UseStreamioWeb(this WebApplication app)
     {
-        var root = WebRoot(app.Services.GetRequiredService<IOptions<WebOptions>>().Value, app.Environment);
+        var root = app.Services.GetRequiredService<WebRoot>().Path;
         if (root is not null)
         {
             var files = new PhysicalFileProvider(root);
@@ -29,13 +30,24 @@ public static class WebAppEndpoints
             app.UseStaticFiles(new StaticFileOptions
             {
                 FileProvider = files,
-                OnPrepareResponse = context => context.Context.Response.Headers.CacheControl = "no-cache",
+                OnPrepareResponse = context =>
+                {
+                    context.Context.Response.Headers.CacheControl = "no-cache";
+                    // Other sites load the <streamio-player> module (and what it imports) cross-origin, which needs CORS.
+                    context.Context.Response.Headers.AccessControlAllowOrigin = "*";
+                },
             });
         }
-        app.MapGet("/lib/{name}", (string name, BrowserLibraries libraries) =>
-            libraries.PathOf(name) is { } path
-                ? Results.File(path, "text/javascript; charset=utf-8")
-                : Problems.NotFound(BrowserLibraries.Files.ContainsKey(name) ? BrowserLibraries.InstallHint : $"There is no library '{name}'."));
+        app.MapGet("/lib/{name}", (string name, BrowserLibraries libraries, HttpContext context) =>
+        {
+            if (libraries.PathOf(name) is not { } path)
+            {
+                return Problems.NotFound(BrowserLibraries.Files.ContainsKey(name) ? BrowserLibraries.InstallHint : $"There is no library '{name}'.");
+            }
+            // <streamio-player> loads hls.js from here on other sites too.
+            context.Response.Headers.AccessControlAllowOrigin = "*";
+            return Results.File(path, "text/javascript; charset=utf-8");
+        });
         app.MapGet("/v1/config", (IOptions<StreamioOptions> options, BrowserLibraries libraries) => Results.Ok(new WebConfig(
             options.Value.MaxUploadBytes,
             ["MP4", "MOV", "MKV", "WebM"],
@@ -45,15 +57,21 @@ public static class WebAppEndpoints
                 BrowserLibraries.Files.Keys.ToDictionary(name => name, name => $"/lib/{name}")))));
         return app;
     }
+}
 
-    private static string? WebRoot(WebOptions options, IWebHostEnvironment environment)
+/// <summary>The folder the web app's files are served from (configured, the host's wwwroot, or next to the binary); null when there is none.</summary>
+public sealed class WebRoot(IOptions<WebOptions> options, IWebHostEnvironment environment)
+{
+    public string? Path { get; } = Find(options.Value, environment);
+
+    private static string? Find(WebOptions options, IWebHostEnvironment environment)
     {
         if (options.RootPath.Length > 0)
         {
-            return Path.GetFullPath(options.RootPath, environment.ContentRootPath);
+            return System.IO.Path.GetFullPath(options.RootPath, environment.ContentRootPath);
         }
-        string[] candidates = [environment.WebRootPath ?? "", Path.Combine(AppContext.BaseDirectory, "wwwroot")];
-        return candidates.FirstOrDefault(folder => folder.Length > 0 && File.Exists(Path.Combine(folder, "index.html")));
+        string[] candidates = [environment.WebRootPath ?? "", System.IO.Path.Combine(AppContext.BaseDirectory, "wwwroot")];
+        return candidates.FirstOrDefault(folder => folder.Length > 0 && File.Exists(System.IO.Path.Combine(folder, "index.html")));
     }
 }
 

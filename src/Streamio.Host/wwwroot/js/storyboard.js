@@ -6,13 +6,11 @@ function seconds(timestamp) {
   return parts.reduce((total, part) => total * 60 + part, 0);
 }
 
-/** Fetches and parses storyboard.vtt into [{start, end, url, x, y, w, h}], tile URLs resolved against the VTT's URL (then through imageSource). */
-export async function loadStoryboard(vttUrl) {
-  const response = await apiFetch(vttUrl);
-  if (!response.ok) return [];
+/** Parses a storyboard WebVTT into [{start, end, url, x, y, w, h}], tile URLs resolved against the VTT's own URL. */
+export function parseStoryboard(text, vttUrl) {
   const base = new URL(vttUrl, location.href);
   const cues = [];
-  for (const block of (await response.text()).split(/\r?\n\r?\n/)) {
+  for (const block of text.split(/\r?\n\r?\n/)) {
     const lines = block.split(/\r?\n/).filter(Boolean);
     const timing = lines.findIndex((line) => line.includes('-->'));
     if (timing < 0 || !lines[timing + 1]) continue;
@@ -24,6 +22,14 @@ export async function loadStoryboard(vttUrl) {
     target.hash = '';
     cues.push({ start, end, url: target.href, x, y, w, h });
   }
+  return cues;
+}
+
+/** Fetches and parses storyboard.vtt (an API URL), tile URLs then shown through imageSource. */
+export async function loadStoryboard(vttUrl) {
+  const response = await apiFetch(vttUrl);
+  if (!response.ok) return [];
+  const cues = parseStoryboard(await response.text(), vttUrl);
   // The sprite is an API image: show it through imageSource (a blob: URL when a key is needed).
   const sources = new Map(await Promise.all([...new Set(cues.map((cue) => cue.url))].map(async (url) => [url, await imageSource(url)])));
   return cues.map((cue) => ({ ...cue, url: sources.get(cue.url) }));

@@ -1,0 +1,79 @@
+using Microsoft.Net.Http.Headers;
+using Streamio.Host.Http;
+using Streamio.Host.Videos;
+
+namespace Streamio.Host.Playback;
+
+/// <summary>
+/// Guards every tokenized path (playlists, keys, segments, images, player data): the token must be valid for the
+/// route's video, and the page asking must be one of the video's project's allowed origins. Answers carry the CORS
+/// headers players need, refusals included (so a page can read why), and are never cached.
+/// </summary>
+public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origins, VideoCatalog catalog) : IEndpointFilter
+{
+    /// <summary>What players and pages read from cross-origin answers.</summary>
+    public const string ExposedHeaders = "Content-Length, Content-Range, Content-Type, Accept-Ranges, Content-Disposition";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var videoId = http.GetRouteValue("videoId") as string ?? "";
+        var origin = PlaybackOrigins.RequestOrigin(http.Request);
+        if (Refuse(tokens.Check(http.Request.Query["token"], videoId)) is { } refused)
+        {
+            AllowCors(http, origin is null ? "*" : origin);
+            NoStore(http);
+            return refused;
+        }
+        // Unknown videos fall through to the endpoint's own 404.
+        if (await catalog.GetAsync(videoId) is { } video)
+        {
+            var allowed = await origins.AllowedAsync(video.ProjectId);
+            if (!PlaybackOrigins.Allows(allowed, origin, PlaybackOrigins.OwnOrigin(http.Request)))
+            {
+                // No Access-Control-Allow-Origin: the refused page cannot even read the refusal.
+                NoStore(http);
+                return Problems.Forbidden($"Pages on '{origin}' may not play this video: the origin is not among its project's allowed playback origins.");
+            }
+            AllowCors(http, allowed.Count == 0 || origin is null ? "*" : origin);
+        }
+        else
+        {
+            AllowCors(http, origin is null ? "*" : origin);
+        }
+        return await next(context);
+    }
+
+    /// <summary>The answer to a CORS preflight on a playback path; the GET that follows is the one that is checked.</summary>
+    public static IResult Preflight(HttpContext http)
+    {
+        AllowCors(http, PlaybackOrigins.RequestOrigin(http.Request) is { } origin && origin != "null" ? origin : "*");
+        http.Response.Headers[HeaderNames.AccessControlAllowMethods] = "GET, OPTIONS";
+        http.Response.Headers[HeaderNames.AccessControlAllowHeaders] = http.Request.Headers[HeaderNames.AccessControlRequestHeaders] is [{ Length: > 0 } asked]
+            ? asked
+            : "Range";
+        http.Response.Headers[HeaderNames.AccessControlMaxAge] = "86400";
+        return Results.NoContent();
+    }
+
+    private static void AllowCors(HttpContext http, string origin)
+    {
+        var headers = http.Response.Headers;
+        headers[HeaderNames.AccessControlAllowOrigin] = origin;
+        headers[HeaderNames.AccessControlExposeHeaders] = ExposedHeaders;
+        if (origin != "*")
+        {
+            headers.Append(HeaderNames.Vary, HeaderNames.Origin);
+        }
+    }
+
+    private static IResult? Refuse(TokenCheck check) => check switch
+    {
+        TokenCheck.Valid => null,
+        TokenCheck.Expired => Problems.Forbidden("The playback token has expired: ask for a new URL with POST /v1/videos/{id}/playback."),
+        TokenCheck.OtherVideo => Problems.Forbidden("The playback token is for another video."),
+        _ => Problems.Forbidden("The playback token is missing or invalid: play the URL returned by POST /v1/videos/{id}/playback unchanged."),
+    };
+
+    public static void NoStore(HttpContext context) => context.Response.Headers[HeaderNames.CacheControl] = "no-store";
+}
