@@ -21,6 +21,9 @@ public static class StorageKeys
 
     public static string StoryboardVtt(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}images/storyboard.vtt";
 
+    /// <summary>The MP4 download of the top rendition (with the audio), made on first request once the video is ready.</summary>
+    public static string Download(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}download/video.mp4";
+
     /// <summary>One storyboard tile, made by the chunk that holds its time; removed once the sprite is composed.</summary>
     public static string StoryboardTile(string projectId, string videoId, int index) => $"{VideoPrefix(projectId, videoId)}images/tiles/{index:D6}.jpg";
 

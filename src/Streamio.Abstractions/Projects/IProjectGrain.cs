@@ -40,12 +40,17 @@ public interface IProjectGrain : IGrainWithStringKey
     /// videos; empty lets every origin play (the token stays the authority). Null when there is no such project.
     /// </summary>
     Task<ProjectView?> SetPlaybackOriginsAsync(IReadOnlyList<string> origins);
+
+    /// <summary>Turns MP4 downloads of the project's ready videos on or off. Null when there is no such project.</summary>
+    Task<ProjectView?> SetMp4DownloadsAsync(bool enabled);
 }
 
 /// <param name="PlaybackOrigins">The origins allowed to play and embed the project's videos; empty: any origin.</param>
+/// <param name="Mp4Downloads">Whether playback URLs of ready videos come with a signed MP4 download.</param>
 [GenerateSerializer, Immutable]
 public sealed record ProjectView(
-    string Id, string Name, DateTimeOffset CreatedAt, IReadOnlyList<ApiKeyView> Keys, IReadOnlyList<WebhookView> Webhooks, IReadOnlyList<string> PlaybackOrigins)
+    string Id, string Name, DateTimeOffset CreatedAt, IReadOnlyList<ApiKeyView> Keys, IReadOnlyList<WebhookView> Webhooks, IReadOnlyList<string> PlaybackOrigins,
+    bool Mp4Downloads)
 {
     public ApiKeyView? Key(string keyId) => Keys.FirstOrDefault(key => key.Id == keyId);
 

@@ -67,6 +67,7 @@ public sealed record PlaybackRequest(int? TtlSeconds, string? Viewer);
 
 /// <summary>
 /// Signed URLs sharing one token and expiry: the master playlist, the poster or any frame (<c>?time=</c>, <c>?width=</c>),
-/// the storyboard WebVTT (its tiles signed too) and the embed page. None needs an API key.
+/// the storyboard WebVTT (its tiles signed too), the embed page and, when the project allows downloads, the MP4. None
+/// needs an API key.
 /// </summary>
-public sealed record PlaybackResponse(string Url, DateTimeOffset ExpiresAt, string ThumbnailUrl, string StoryboardUrl, string EmbedUrl);
+public sealed record PlaybackResponse(string Url, DateTimeOffset ExpiresAt, string ThumbnailUrl, string StoryboardUrl, string EmbedUrl, string? DownloadUrl);

@@ -146,6 +146,17 @@ public sealed class ProjectGrain([PersistentState("project", GrainStorage.Name)]
         return State.View(ProjectId);
     }
 
+    public async Task<ProjectView?> SetMp4DownloadsAsync(bool enabled)
+    {
+        if (!State.Exists)
+        {
+            return null;
+        }
+        State.Mp4Downloads = enabled;
+        await store.WriteStateAsync();
+        return State.View(ProjectId);
+    }
+
     public async Task PublishAsync(VideoEvent videoEvent)
     {
         var subscribed = State.Webhooks.Where(webhook => webhook.Events.Contains(videoEvent.Type)).ToList();

@@ -26,6 +26,9 @@ public static class ProjectEndpoints
         projects.MapPost("{id}/keys/{keyId}/rotate", RotateKeyAsync).WithSummary("Replace a key; the old one works for overlapSeconds more")
             .DescribesBody<RotateRequest>().Produces<CreatedKeyResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        projects.MapMethods("{id}", ["PATCH"], UpdateAsync).WithSummary("Change a project's playback settings: playbackOrigins, mp4Downloads")
+            .DescribesBody<ProjectUpdateRequest>().Produces<ProjectResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         projects.MapPut("{id}/playback-origins", SetPlaybackOriginsAsync)
             .WithSummary("Set the origins whose pages may play and embed the project's videos (empty: any origin)")
             .DescribesBody<PlaybackOriginsRequest>().Produces<ProjectResponse>()
@@ -117,22 +120,69 @@ public static class ProjectEndpoints
         {
             return Problems.BadRequest($"origins is required: send {example} as application/json ([] lets every origin play).");
         }
+        var (normalized, problem) = NormalizeOrigins(origins);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        return await grains.GetGrain<IProjectGrain>(id).SetPlaybackOriginsAsync(normalized!) is { } project
+            ? Results.Ok(ProjectResponse.From(project))
+            : NoProject(id);
+    }
+
+    private static async Task<IResult> UpdateAsync(string id, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        const string example = """{"playbackOrigins": ["https://app.example.com"], "mp4Downloads": true}""";
+        var (body, error) = await JsonBodies.ReadAsync<ProjectUpdateRequest>(request, example, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (body is null || (body.PlaybackOrigins is null && body.Mp4Downloads is null))
+        {
+            return Problems.BadRequest($"Nothing to change: send playbackOrigins and/or mp4Downloads as application/json, such as {example}.");
+        }
+        IReadOnlyList<string>? origins = null;
+        if (body.PlaybackOrigins is not null)
+        {
+            var (normalized, problem) = NormalizeOrigins(body.PlaybackOrigins);
+            if (problem is not null)
+            {
+                return problem;
+            }
+            origins = normalized;
+        }
+        var grain = grains.GetGrain<IProjectGrain>(id);
+        ProjectView? project = null;
+        if (origins is not null && (project = await grain.SetPlaybackOriginsAsync(origins)) is null)
+        {
+            return NoProject(id);
+        }
+        if (body.Mp4Downloads is { } downloads && (project = await grain.SetMp4DownloadsAsync(downloads)) is null)
+        {
+            return NoProject(id);
+        }
+        return Results.Ok(ProjectResponse.From(project!));
+    }
+
+    /// <summary>The origins in their canonical form, or a 400 naming the first one that is not an origin.</summary>
+    private static (IReadOnlyList<string>? Origins, IResult? Problem) NormalizeOrigins(IReadOnlyList<string?> origins)
+    {
         if (origins.Count > PlaybackOrigins.MaxOrigins)
         {
-            return Problems.BadRequest($"At most {PlaybackOrigins.MaxOrigins} origins can be allowed.");
+            return (null, Problems.BadRequest($"At most {PlaybackOrigins.MaxOrigins} origins can be allowed."));
         }
         var normalized = new List<string>();
         foreach (var origin in origins)
         {
             if (PlaybackOrigins.Normalize(origin ?? "") is not { } valid)
             {
-                return Problems.BadRequest($"'{origin}' is not an origin: write scheme, host and optional port only, such as https://app.example.com or http://localhost:3000.");
+                return (null, Problems.BadRequest(
+                    $"'{origin}' is not an origin: write scheme, host and optional port only, such as https://app.example.com or http://localhost:3000."));
             }
             normalized.Add(valid);
         }
-        return await grains.GetGrain<IProjectGrain>(id).SetPlaybackOriginsAsync(normalized) is { } project
-            ? Results.Ok(ProjectResponse.From(project))
-            : NoProject(id);
+        return (normalized, null);
     }
 
     private static IResult? NameProblem(string? name, bool required) => name?.Trim() switch
@@ -150,11 +200,17 @@ public sealed record NameRequest(string? Name);
 public sealed record RotateRequest(int? OverlapSeconds);
 
 /// <param name="PlaybackOrigins">Origins whose pages may play and embed the project's videos; empty: any origin.</param>
-public sealed record ProjectResponse(string Id, string Name, DateTimeOffset CreatedAt, int ActiveKeys, int Webhooks, IReadOnlyList<string> PlaybackOrigins)
+/// <param name="Mp4Downloads">Whether playback URLs of ready videos come with a signed MP4 download.</param>
+public sealed record ProjectResponse(
+    string Id, string Name, DateTimeOffset CreatedAt, int ActiveKeys, int Webhooks, IReadOnlyList<string> PlaybackOrigins, bool Mp4Downloads)
 {
     public static ProjectResponse From(ProjectView project) =>
-        new(project.Id, project.Name, project.CreatedAt, project.Keys.Count(key => key.IsActive(DateTimeOffset.UtcNow)), project.Webhooks.Count, project.PlaybackOrigins);
+        new(project.Id, project.Name, project.CreatedAt, project.Keys.Count(key => key.IsActive(DateTimeOffset.UtcNow)), project.Webhooks.Count,
+            project.PlaybackOrigins, project.Mp4Downloads);
 }
+
+/// <summary>PATCH /v1/projects/{id}: what is absent stays as it is.</summary>
+public sealed record ProjectUpdateRequest(IReadOnlyList<string?>? PlaybackOrigins, bool? Mp4Downloads);
 
 public sealed record PlaybackOriginsRequest(IReadOnlyList<string?>? Origins);
 

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Wire;
 using Streamio.Host.Auth;
@@ -122,7 +123,8 @@ public static class VideoEndpoints
     }
 
     private static async Task<IResult> CreatePlaybackAsync(
-        string id, HttpRequest request, VideoCatalog catalog, PlaybackTokens tokens, IOptions<PlaybackOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        string id, HttpRequest request, VideoCatalog catalog, PlaybackTokens tokens, IOptions<PlaybackOptions> options, IGrainFactory grains, TimeProvider time,
+        CancellationToken cancellationToken)
     {
         var (read, error) = await JsonBodies.ReadAsync<PlaybackRequest>(request, """{"ttlSeconds": 3600, "viewer": "..."}""", cancellationToken);
         if (error is not null)
@@ -150,7 +152,8 @@ public static class VideoEndpoints
         var expiresAt = time.GetUtcNow().AddSeconds(ttl);
         var token = tokens.Issue(id, expiresAt, body.Viewer);
         var urls = PlaybackUrls.For(PlaybackUrls.BaseOf(request), id, token);
-        return Results.Ok(new PlaybackResponse(urls.Url, expiresAt, urls.ThumbnailUrl, urls.StoryboardUrl, urls.EmbedUrl));
+        var downloads = (await grains.GetGrain<IProjectGrain>(video.ProjectId).GetAsync())?.Mp4Downloads == true;
+        return Results.Ok(new PlaybackResponse(urls.Url, expiresAt, urls.ThumbnailUrl, urls.StoryboardUrl, urls.EmbedUrl, downloads ? urls.DownloadUrl : null));
     }
 
     private static async Task<IResult> ServeImageAsync(

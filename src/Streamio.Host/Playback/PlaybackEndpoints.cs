@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
+using Streamio.Abstractions.Wire;
 using Streamio.Grains.Videos;
 using Streamio.Storage;
 using Streamio.Host.Http;
@@ -25,6 +27,7 @@ public static class PlaybackEndpoints
         services.AddSingleton<PlaybackOrigins>();
         services.AddSingleton<PlaybackAccess>();
         services.AddSingleton<FrameGrabber>();
+        services.AddSingleton<Mp4Downloads>();
         return services;
     }
 
@@ -41,6 +44,7 @@ public static class PlaybackEndpoints
         play.MapGet("thumbnail.jpg", ThumbnailAsync).WithSummary("The poster, or the frame at ?time= seconds, ?width= pixels wide");
         play.MapGet("storyboard.vtt", StoryboardVttAsync).WithSummary("The storyboard WebVTT; its tile URLs are signed too");
         play.MapGet("storyboard.jpg", StoryboardSpriteAsync).WithSummary("The storyboard sprite");
+        play.MapGet("download.mp4", DownloadAsync).WithSummary("The MP4 of the top rendition, when the project allows downloads");
         app.MapPlaybackGroup("/keys/{videoId}").MapGet("{rendition}", KeyAsync).ExcludeFromDescription();
         // Preflights carry no token to check (a browser sends them before its GET, which is checked).
         app.MapMethods("/play/{videoId}/{**rest}", ["OPTIONS"], PlaybackAccess.Preflight).ExcludeFromDescription();
@@ -178,6 +182,28 @@ public static class PlaybackEndpoints
         await catalog.GetAsync(videoId) is { Storyboard: not null } video
             ? await StoredAsync(context, StorageKeys.StoryboardSprite(video.ProjectId, videoId), "image/jpeg", video, storage, cancellationToken)
             : NoStoreNotFound(context, $"Video '{videoId}' has no storyboard yet: it is made when encoding finishes.");
+
+    private static async Task<IResult> DownloadAsync(
+        string videoId, HttpContext context, VideoCatalog catalog, IGrainFactory grains, Mp4Downloads downloads, CancellationToken cancellationToken)
+    {
+        PlaybackAccess.NoStore(context);
+        if (await catalog.GetAsync(videoId) is not { } video)
+        {
+            return Problems.NotFound($"There is no video '{videoId}'.");
+        }
+        if (video.Status != VideoStatus.Ready)
+        {
+            return Problems.Conflict($"Video '{videoId}' is {VideoResponse.StatusName(video.Status)}: its MP4 is made once it is ready.");
+        }
+        if ((await grains.GetGrain<IProjectGrain>(video.ProjectId).GetAsync())?.Mp4Downloads != true)
+        {
+            return Problems.NotFound("This video's project does not offer MP4 downloads: an admin turns them on with PATCH /v1/projects/{id} {\"mp4Downloads\": true}.");
+        }
+        var mp4 = await downloads.OpenAsync(video, cancellationToken);
+        // The token in the URL keeps it private; the bytes never change.
+        context.Response.Headers.CacheControl = "private, max-age=86400";
+        return Results.Stream(mp4, "video/mp4", Mp4Downloads.FileName(video), enableRangeProcessing: mp4.CanSeek);
+    }
 
     private static async Task<IResult> StoredAsync(HttpContext context, string key, string contentType, VideoView video, IObjectStorage storage, CancellationToken cancellationToken)
     {
