@@ -32,21 +32,21 @@ public sealed class EmbedTests(BrowserFixture fixture)
         await frame.Locator(".sp-quality option").Nth(2).WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
         Assert.Equal(["Auto", "240p", "360p"], await frame.Locator(".sp-quality option").AllTextContentsAsync());
 
-        // Plays with the player's own button, then the keyboard (→ seeks 5 s on).
+        // Plays with the player's own button; the seek bar previews storyboard tiles.
         await frame.Locator(".sp-play").ClickAsync();
         var videoElement = frame.Locator("video");
-        await WaitUntilAsync(videoElement, "v => v.currentTime > 1.5");
-        await player.FocusAsync();
-        await player.PressAsync("ArrowRight");
-        await WaitUntilAsync(videoElement, "v => v.currentTime > 4");
-
-        // The seek bar previews storyboard tiles; seeking back plays from there.
+        await WaitUntilAsync(videoElement, "v => v.currentTime > 1");
         var seek = frame.Locator(".sp-seek");
         var box = (await seek.BoundingBoxAsync())!;
-        await browser.Page.Mouse.MoveAsync(box.X + box.Width * 0.3f, box.Y + box.Height / 2);
+        await browser.Page.Mouse.MoveAsync(box.X + box.Width * 0.7f, box.Y + box.Height / 2);
         await frame.Locator(".sp-preview:not([hidden])").WaitForAsync();
         Assert.Contains("storyboard.jpg?token=", await frame.Locator(".sp-tile").EvaluateAsync<string>("t => getComputedStyle(t).backgroundImage"));
         await browser.ScreenshotAsync("embed.png");
+
+        // The keyboard seeks (→ is 5 s on), and so does the seek bar.
+        await player.FocusAsync();
+        await player.PressAsync("ArrowRight");
+        await WaitUntilAsync(videoElement, "v => v.currentTime > 4");
         await seek.FillAsync("1");
         await WaitUntilAsync(videoElement, "v => v.currentTime >= 1 && v.currentTime < 4 && !v.seeking");
         if (await videoElement.EvaluateAsync<bool>("v => v.paused"))
