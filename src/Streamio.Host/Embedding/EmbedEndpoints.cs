@@ -71,7 +71,12 @@ public static class EmbedEndpoints
             };
             return Results.Content(ErrorPage(reason), "text/html; charset=utf-8", statusCode: check == TokenCheck.Valid ? 404 : 403);
         }
-        return Results.File(System.IO.Path.Combine(folder, "embed.html"), "text/html; charset=utf-8");
+        // oEmbed discovery: CMSs that fetch the page find how to expand it.
+        var page = await File.ReadAllTextAsync(System.IO.Path.Combine(folder, "embed.html"), context.RequestAborted);
+        var self = $"{PlaybackUrls.BaseOf(context.Request)}{context.Request.Path}{context.Request.QueryString}";
+        var discovery = $"<link rel=\"alternate\" type=\"application/json+oembed\" href=\"{HtmlEncoder.Default.Encode(
+            $"{PlaybackUrls.BaseOf(context.Request)}/oembed?url={Uri.EscapeDataString(self)}")}\" title=\"{HtmlEncoder.Default.Encode(video.Title ?? video.Id)}\">";
+        return Results.Content(page.Replace("</head>", $"  {discovery}\n</head>", StringComparison.Ordinal), "text/html; charset=utf-8");
     }
 
     private static async Task<IResult> OEmbedAsync(

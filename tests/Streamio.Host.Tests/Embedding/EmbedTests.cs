@@ -67,9 +67,16 @@ public sealed class EmbedTests(BrowserFixture fixture)
         await WaitUntilAsync(element, "v => !v.paused && v.currentTime > 3.2");
         Assert.True(await element.EvaluateAsync<bool>("v => v.muted && v.loop"));
         Assert.Equal("Colour bars at sunset", await browser.Page.TitleAsync());
+        // oEmbed discovery, for CMSs that fetch the page to learn how to expand it.
+        var discovered = await browser.Page.Locator("link[type='application/json+oembed']").GetAttributeAsync("href");
+        using var http = new HttpClient();
+        using (var oembed = await http.GetAsync(discovered))
+        {
+            Assert.Equal(HttpStatusCode.OK, oembed.StatusCode);
+            Assert.Contains("autoplay=1", (await oembed.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("html").GetString());
+        }
         browser.AssertNoConsoleErrors();
 
-        using var http = new HttpClient();
         foreach (var (query, detail) in new[] { ("&autoplay=yes", "autoplay must be"), ("&loop=2", "loop must be"), ("&start=-4", "start must be"), ("&start=soon", "start must be") })
         {
             using var bad = await http.GetAsync(playback.EmbedUrl + query);
