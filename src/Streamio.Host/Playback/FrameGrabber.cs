@@ -15,6 +15,9 @@ namespace Streamio.Host.Playback;
 public sealed class FrameGrabber(IObjectStorage storage, IGrainFactory grains, FfmpegRunner ffmpeg, IOptions<EncodingOptions> encoding)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a request waits for a turn before it is told to come back (so a flood cannot queue without end).</summary>
+    private static readonly TimeSpan QueueWait = TimeSpan.FromSeconds(15);
     private readonly SemaphoreSlim _running = new(2);
 
     /// <summary>The frame at <paramref name="seconds"/> scaled to <paramref name="width"/> (null: the rendition's width), or null when no rendition has that moment yet.</summary>
@@ -64,7 +67,10 @@ public sealed class FrameGrabber(IObjectStorage storage, IGrainFactory grains, F
 
     private async Task<byte[]> DecodeAsync(byte[] input, string format, double offset, int width, CancellationToken cancellationToken)
     {
-        await _running.WaitAsync(cancellationToken);
+        if (!await _running.WaitAsync(QueueWait, cancellationToken))
+        {
+            throw new FramesBusyException();
+        }
         var scratch = Directory.CreateDirectory(Path.Combine(Path.GetFullPath(encoding.Value.WorkPath), "frames", Guid.NewGuid().ToString("N")));
         try
         {
@@ -93,3 +99,6 @@ public sealed class FrameGrabber(IObjectStorage storage, IGrainFactory grains, F
         }
     }
 }
+
+/// <summary>Every frame slot stayed taken for the whole wait: the caller should try again shortly.</summary>
+public sealed class FramesBusyException() : Exception("Too many frames are being made on this node right now.");

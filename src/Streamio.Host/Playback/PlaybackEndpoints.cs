@@ -141,19 +141,23 @@ public static class PlaybackEndpoints
             }
             pixels = parsed;
         }
-        byte[]? jpeg;
-        if (seconds is null && video.HasPoster)
+        if (seconds is null && pixels is null && video.HasPoster)
         {
-            if (pixels is null)
-            {
-                return await StoredAsync(context, StorageKeys.Poster(video.ProjectId, videoId), "image/jpeg", video, storage, cancellationToken);
-            }
-            jpeg = await frames.ScaleAsync(StorageKeys.Poster(video.ProjectId, videoId), pixels.Value, cancellationToken);
+            return await StoredAsync(context, StorageKeys.Poster(video.ProjectId, videoId), "image/jpeg", video, storage, cancellationToken);
         }
-        else
+        byte[]? jpeg;
+        try
         {
-            // Before the poster exists, the first frame stands in for it.
-            jpeg = await frames.GrabAsync(video, seconds ?? 0, pixels, cancellationToken);
+            jpeg = seconds is null && video.HasPoster
+                ? await frames.ScaleAsync(StorageKeys.Poster(video.ProjectId, videoId), pixels!.Value, cancellationToken)
+                // Before the poster exists, the first frame stands in for it.
+                : await frames.GrabAsync(video, seconds ?? 0, pixels, cancellationToken);
+        }
+        catch (FramesBusyException busy)
+        {
+            PlaybackAccess.NoStore(context);
+            context.Response.Headers.RetryAfter = "2";
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Busy", detail: $"{busy.Message} Try again in a few seconds.");
         }
         if (jpeg is null)
         {
