@@ -11,7 +11,7 @@ namespace Streamio.Host.Tests.Embedding;
 
 /// <summary>MP4 downloads: a project turns them on, a ready video's playback URLs then include a signed faststart MP4.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class DownloadTests(BrowserFixture fixture)
+public sealed class DownloadTests(BrowserFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     private StreamioNode Node => fixture.Node;
 
@@ -32,6 +32,7 @@ public sealed class DownloadTests(BrowserFixture fixture)
 
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
         // Two first requests at once share one build and get the same bytes.
+        var clock = Stopwatch.StartNew();
         var first = http.GetAsync(playback.DownloadUrl);
         var second = http.GetAsync(playback.DownloadUrl);
         using var response = await first;
@@ -41,6 +42,13 @@ public sealed class DownloadTests(BrowserFixture fixture)
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
         Assert.Equal("Restricted clip.mp4", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
         var bytes = await response.Content.ReadAsByteArrayAsync();
+        output.WriteLine($"first download (MP4 made from {restricted.Video.DurationSeconds:0.#} s of segments): {clock.ElapsedMilliseconds} ms, {bytes.Length} bytes (informational)");
+        clock.Restart();
+        using (var stored = await http.GetAsync(playback.DownloadUrl))
+        {
+            await stored.Content.ReadAsByteArrayAsync();
+            output.WriteLine($"second download (stored): {clock.ElapsedMilliseconds} ms (informational)");
+        }
         Assert.Equal(bytes, await again.Content.ReadAsByteArrayAsync());
 
         // faststart: the index (moov) comes before the media (mdat).

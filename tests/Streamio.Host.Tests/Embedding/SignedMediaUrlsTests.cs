@@ -7,7 +7,7 @@ namespace Streamio.Host.Tests.Embedding;
 
 /// <summary>The signed thumbnail, storyboard and embed URLs that POST /v1/videos/{id}/playback returns beside the stream.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class SignedMediaUrlsTests(BrowserFixture fixture)
+public sealed class SignedMediaUrlsTests(BrowserFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     private StreamioNode Node => fixture.Node;
 
@@ -31,7 +31,9 @@ public sealed class SignedMediaUrlsTests(BrowserFixture fixture)
         Assert.NotNull(JpegSize(await JpegAsync(http, playback.ThumbnailUrl)));
         var small = await JpegAsync(http, playback.ThumbnailUrl + "&width=160");
         Assert.Equal((160, 90), JpegSize(small));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var early = await JpegAsync(http, playback.ThumbnailUrl + "&time=0.5&width=320");
+        output.WriteLine($"a frame at a time and width: {clock.ElapsedMilliseconds} ms (informational)");
         var late = await JpegAsync(http, playback.ThumbnailUrl + "&time=5.2&width=320");
         Assert.Equal((320, 180), JpegSize(early));
         Assert.Equal((320, 180), JpegSize(late));
