@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Encodings.Web;
 using Microsoft.Net.Http.Headers;
+using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Wire;
 using Streamio.Host.Http;
@@ -27,7 +28,7 @@ public static class EmbedEndpoints
         return app;
     }
 
-    private static async Task<IResult> PlayerDataAsync(string videoId, string? token, HttpContext context, VideoCatalog catalog)
+    private static async Task<IResult> PlayerDataAsync(string videoId, string? token, HttpContext context, VideoCatalog catalog, IGrainFactory grains)
     {
         PlaybackAccess.NoStore(context);
         if (await catalog.GetAsync(videoId) is not { } video)
@@ -36,8 +37,9 @@ public static class EmbedEndpoints
         }
         var urls = PlaybackUrls.For(PlaybackUrls.BaseOf(context.Request), videoId, token!);
         var response = VideoResponse.From(video);
+        var downloads = video.Status == VideoStatus.Ready && (await grains.GetGrain<IProjectGrain>(video.ProjectId).GetAsync())?.Mp4Downloads == true;
         return Results.Ok(new PlayerData(video.Id, video.Title, response.Status, video.Playable, response.DurationSeconds, response.Width, response.Height,
-            video.Error, urls.Url, urls.ThumbnailUrl, video.Storyboard is null ? null : urls.StoryboardUrl, urls.EmbedUrl));
+            video.Error, urls.Url, urls.ThumbnailUrl, video.Storyboard is null ? null : urls.StoryboardUrl, urls.EmbedUrl, downloads ? urls.DownloadUrl : null));
     }
 
     private static async Task<IResult> EmbedPageAsync(
@@ -173,7 +175,7 @@ public static class EmbedOptions
 /// <summary>GET /play/{id}/player.json: a video as a player shows it, its URLs signed with the request's token.</summary>
 public sealed record PlayerData(
     string Id, string? Title, string Status, bool Playable, double? DurationSeconds, int? Width, int? Height, string? Error,
-    string Url, string ThumbnailUrl, string? StoryboardUrl, string EmbedUrl);
+    string Url, string ThumbnailUrl, string? StoryboardUrl, string EmbedUrl, string? DownloadUrl);
 
 /// <summary>An oEmbed 1.0 "video" answer (snake_case, as the specification spells it).</summary>
 public sealed record OEmbedResponse(

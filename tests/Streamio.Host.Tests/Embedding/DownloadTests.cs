@@ -29,8 +29,11 @@ public sealed class DownloadTests(BrowserFixture fixture, Xunit.Abstractions.ITe
         }
         var playback = await EmbeddingSetup.PlaybackAsync(Node, restricted.Video.Id, restricted.Project);
         Assert.Equal(playback.Url.Replace("master.m3u8", "download.mp4", StringComparison.Ordinal), playback.DownloadUrl);
-
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(3) };
+        // The embedded player offers it too (its data comes from player.json).
+        var playerData = await http.GetFromJsonAsync<System.Text.Json.JsonElement>(playback.Url.Replace("master.m3u8", "player.json", StringComparison.Ordinal));
+        Assert.Equal(playback.DownloadUrl, playerData.GetProperty("downloadUrl").GetString());
+
         // Two first requests at once share one build and get the same bytes.
         var clock = Stopwatch.StartNew();
         var first = http.GetAsync(playback.DownloadUrl);
@@ -70,6 +73,8 @@ public sealed class DownloadTests(BrowserFixture fixture, Xunit.Abstractions.ITe
         var playback = await EmbeddingSetup.PlaybackAsync(Node, video.Id);
         Assert.Null(playback.DownloadUrl);
         using var http = new HttpClient();
+        var playerData = await http.GetFromJsonAsync<System.Text.Json.JsonElement>(playback.Url.Replace("master.m3u8", "player.json", StringComparison.Ordinal));
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, playerData.GetProperty("downloadUrl").ValueKind);
         var url = playback.Url.Replace("master.m3u8", "download.mp4", StringComparison.Ordinal);
         await AssertProblemAsync(await http.GetAsync(url), HttpStatusCode.NotFound, "does not offer MP4 downloads");
 

@@ -10,6 +10,7 @@ const ICONS = {
   pause: icon('M6 5h4v14H6zm8 0h4v14h-4z'),
   muted: icon('M4 9h4l5-4v14l-5-4H4zM16 9.4l1.4-1.4 2.1 2.1 2.1-2.1L23 9.4 20.9 11.5 23 13.6 21.6 15l-2.1-2.1-2.1 2.1-1.4-1.4 2.1-2.1z'),
   sound: icon('M4 9h4l5-4v14l-5-4H4zM16 8.5a4.5 4.5 0 0 1 0 7v-2a2.5 2.5 0 0 0 0-3zM16 5a8 8 0 0 1 0 14v-2a6 6 0 0 0 0-10z'),
+  download: icon('M11 4h2v8.2l3.3-3.3 1.4 1.4L12 16 6.3 10.3l1.4-1.4 3.3 3.3zM5 18h14v2H5z'),
   fullscreen: icon('M4 4h6v2H6v4H4zm10 0h6v6h-2V6h-4zM4 14h2v4h4v2H4zm14 0h2v6h-6v-2h4z'),
 };
 const SEEK_STEP = 5;
@@ -60,8 +61,10 @@ export function mountPlayer(root, dataUrl, options) {
   const quality = h('select', { class: 'sp-quality', 'aria-label': 'Quality', disabled: true }, h('option', { value: '-1' }, 'Auto'));
   const fullscreen = h('button', { type: 'button', class: 'sp-fullscreen', 'aria-label': 'Full screen' });
   fullscreen.innerHTML = ICONS.fullscreen;
+  const download = h('a', { class: 'sp-download', 'aria-label': 'Download MP4', hidden: true, download: '' });
+  download.innerHTML = ICONS.download;
   const controls = h('div', { class: 'sp-controls', role: 'group', 'aria-label': 'Player controls' },
-    play, h('div', { class: 'sp-seek-wrap' }, seek, preview), clock, mute, quality, fullscreen);
+    play, h('div', { class: 'sp-seek-wrap' }, seek, preview), clock, mute, quality, download, fullscreen);
   const player = h('div', { class: 'streamio-player', tabindex: '0', 'data-state': 'loading' }, video, message, controls);
   root.append(player);
 
@@ -97,6 +100,7 @@ export function mountPlayer(root, dataUrl, options) {
     controls.hidden = false;
     if (data.durationSeconds) seek.max = String(data.durationSeconds);
     video.poster = data.thumbnailUrl;
+    if (data.downloadUrl) { download.href = data.downloadUrl; download.hidden = false; }
     video.loop = options.loop;
     video.muted = options.muted;
     if (data.storyboardUrl) {
