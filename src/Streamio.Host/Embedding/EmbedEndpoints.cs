@@ -61,7 +61,6 @@ public static class EmbedEndpoints
         var allowed = video is null ? [] : await origins.AllowedAsync(video.ProjectId);
         context.Response.Headers[HeaderNames.ContentSecurityPolicy] =
             $"frame-ancestors {(allowed.Count == 0 ? "*" : "'self' " + string.Join(' ', allowed))}";
-        context.Response.Headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
         if (check != TokenCheck.Valid || video is null)
         {
             // A page, not JSON: it is what the viewer sees inside the frame.
