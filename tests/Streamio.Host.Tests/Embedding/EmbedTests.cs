@@ -8,7 +8,7 @@ namespace Streamio.Host.Tests.Embedding;
 
 /// <summary>The embed page in an iframe on someone else's site, the &lt;streamio-player&gt; element, and oEmbed.</summary>
 [Collection(BrowserCollection.Name)]
-public sealed class EmbedTests(BrowserFixture fixture)
+public sealed class EmbedTests(BrowserFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     private StreamioNode Node => fixture.Node;
 
@@ -86,6 +86,23 @@ public sealed class EmbedTests(BrowserFixture fixture)
         }
         await using var expired = await fixture.OpenAsync($"/embed/{video.Id}?token=garbage");
         Assert.Contains("not valid", await expired.Page.Locator("#embed-error").TextContentAsync());
+    }
+
+    [Fact]
+    public async Task An_embed_opened_while_the_video_still_encodes_plays_from_near_the_start()
+    {
+        var clip = await Streamio.Testing.ClipFactory.GetAsync(new Streamio.Testing.ClipSpec(DurationSeconds: 16, Width: 640, Height: 360, Gop: 15));
+        var uploaded = await Node.UploadOkAsync(clip, "Still encoding");
+        await Node.WaitForAsync(uploaded.Id, video => video.Playable || video.Status == "failed");
+        var playback = await EmbeddingSetup.PlaybackAsync(Node, uploaded.Id);
+        await using var browser = await fixture.OpenAsync(playback.EmbedUrl + "&autoplay=1", width: 640, height: 360);
+        var element = browser.Page.Locator("video");
+        // While encoding the playlists are EVENT playlists, which hls.js would join at the live edge; the embed starts at 0.
+        await WaitUntilAsync(element, "v => v.currentTime > 0.2");
+        Assert.True(await element.EvaluateAsync<double>("v => v.currentTime") < 3);
+        output.WriteLine($"the video was {await browser.Page.GetAttributeAsync(".streamio-player", "data-status")} when the embed loaded (informational: encoding is a race)");
+        await WaitUntilAsync(element, "v => v.currentTime > 3");
+        browser.AssertNoConsoleErrors();
     }
 
     [Fact]

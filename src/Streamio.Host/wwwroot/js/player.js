@@ -90,6 +90,7 @@ export function mountPlayer(root, dataUrl, options) {
     if (!response.ok) { fail(await problemOf(response)); return; }
     data = await response.json();
     options.onData?.(data);
+    player.dataset.status = data.status; // what the video was doing when the player loaded
     if (data.status === 'failed') { fail(`This video could not be processed: ${data.error}`, 'failed'); return; }
     if (!data.playable) {
       fail('This video is still being processed…', 'waiting');
@@ -122,7 +123,9 @@ export function mountPlayer(root, dataUrl, options) {
       }
     };
     if (Hls.isSupported()) {
-      hls = new Hls({ startPosition: options.start || -1, capLevelToPlayerSize: true });
+      // From the start (or start=) even while encoding, when the playlists are EVENT playlists hls.js would join at
+      // the live edge; and then on the lowest rung, the one encoded first.
+      hls = new Hls({ startPosition: options.start || 0, startLevel: data.status === 'ready' ? -1 : 0, capLevelToPlayerSize: true });
       hls.on(Hls.Events.MANIFEST_PARSED, (_, parsed) => {
         quality.replaceChildren(h('option', { value: '-1' }, 'Auto'),
           ...parsed.levels.map((level, index) => h('option', { value: String(index) }, `${level.height}p`)));
