@@ -106,6 +106,27 @@ public sealed class EmbedTests(BrowserFixture fixture, Xunit.Abstractions.ITestO
     }
 
     [Fact]
+    public async Task The_embed_code_from_the_video_page_plays_on_another_site()
+    {
+        var video = await fixture.ReadyVideoAsync();
+        var (site, _) = await EmbeddingSetup.SitesAsync();
+        string code;
+        await using (var app = await fixture.OpenAsync($"/#/videos/{video.Id}"))
+        {
+            await app.Page.WaitForFunctionAsync("() => document.querySelector('#embed-code').value.includes('/embed/')");
+            code = await app.Page.Locator("#embed-code").InputValueAsync();
+            Assert.Contains("link works until", await app.Page.Locator("#embed-hint").TextContentAsync());
+            app.AssertNoConsoleErrors();
+        }
+        await using var browser = await fixture.OpenAsync(site.Publish($"<!doctype html><html><head><meta charset=\"utf-8\"><title>Pasted</title></head><body>{code}</body></html>"));
+        var frame = browser.Page.FrameLocator("iframe");
+        await frame.Locator(".streamio-player[data-state=ready]").WaitForAsync();
+        await frame.Locator(".sp-play").ClickAsync();
+        await WaitUntilAsync(frame.Locator("video"), "v => v.currentTime > 2");
+        browser.AssertNoConsoleErrors();
+    }
+
+    [Fact]
     public async Task The_streamio_player_element_plays_on_another_origin_without_an_iframe()
     {
         var video = await fixture.ReadyVideoAsync();

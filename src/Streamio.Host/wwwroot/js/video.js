@@ -35,6 +35,11 @@ export function videoView(id) {
   const shareUrl = `${location.origin}/#/videos/${encodeURIComponent(id)}`;
   const share = h('input', { type: 'text', id: 'share-link', readonly: true, value: shareUrl });
   const copy = h('button', { type: 'button', id: 'share-copy', class: 'secondary' }, 'Copy link');
+  // Embed code for other sites, filled in once there is a playback URL (its token expires, which the hint says).
+  const embedCode = h('textarea', { id: 'embed-code', readonly: true, rows: '3', 'aria-describedby': 'embed-hint' });
+  const embedHint = h('p', { class: 'muted small', id: 'embed-hint' });
+  const embedPanel = h('section', { class: 'panel share', 'aria-labelledby': 'embed-heading', hidden: true },
+    h('h2', { id: 'embed-heading' }, h('label', { for: 'embed-code' }, 'Embed')), embedCode, embedHint);
 
   const playerBox = h('div', { class: 'player' }, element, waiting);
   const controlsBox = h('div', { class: 'controls', role: 'group', 'aria-label': 'Player controls' },
@@ -93,8 +98,12 @@ export function videoView(id) {
     starting = true;
     try {
       await loadLibraries();
-      const { url } = await createPlayback(id);
+      const { url, embedUrl, expiresAt } = await createPlayback(id);
       if (disposed) return;
+      embedCode.value = `<iframe src="${embedUrl}" width="640" height="360" allow="autoplay; fullscreen; picture-in-picture" allowfullscreen style="border:0"></iframe>`;
+      embedHint.textContent = `This link works until ${new Date(expiresAt).toLocaleString()}. For embeds that last, have your server ask for `
+        + 'fresh links with POST /v1/videos/{id}/playback (see docs/embedding.md).';
+      embedPanel.hidden = false;
       const Hls = window.Hls;
       element.muted = true; // Browsers allow autoplay only when muted; the viewer can unmute.
       if (Hls.isSupported()) {
@@ -193,7 +202,8 @@ export function videoView(id) {
     error, playerBox, controlsBox,
     encodingPanel,
     h('section', { class: 'panel share', 'aria-labelledby': 'share-heading' },
-      h('h2', { id: 'share-heading' }, h('label', { for: 'share-link' }, 'Share')), h('div', { class: 'share-row' }, share, copy)));
+      h('h2', { id: 'share-heading' }, h('label', { for: 'share-link' }, 'Share')), h('div', { class: 'share-row' }, share, copy)),
+    embedPanel);
   return [view, () => {
     disposed = true;
     stopWatching();
