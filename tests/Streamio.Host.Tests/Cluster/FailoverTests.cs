@@ -56,6 +56,39 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
             $"gone from GET /v1/cluster (declared dead) after {deadAfter.TotalSeconds:0.0} s; membership: {settings}");
     }
 
+    /// <summary>
+    /// The kill as it usually comes: both silos mid-chunk, and Orleans' own membership timing (a dead silo is declared
+    /// dead some 15 s after it stops answering). Half the time the video's grain lived on the killed silo, and the
+    /// survivor must still get the reports of its own chunks through.
+    /// </summary>
+    [Fact(Skip = "src bug: a worker gives up reporting to a video grain after about 10 s (EncodeWorkerPool.ReportAttempts), " +
+        "shorter than Orleans' default death declaration; the item then stays 'running' on the live survivor and the video never finishes")]
+    public async Task A_silo_killed_while_the_other_silo_is_mid_chunk_with_Orleans_default_membership_timing_loses_no_report()
+    {
+        await using var rig = await ClusterRig.CreateAsync(fixture);
+        static void DefaultMembership(Dictionary<string, string?> settings)
+        {
+            ClusterRig.SlowChunks(settings);
+            foreach (var key in ClusterRig.Membership.Keys)
+            {
+                settings.Remove(key);
+            }
+        }
+        var survivor = await rig.StartAsync("silo", DefaultMembership);
+        var doomed = await rig.StartAsync("silo", DefaultMembership);
+        var api = await rig.StartAsync("api", DefaultMembership);
+        var id = await ClusterRig.UploadAsync(api, await ClipFactory.GetAsync(ClusterRig.LongClip));
+        await ClusterRig.WaitForAsync(() => Task.FromResult(rig.Chunks.Running()),
+            running => running.Any(chunk => chunk.WorkPath == ClusterRig.WorkPathOf(doomed)) && running.Any(chunk => chunk.WorkPath == ClusterRig.WorkPathOf(survivor)),
+            "both silos encoding a chunk");
+
+        await doomed.KillAsync();
+
+        var video = await ClusterRig.WaitForFinishedAsync(api, id, () => survivor.RecentOutput);
+        Assert.True(video.Status == "ready", $"status {video.Status}, error {video.Error}\n{survivor.RecentOutput}");
+        await ClusterRig.AssertWholeAsync(api, id, ClusterRig.LongClip);
+    }
+
     [Fact]
     public async Task An_input_whose_samples_are_cut_off_fails_the_video_after_the_bounded_attempts()
     {
