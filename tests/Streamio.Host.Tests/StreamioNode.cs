@@ -77,7 +77,25 @@ public sealed class StreamioNode : IAsyncDisposable
         var address = node._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         node.BaseAddress = new Uri(address);
         node.Http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
+        await node.WaitUntilReadyAsync();
         return node;
+    }
+
+    /// <summary>Like an orchestrator's readiness probe: the node's first grain calls may take a moment on a busy machine.</summary>
+    private async Task WaitUntilReadyAsync()
+    {
+        string body = "";
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            using var response = await Http.GetAsync("/readyz");
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+            body = await response.Content.ReadAsStringAsync();
+            await Task.Delay(500);
+        }
+        Assert.Fail($"the node never became ready: {body}");
     }
 
     public async Task StopAsync()
