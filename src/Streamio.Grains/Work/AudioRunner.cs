@@ -38,6 +38,6 @@ public sealed class AudioRunner(IGrainFactory grains, SegmentPublisher publisher
             Scratch.DeleteQuietly(workDirectory);
         }
         await publisher.CompleteAsync(target, produced);
-        await grains.GetGrain<IVideoGrain>(work.VideoId).OnEncodedAsync(work.ItemId, work.Attempt);
+        await Reports.RetryAsync(() => grains.GetGrain<IVideoGrain>(work.VideoId).OnEncodedAsync(work.ItemId, work.Attempt));
     }
 }

@@ -60,7 +60,7 @@ public sealed class ChunkRunner(IGrainFactory grains, SegmentPublisher publisher
                 await publisher.CompleteAsync(targets[rendition], work.FirstSegment + count);
             }
         }
-        await grains.GetGrain<IVideoGrain>(work.VideoId).OnEncodedAsync(work.ItemId, work.Attempt);
+        await Reports.RetryAsync(() => grains.GetGrain<IVideoGrain>(work.VideoId).OnEncodedAsync(work.ItemId, work.Attempt));
     }
 
     /// <summary>Each span of the timeline gets its images once: from the chunk that encodes its highest rung.</summary>

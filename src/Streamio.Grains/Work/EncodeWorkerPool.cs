@@ -21,7 +21,6 @@ public sealed partial class EncodeWorkerPool(
     ILogger<EncodeWorkerPool> logger) : BackgroundService
 {
     private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(10);
-    private const int ReportAttempts = 5;
 
     private readonly Dictionary<WorkKind, IWorkRunner> _runners = runners.ToDictionary(runner => runner.Kind);
     private readonly ConcurrentDictionary<(string VideoId, int ItemId), WorkAssignment> _running = new();
@@ -97,7 +96,7 @@ public sealed partial class EncodeWorkerPool(
             }
             catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
             {
-                await ReportAsync(() => video.OnWorkReleasedAsync(work.ItemId, work.Attempt));
+                await Reports.RetryAsync(() => video.OnWorkReleasedAsync(work.ItemId, work.Attempt));
             }
             catch (VideoGoneException)
             {
@@ -105,7 +104,7 @@ public sealed partial class EncodeWorkerPool(
             }
             catch (Exception error)
             {
-                await ReportAsync(() => video.OnWorkFailedAsync(work.ItemId, work.Attempt, error.Message));
+                await Reports.RetryAsync(() => video.OnWorkFailedAsync(work.ItemId, work.Attempt, error.Message));
             }
         }
         catch (Exception error)
@@ -116,26 +115,6 @@ public sealed partial class EncodeWorkerPool(
         {
             _running.TryRemove((ticket.VideoId, ticket.ItemId), out _);
             await Scheduler.DoneAsync(ticket.VideoId, ticket.ItemId).ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-    }
-
-    /// <summary>
-    /// A report survives a moment when the video's grain cannot be reached (its silo just died: the next call activates
-    /// it elsewhere), so the item does not stay marked as running on this live silo.
-    /// </summary>
-    private static async Task ReportAsync(Func<Task> report)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await report();
-                return;
-            }
-            catch (Exception) when (attempt < ReportAttempts)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(attempt), CancellationToken.None);
-            }
         }
     }
 

@@ -39,7 +39,7 @@ public sealed class FinishRunner(IGrainFactory grains, IObjectStorage storage, I
             {
                 await storage.DeleteAsync(work.SourceKey, cancellationToken);
             }
-            await grains.GetGrain<IVideoGrain>(work.VideoId).OnFinishedAsync(work.ItemId, work.Attempt, storyboard, deleteSource);
+            await Reports.RetryAsync(() => grains.GetGrain<IVideoGrain>(work.VideoId).OnFinishedAsync(work.ItemId, work.Attempt, storyboard, deleteSource));
         }
         finally
         {

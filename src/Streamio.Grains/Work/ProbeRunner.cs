@@ -21,10 +21,10 @@ public sealed class ProbeRunner(IGrainFactory grains, IObjectStorage storage, IM
         }
         catch (MediaRejectedException rejected)
         {
-            await video.OnRejectedAsync(work.ItemId, work.Attempt, rejected.Message);
+            await Reports.RetryAsync(() => video.OnRejectedAsync(work.ItemId, work.Attempt, rejected.Message));
             return;
         }
         var facts = new SourceFacts(probe.FormatName, probe.DurationSeconds, probe.Video.Width, probe.Video.Height, probe.Video.FrameRate, probe.Audio is not null);
-        await video.OnProbedAsync(work.ItemId, work.Attempt, facts);
+        await Reports.RetryAsync(() => video.OnProbedAsync(work.ItemId, work.Attempt, facts));
     }
 }

@@ -1,0 +1,32 @@
+namespace Streamio.Grains.Work;
+
+/// <summary>How a worker reports the outcome of an attempt to its video.</summary>
+internal static class Reports
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// A report survives the time it takes Orleans to declare a dead silo dead: while the video's grain lives on a silo
+    /// that stopped answering, calls to it fail until membership moves it (some 15-30 s with the default settings).
+    /// Giving up sooner would leave the item marked as running on this live silo, and the video would never finish.
+    /// </summary>
+    public static async Task RetryAsync(Func<Task> report)
+    {
+        var deadline = DateTimeOffset.UtcNow + Patience;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await report();
+                return;
+            }
+            catch (Exception error) when (IsTransient(error) && DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>The call did not reach the grain (silo gone, message rejected, timed out); the grain's own errors are final.</summary>
+    private static bool IsTransient(Exception error) => error is OrleansException or TimeoutException;
+}
