@@ -61,8 +61,7 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
     /// dead some 15 s after it stops answering). Half the time the video's grain lived on the killed silo, and the
     /// survivor must still get the reports of its own chunks through.
     /// </summary>
-    [Fact(Skip = "src bug: a worker gives up reporting to a video grain after about 10 s (EncodeWorkerPool.ReportAttempts), " +
-        "shorter than Orleans' default death declaration; the item then stays 'running' on the live survivor and the video never finishes")]
+    [Fact]
     public async Task A_silo_killed_while_the_other_silo_is_mid_chunk_with_Orleans_default_membership_timing_loses_no_report()
     {
         await using var rig = await ClusterRig.CreateAsync(fixture);
