@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 
@@ -11,6 +12,24 @@ public sealed class StreamioProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringWriterQueue _output = new();
+
+    /// <summary>Every node started and not yet disposed: killed when the test process exits, should a test leave one behind.</summary>
+    private static readonly ConcurrentDictionary<StreamioProcess, byte> Live = new();
+
+    static StreamioProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var node in Live.Keys)
+        {
+            try
+            {
+                node._process.Kill(entireProcessTree: true);
+            }
+            catch (Exception error) when (error is InvalidOperationException or AggregateException or System.ComponentModel.Win32Exception)
+            {
+                // Already gone.
+            }
+        }
+    };
 
     private StreamioProcess(Process process, Uri baseAddress, IReadOnlyDictionary<string, string?> settings)
     {
@@ -66,6 +85,12 @@ public sealed class StreamioProcess : IAsyncDisposable
                     }
                 }
             }
+            catch
+            {
+                // Not ready in time (or exited): nothing is left running behind the failure.
+                await node.DisposeAsync();
+                throw;
+            }
         }
     }
 
@@ -90,6 +115,7 @@ public sealed class StreamioProcess : IAsyncDisposable
         start.Environment["Logging__Console__TimestampFormat"] = "HH:mm:ss.fff ";
         var process = Process.Start(start)!;
         var node = new StreamioProcess(process, new Uri($"http://127.0.0.1:{port}/"), new Dictionary<string, string?>(settings));
+        Live[node] = 0;
         process.OutputDataReceived += (_, line) => node._output.Add(line.Data);
         process.ErrorDataReceived += (_, line) => node._output.Add(line.Data);
         process.BeginOutputReadLine();
@@ -162,6 +188,7 @@ public sealed class StreamioProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await KillAsync();
+        Live.TryRemove(this, out _);
         _process.Dispose();
         Http.Dispose();
         Admin.Dispose();

@@ -38,9 +38,15 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Postgres.DisposeAsync();
-        await _azurite.DisposeAsync();
-        _azuriteGate.Dispose();
+        try
+        {
+            await Postgres.DisposeAsync();
+        }
+        finally
+        {
+            await _azurite.DisposeAsync();
+            _azuriteGate.Dispose();
+        }
     }
 }
 

@@ -343,13 +343,32 @@ public sealed partial class ClusterRig : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _processes)
+        try
         {
-            await process.DisposeAsync();
+            // Every node goes, even if one of them fails to.
+            var errors = new List<Exception>();
+            foreach (var process in _processes)
+            {
+                try
+                {
+                    await process.DisposeAsync();
+                }
+                catch (Exception error)
+                {
+                    errors.Add(error);
+                }
+            }
+            await Chunks.DisposeAsync();
+            await Server.DropDatabaseAsync(ConnectionString);
+            if (errors.Count > 0)
+            {
+                throw new AggregateException("stopping the cluster's nodes failed", errors);
+            }
         }
-        await Chunks.DisposeAsync();
-        await Server.DropDatabaseAsync(ConnectionString);
-        _root.Dispose();
+        finally
+        {
+            _root.Dispose();
+        }
     }
 }
 
