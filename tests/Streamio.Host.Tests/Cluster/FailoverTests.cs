@@ -15,17 +15,19 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
     public async Task A_silo_killed_mid_chunk_has_the_chunk_redone_elsewhere_and_the_video_is_whole(string clustering)
     {
         await using var rig = await ClusterRig.CreateAsync(fixture, clustering);
-        // The doomed silo encodes at x264's slowest preset, so the survivor is through with everything else while the
-        // doomed silo's chunk still runs: the moment to kill it, so the figure below is not a wait for a free worker.
-        var (api, doomed, survivor, id, _, clip) = await rig.StartEncodingAsync(settings => settings["Streamio:Ffmpeg:Preset"] = "veryslow");
-        var quiet = await ClusterRig.WaitForAsync(async () =>
+        // The doomed silo encodes at x264's slowest preset, so the survivor gets through the rest of the queue while the
+        // doomed silo's chunk still runs; it is killed once nothing is left waiting. The survivor has a second worker, so
+        // the figure below is (mostly) detection, not a wait for a free worker.
+        var (api, doomed, survivor, id, _, clip) = await rig.StartEncodingAsync(
+            settings => settings["Streamio:Ffmpeg:Preset"] = "veryslow", settings => settings["Streamio:Silo:Workers"] = "2");
+        var moment = await ClusterRig.WaitForAsync(async () =>
         {
             var view = await ClusterRig.TryGetClusterAsync(api);
             var running = rig.ChunksOn(doomed, id).FirstOrDefault(sighting => ClusterRig.IsAlive(sighting.Pid));
-            return view is { Work.Waiting: 0 } && ClusterRig.SiloOf(view, survivor) is { RunningWork: 0 } && ClusterRig.SiloOf(view, doomed) is { } listed
-                ? (running, listed.Address) : (null, null);
-        }, state => state.running is not null, "the doomed silo encoding the last chunk while the survivor is idle", () => doomed.RecentOutput);
-        var (chunk, doomedAddress) = (quiet.running!, quiet.Item2!);
+            return view is { Work.Waiting: 0 } && ClusterRig.SiloOf(view, doomed) is { } listed && running is not null
+                ? new KillMoment(running, listed.Address, ClusterRig.SiloOf(view, survivor)?.RunningWork ?? -1) : null;
+        }, moment => moment is not null, "the doomed silo encoding a chunk with nothing left waiting", () => doomed.RecentOutput);
+        var (chunk, doomedAddress, survivorBusy) = moment!;
 
         var clock = Stopwatch.StartNew();
         await doomed.KillAsync();
@@ -52,7 +54,7 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
 
         var settings = string.Join(", ", ClusterRig.Membership.Select(pair => $"{pair.Key.Split(':')[^1]}={pair.Value}"));
         output.WriteLine($"{clustering}: SIGKILL of {doomedAddress} mid-chunk (item {chunk.ItemId}, attempt {chunk.Attempt}) -> " +
-            $"chunk running again on the survivor after {redoneAfter.TotalSeconds:0.0} s (attempt {redone.Attempt}); " +
+            $"chunk running again on the survivor after {redoneAfter.TotalSeconds:0.0} s (attempt {redone.Attempt}; the survivor was running {survivorBusy} of 2 at the kill); " +
             $"gone from GET /v1/cluster (declared dead) after {deadAfter.TotalSeconds:0.0} s; membership: {settings}");
     }
 
@@ -151,3 +153,6 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
         Assert.Equal("ready", (await ClusterRig.WaitForFinishedAsync(api, next, () => silo.RecentOutput + survivor.RecentOutput)).Status);
     }
 }
+
+/// <summary>When the failover test kills its silo: the chunk it runs, its address, and how busy the survivor was.</summary>
+internal sealed record KillMoment(ChunkSighting Chunk, string DoomedAddress, int SurvivorBusy);
