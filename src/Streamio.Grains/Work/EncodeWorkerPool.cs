@@ -20,7 +20,12 @@ public sealed partial class EncodeWorkerPool(
     IOptions<SiloWorkOptions> options,
     ILogger<EncodeWorkerPool> logger) : BackgroundService
 {
-    private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How long one take waits for work. Short, because a wake-up can miss a waiting worker while the scheduler grain
+    /// moves (its silo died, or two activations briefly coexist as membership changes): the next poll then finds the
+    /// re-queued work. Measured: without this bound a SIGKILLed silo's chunk sometimes waited a whole 10 s poll.
+    /// </summary>
+    private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<WorkKind, IWorkRunner> _runners = runners.ToDictionary(runner => runner.Kind);
     private readonly ConcurrentDictionary<(string VideoId, int ItemId), WorkAssignment> _running = new();
