@@ -3,7 +3,10 @@ namespace Streamio.Grains;
 /// <summary>How a silo runs work (configuration section <c>Streamio:Silo</c>).</summary>
 public sealed class SiloWorkOptions
 {
-    /// <summary>Work items this silo runs at once.</summary>
+    /// <summary>
+    /// Work items this silo runs at once. 0 makes a control silo: it hosts grains (and the work scheduler) but takes no
+    /// work, so worker silos can come and go, down to none, while every grain still has a home.
+    /// </summary>
     public int Workers { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>On shutdown, running work has this long to finish before it is cancelled and handed back.</summary>

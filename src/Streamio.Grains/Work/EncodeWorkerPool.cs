@@ -40,7 +40,14 @@ public sealed partial class EncodeWorkerPool(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var workers = Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(_ => Task.Run(() => WorkerLoopAsync(stoppingToken), CancellationToken.None)));
-        LogStarted(SiloAddress, options.Value.Workers);
+        if (options.Value.Workers == 0)
+        {
+            LogControlSilo(SiloAddress);
+        }
+        else
+        {
+            LogStarted(SiloAddress, options.Value.Workers);
+        }
         try
         {
             await Task.Delay(Timeout.Infinite, stoppingToken);
@@ -131,6 +138,9 @@ public sealed partial class EncodeWorkerPool(
 
     [LoggerMessage(LogLevel.Information, "Silo {Silo} runs work with {Workers} workers")]
     private partial void LogStarted(string silo, int workers);
+
+    [LoggerMessage(LogLevel.Information, "Silo {Silo} runs no work (Streamio:Silo:Workers is 0): it hosts grains, and other silos take the work")]
+    private partial void LogControlSilo(string silo);
 
     [LoggerMessage(LogLevel.Warning, "Grace period over: handing back {Count} running work items")]
     private partial void LogHandingBack(int count);
