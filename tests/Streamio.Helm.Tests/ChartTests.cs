@@ -52,6 +52,9 @@ public sealed partial class ChartTests
     [InlineData("serviceaccount.yaml", "ServiceAccount")]
     [InlineData("silo-role.yaml", "Role")]
     [InlineData("silo-rolebinding.yaml", "RoleBinding")]
+    [InlineData("control-deployment.yaml", "Deployment")]
+    [InlineData("silo-scaledobject.yaml", "ScaledObject")]
+    [InlineData("podmonitor.yaml", "PodMonitor")]
     public void Each_manifest_is_yaml_with_an_api_version_a_kind_and_a_name(string template, string kind)
     {
         var manifest = HelmChart.ParseMapping(HelmChart.Skeleton(Chart.Templates[template]));
@@ -67,7 +70,8 @@ public sealed partial class ChartTests
         var known = new[]
         {
             "api-deployment.yaml", "silo-deployment.yaml", "api-service.yaml", "secret.yaml", "ingress.yaml", "silo-hpa.yaml",
-            "silo-pdb.yaml", "serviceaccount.yaml", "silo-role.yaml", "silo-rolebinding.yaml", "_helpers.tpl", "NOTES.txt",
+            "silo-pdb.yaml", "serviceaccount.yaml", "silo-role.yaml", "silo-rolebinding.yaml", "control-deployment.yaml",
+            "silo-scaledobject.yaml", "podmonitor.yaml", "_helpers.tpl", "NOTES.txt",
         };
         Assert.Equal(known.Order(StringComparer.Ordinal), Chart.Templates.Keys.Order(StringComparer.Ordinal));
     }

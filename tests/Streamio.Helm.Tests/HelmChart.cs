@@ -68,9 +68,12 @@ public sealed partial class HelmChart
         }
     }
 
-    public YamlNode? ValueAt(string path)
+    public YamlNode? ValueAt(string path) => At(Values, path);
+
+    /// <summary>The node at "a.b.c" under <paramref name="root"/>, or null.</summary>
+    public static YamlNode? At(YamlNode root, string path)
     {
-        YamlNode? node = Values;
+        YamlNode? node = root;
         foreach (var part in path.Split('.'))
         {
             node = node is YamlMappingNode mapping && mapping.Children.TryGetValue(new YamlScalarNode(part), out var child) ? child : null;
@@ -129,6 +132,17 @@ public sealed partial class HelmChart
             var body = Expand(Define(match.Groups[1].Value));
             return string.Join('\n', body.Split('\n').Where(line => line.Trim().Length > 0).Select(line => indent + line));
         });
+
+    /// <summary>
+    /// The template with its helpers expanded and only the if/else branches that <paramref name="values"/> (paths such
+    /// as "keda.enabled" → YAML scalars, over values.yaml) select; read the result with <see cref="Skeleton"/> or
+    /// <see cref="Named"/>. Whitespace only when the whole manifest is switched off.
+    /// </summary>
+    public string Render(string template, IReadOnlyDictionary<string, string>? values = null)
+    {
+        var branches = new TemplateBranches(path => values is not null && values.TryGetValue(path, out var set) ? new YamlScalarNode(set) : ValueAt(path));
+        return branches.Select(SkipComments(Expand(template)));
+    }
 
     private static string Word(string actions)
     {

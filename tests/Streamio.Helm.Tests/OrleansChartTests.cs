@@ -158,7 +158,8 @@ public sealed partial class ChartTests
     [InlineData("iAmAliveTablePublishSeconds", "Streamio__Cluster__IAmAliveTablePublishSeconds")]
     public void Membership_tuning_is_passed_to_silos_only_when_set(string value, string setting)
     {
-        var template = Chart.Templates[Silo];
+        // In the environment every silo (worker or control) includes.
+        var template = Chart.Define("streamio.siloEnv");
         var guard = $"{{{{- with .Values.cluster.membership.{value} }}}}";
 
         Assert.Contains(guard, template, StringComparison.Ordinal);

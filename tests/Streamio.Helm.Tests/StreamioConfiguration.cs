@@ -27,6 +27,9 @@ public static class StreamioConfiguration
         // Streamio:Silo (liveness is Orleans membership now: no lease, heartbeat, dead-after or poll settings).
         "Streamio:Silo:Workers", "Streamio:Silo:ShutdownGraceSeconds",
 
+        // Streamio:Telemetry: /metrics for Prometheus on its own port (the chart's metrics.port; KEDA reads the work waiting from it).
+        "Streamio:Telemetry:PrometheusPort",
+
         // Streamio:Storage (StorageOptions)
         "Streamio:Storage:Kind", "Streamio:Storage:LocalPath", "Streamio:Storage:ServiceUrl", "Streamio:Storage:Bucket",
         "Streamio:Storage:Region", "Streamio:Storage:AccessKey", "Streamio:Storage:SecretKey",

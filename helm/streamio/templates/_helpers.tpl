@@ -53,6 +53,93 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if ne (len (uniq (list 8080 (int .Values.cluster.siloPort) (int .Values.cluster.gatewayPort)))) 3 }}
 {{- fail "cluster.siloPort, cluster.gatewayPort and the HTTP port 8080 must be three different ports" }}
 {{- end }}
+{{- include "streamio.validateScaling" . }}
+{{- end -}}
+
+{{/* Autoscaling on work and the metrics it reads: settings that cannot work fail the render. */}}
+{{- define "streamio.validateScaling" -}}
+{{- if and .Values.metrics.enabled (has (int .Values.metrics.port) (list 8080 (int .Values.cluster.siloPort) (int .Values.cluster.gatewayPort))) }}
+{{- fail "metrics.port must differ from the HTTP port 8080, cluster.siloPort and cluster.gatewayPort" }}
+{{- end }}
+{{- if .Values.keda.enabled }}
+{{- if not .Values.keda.prometheus.serverAddress }}
+{{- fail "keda.enabled needs keda.prometheus.serverAddress: KEDA reads the work waiting from that Prometheus" }}
+{{- end }}
+{{- if not .Values.metrics.enabled }}
+{{- fail "keda.enabled needs metrics.enabled: Prometheus can only give KEDA the work waiting if it scrapes the silos' /metrics" }}
+{{- end }}
+{{- if lt (int .Values.keda.maxReplicas) (max 1 (int .Values.keda.minReplicas) | int) }}
+{{- fail "keda.maxReplicas must be at least keda.minReplicas (and at least 1)" }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Environment of every silo, worker or control: its ports and advertised address, and what Orleans' Kubernetes hosting
+reads. The silo is named after its pod, advertises the pod IP, and takes its ServiceId and ClusterId from the pod's
+orleans/* labels.
+*/}}
+{{- define "streamio.siloEnv" -}}
+- name: Streamio__Cluster__SiloPort
+  value: {{ .Values.cluster.siloPort | quote }}
+- name: Streamio__Cluster__GatewayPort
+  value: {{ .Values.cluster.gatewayPort | quote }}
+# Other silos and the API nodes reach this silo at the address it writes in the membership table.
+- name: Streamio__Cluster__AdvertisedAddress
+  valueFrom:
+    fieldRef: { fieldPath: status.podIP }
+- name: Streamio__Cluster__Kubernetes
+  value: {{ .Values.cluster.kubernetesHosting | quote }}
+# What UseKubernetesHosting() reads: the silo is named after its pod, advertises the pod IP, and takes
+# its ServiceId and ClusterId from the pod's orleans/* labels.
+- name: POD_NAME
+  valueFrom:
+    fieldRef: { fieldPath: metadata.name }
+- name: POD_NAMESPACE
+  valueFrom:
+    fieldRef: { fieldPath: metadata.namespace }
+- name: POD_IP
+  valueFrom:
+    fieldRef: { fieldPath: status.podIP }
+- name: ORLEANS_SERVICE_ID
+  valueFrom:
+    fieldRef: { fieldPath: "metadata.labels['orleans/serviceId']" }
+- name: ORLEANS_CLUSTER_ID
+  valueFrom:
+    fieldRef: { fieldPath: "metadata.labels['orleans/clusterId']" }
+{{- with .Values.cluster.membership.probeTimeoutSeconds }}
+- name: Streamio__Cluster__ProbeTimeoutSeconds
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.cluster.membership.numMissedProbesLimit }}
+- name: Streamio__Cluster__NumMissedProbesLimit
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.cluster.membership.numVotesForDeathDeclaration }}
+- name: Streamio__Cluster__NumVotesForDeathDeclaration
+  value: {{ . | quote }}
+{{- end }}
+{{- with .Values.cluster.membership.iAmAliveTablePublishSeconds }}
+- name: Streamio__Cluster__IAmAliveTablePublishSeconds
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Pod annotations for Prometheus' usual kubernetes-pods scrape job. */}}
+{{- define "streamio.metricsAnnotations" -}}
+{{- if .Values.metrics.enabled }}
+prometheus.io/scrape: "true"
+prometheus.io/port: {{ .Values.metrics.port | quote }}
+prometheus.io/path: /metrics
+{{- end }}
+{{- end -}}
+
+{{/* The container port Streamio serves /metrics on (Streamio:Telemetry:PrometheusPort). */}}
+{{- define "streamio.metricsPort" -}}
+{{- if .Values.metrics.enabled }}
+- name: metrics
+  containerPort: {{ .Values.metrics.port }}
+{{- end }}
 {{- end -}}
 
 {{/*
@@ -143,6 +230,10 @@ to find the silos' gateways (from the membership table).
   value: /scratch
 - name: Streamio__Ffmpeg__Preset
   value: {{ .Values.encoding.preset | quote }}
+{{- if .Values.metrics.enabled }}
+- name: Streamio__Telemetry__PrometheusPort
+  value: {{ .Values.metrics.port | quote }}
+{{- end }}
 {{- with .Values.extraEnv }}
 {{ toYaml . }}
 {{- end }}
