@@ -87,6 +87,7 @@ public static class StreamioApp
         {
             app.MapVideoEndpoints();
             app.MapProjectEndpoints();
+            app.MapProjectLogoEndpoints();
             app.MapWebhookEndpoints();
             app.MapPlaybackEndpoints();
             app.MapEmbedEndpoints();

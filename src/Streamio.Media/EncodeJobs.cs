@@ -19,6 +19,9 @@ public sealed record ChunkEncodeJob(
 {
     /// <summary>Storyboard tiles and the poster taken from the same decode; null makes none.</summary>
     public ChunkImages? Images { get; init; }
+
+    /// <summary>A logo burned into every rung (not into the images); null draws none.</summary>
+    public LogoOverlay? Logo { get; init; }
 }
 
 /// <summary>
@@ -82,4 +85,7 @@ public interface IMediaEncoder
     /// wide (fewer when there are fewer tiles), the last row padded. No video is decoded.
     /// </summary>
     Task<StoryboardResult> ComposeStoryboardAsync(IReadOnlyList<string> tilePathsInIndexOrder, int columns, string spritePath, CancellationToken cancellationToken);
+
+    /// <summary>Decodes a PNG logo once; throws <see cref="MediaToolException"/> when FFmpeg cannot read it.</summary>
+    Task CheckLogoAsync(string pngPath, CancellationToken cancellationToken);
 }

@@ -89,6 +89,7 @@ public static class FfmpegArguments
             // Only bounds the read; the exact end is the trim in the graph.
             "-t", Seconds(job.DurationSeconds + 1),
             "-i", InputLocation(job.Input),
+            .. LogoInput(job.Logo),
             "-filter_complex", ChunkFilterGraph(job, progress),
         ];
         var keyframes = ForceKeyFrames(job.StartSeconds, job.DurationSeconds, job.SegmentSeconds);
@@ -179,10 +180,30 @@ public static class FfmpegArguments
             graph.Append("[progress]");
         }
 
+        if (job.Logo is { } drawn)
+        {
+            // Input 1 is one PNG frame: the overlay keeps drawing it after its end (eof_action=repeat).
+            graph.Append(CultureInfo.InvariantCulture, $";[1:v:0]format=rgba,colorchannelmixer=aa={Invariant(drawn.Opacity)},split={job.Outputs.Count}");
+            for (var i = 0; i < job.Outputs.Count; i++)
+            {
+                graph.Append(CultureInfo.InvariantCulture, $"[logo{i}]");
+            }
+        }
+
         for (var i = 0; i < job.Outputs.Count; i++)
         {
             var rung = job.Outputs[i];
-            graph.Append(CultureInfo.InvariantCulture, $";[s{i}]scale={rung.Width}:{rung.Height},setsar=1,format=yuv420p[v{i}]");
+            if (job.Logo is { } logo)
+            {
+                graph.Append(CultureInfo.InvariantCulture, $";[logo{i}]scale={logo.WidthOn(rung.Width)}:-2[logo{i}s]");
+                graph.Append(CultureInfo.InvariantCulture, $";[s{i}]scale={rung.Width}:{rung.Height},setsar=1[base{i}]");
+                graph.Append(CultureInfo.InvariantCulture,
+                    $";[base{i}][logo{i}s]overlay={logo.OverlayPosition(rung.Height)}:eof_action=repeat,format=yuv420p[v{i}]");
+            }
+            else
+            {
+                graph.Append(CultureInfo.InvariantCulture, $";[s{i}]scale={rung.Width}:{rung.Height},setsar=1,format=yuv420p[v{i}]");
+            }
         }
 
         if (job.Images is { } images && tileCount > 0)
@@ -402,6 +423,30 @@ public static class FfmpegArguments
         playlistPath,
     ];
 
+    /// <summary>
+    /// The logo as the chunk's second input: our own validated PNG, still fenced in (local file, PNG demuxer only). After
+    /// the source's <c>-ss</c>/<c>-t</c>, which apply to the source alone.
+    /// </summary>
+    public static IReadOnlyList<string> LogoInput(LogoOverlay? logo)
+    {
+        if (logo is null)
+        {
+            return [];
+        }
+
+        logo.Validate();
+        return ["-protocol_whitelist", "file", "-format_whitelist", "png_pipe", "-f", "png_pipe", "-i", "file:" + Path.GetFullPath(logo.PngPath)];
+    }
+
+    /// <summary>Decodes a PNG to nothing: proof that FFmpeg can read a logo before any video depends on it.</summary>
+    public static IReadOnlyList<string> CheckLogo(string pngPath) =>
+    [
+        .. Common(progress: false),
+        "-protocol_whitelist", "file", "-format_whitelist", "png_pipe", "-f", "png_pipe",
+        "-i", "file:" + Path.GetFullPath(pngPath),
+        "-frames:v", "1", "-f", "null", "-",
+    ];
+
     private static IReadOnlyList<string> Common(bool progress) =>
         progress
             ? ["-hide_banner", "-nostats", "-progress", "pipe:1", "-y"]
@@ -470,4 +515,6 @@ public static class FfmpegArguments
     private static string Kbps(int kbps) => Invariant(kbps) + "k";
 
     private static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Invariant(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 }

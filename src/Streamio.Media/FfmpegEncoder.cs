@@ -65,6 +65,9 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         EnsureWritten(outputPath, $"no frame at {atSeconds}s for the poster");
     }
 
+    public Task CheckLogoAsync(string pngPath, CancellationToken cancellationToken) =>
+        ffmpeg.RunFfmpegAsync(FfmpegArguments.CheckLogo(pngPath), _options.TaskTimeoutFloor, null, cancellationToken);
+
     public async Task<StoryboardResult> BuildStoryboardAsync(MediaInput input, double durationSeconds, StoryboardSpec spec, string spritePath, CancellationToken cancellationToken)
     {
         if (spec.IntervalSeconds <= 0 || spec.TileWidth <= 0 || spec.TileHeight <= 0 || spec.Columns <= 0 || durationSeconds <= 0)

@@ -27,6 +27,12 @@ public static class StorageKeys
     /// <summary>One storyboard tile, made by the chunk that holds its time; removed once the sprite is composed.</summary>
     public static string StoryboardTile(string projectId, string videoId, int index) => $"{VideoPrefix(projectId, videoId)}images/tiles/{index:D6}.jpg";
 
+    /// <summary>
+    /// A project logo, one object per upload and never overwritten: videos keep the logo they were made with while the
+    /// project moves on to a new one.
+    /// </summary>
+    public static string ProjectLogo(string projectId, string logoId) => $"{ProjectPrefix(projectId)}logos/{Checked(logoId)}.png";
+
     /// <summary>Every part of one resumable (tus) upload; removed when the upload completes, is terminated or expires.</summary>
     public static string TusUploadPrefix(string projectId, string uploadId) => $"{ProjectPrefix(projectId)}tus/{Checked(uploadId)}/";
 

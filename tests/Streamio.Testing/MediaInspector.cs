@@ -64,6 +64,29 @@ public static class MediaInspector
             .ToList();
     }
 
+    /// <summary>
+    /// The mean colour of a region in every decoded frame, in order: <paramref name="crop"/> is FFmpeg's crop filter
+    /// arguments (w:h:x:y, expressions of iw/ih allowed), so a test can say "the top-right corner of every frame".
+    /// </summary>
+    public static async Task<IReadOnlyList<(byte R, byte G, byte B)>> RegionColorsAsync(string pathOrUrl, string crop, string stream = "v:0", params string[] inputOptions)
+    {
+        var raw = Path.Combine(Path.GetTempPath(), $"streamio-region-{Guid.NewGuid():N}.rgb");
+        try
+        {
+            await FfmpegTools.FfmpegAsync(
+            [
+                "-v", "error", .. inputOptions, "-i", pathOrUrl, "-map", $"0:{stream}",
+                "-vf", $"crop={crop},scale=1:1:flags=area", "-f", "rawvideo", "-pix_fmt", "rgb24", "-y", raw,
+            ]);
+            var bytes = await File.ReadAllBytesAsync(raw);
+            return bytes.Chunk(3).Select(pixel => (pixel[0], pixel[1], pixel[2])).ToList();
+        }
+        finally
+        {
+            File.Delete(raw);
+        }
+    }
+
     /// <summary>Differences between consecutive presentation times, in presentation order.</summary>
     public static IReadOnlyList<double> PtsDeltas(IEnumerable<PacketInfo> packets)
     {

@@ -43,14 +43,34 @@ public interface IProjectGrain : IGrainWithStringKey
 
     /// <summary>Turns MP4 downloads of the project's ready videos on or off. Null when there is no such project.</summary>
     Task<ProjectView?> SetMp4DownloadsAsync(bool enabled);
+
+    /// <summary>
+    /// Sets (or, with null, removes) the logo new videos of the project carry; videos already made keep theirs. Returns
+    /// the project and the logo it replaced (its object is the caller's to delete once no video can need it), or null
+    /// when there is no such project.
+    /// </summary>
+    Task<LogoChange?> SetLogoAsync(ProjectLogo? logo);
 }
+
+/// <summary>
+/// A project's logo: a validated PNG stored at <paramref name="StorageKey"/>, drawn in <paramref name="Corner"/>
+/// (top-left, top-right, bottom-left, bottom-right), <paramref name="Scale"/> of the frame width wide, at
+/// <paramref name="Opacity"/>.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ProjectLogo(string StorageKey, string Corner, double Scale, double Opacity, int Width, int Height, DateTimeOffset UpdatedAt);
+
+[GenerateSerializer, Immutable]
+public sealed record LogoChange(ProjectView Project, ProjectLogo? Replaced);
 
 /// <param name="PlaybackOrigins">The origins allowed to play and embed the project's videos; empty: any origin.</param>
 /// <param name="Mp4Downloads">Whether playback URLs of ready videos come with a signed MP4 download.</param>
+/// <param name="Logo">The logo new videos carry in every rendition; null: none.</param>
 [GenerateSerializer, Immutable]
 public sealed record ProjectView(
     string Id, string Name, DateTimeOffset CreatedAt, IReadOnlyList<ApiKeyView> Keys, IReadOnlyList<WebhookView> Webhooks, IReadOnlyList<string> PlaybackOrigins,
-    bool Mp4Downloads)
+    bool Mp4Downloads,
+    ProjectLogo? Logo = null)
 {
     public ApiKeyView? Key(string keyId) => Keys.FirstOrDefault(key => key.Id == keyId);
 

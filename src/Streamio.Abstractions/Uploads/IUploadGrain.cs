@@ -39,9 +39,10 @@ public enum UploadStatus
 
 /// <param name="DeclaredBytes">The size the client announced, if any; the stored object must not be larger.</param>
 /// <param name="ExpiresAt">When the upload URL stops working.</param>
+/// <param name="WithLogo">Whether the video will carry its project's logo.</param>
 [GenerateSerializer, Immutable]
 public sealed record NewUpload(
-    string ProjectId, string VideoId, string Key, string? Title, string? ContentType, long? DeclaredBytes, DateTimeOffset ExpiresAt);
+    string ProjectId, string VideoId, string Key, string? Title, string? ContentType, long? DeclaredBytes, DateTimeOffset ExpiresAt, bool WithLogo = true);
 
 [GenerateSerializer, Immutable]
 public sealed record UploadView(
@@ -54,7 +55,8 @@ public sealed record UploadView(
     long? DeclaredBytes,
     DateTimeOffset ExpiresAt,
     UploadStatus Status,
-    DateTimeOffset? CompletedAt);
+    DateTimeOffset? CompletedAt,
+    bool WithLogo = true);
 
 public static class UploadLookup
 {

@@ -27,8 +27,9 @@ public sealed record StoryboardInfo(double IntervalSeconds, int TileCount, int C
 
 /// <summary>A new video whose source is already stored at <paramref name="SourceKey"/>.</summary>
 /// <param name="SourceIsExternal">An object Streamio was pointed at (ingest by key): read in place, never deleted.</param>
+/// <param name="WithLogo">Whether the video carries its project's logo (when the project has one); false opts out.</param>
 [GenerateSerializer, Immutable]
-public sealed record NewVideo(string ProjectId, string? Title, string SourceKey, long SourceBytes, bool SourceIsExternal = false);
+public sealed record NewVideo(string ProjectId, string? Title, string SourceKey, long SourceBytes, bool SourceIsExternal = false, bool WithLogo = true);
 
 /// <summary>One rendition as the video sees it: enough for the API, the master playlist and progress.</summary>
 [GenerateSerializer, Immutable]
@@ -55,7 +56,8 @@ public sealed record VideoView(
     bool SourceIsExternal,
     bool SourceDeleted,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    Projects.ProjectLogo? Logo = null)
 {
     public bool IsTerminal => Status is VideoStatus.Ready or VideoStatus.Failed;
 

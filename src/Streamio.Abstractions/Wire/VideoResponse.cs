@@ -3,6 +3,7 @@ using Streamio.Abstractions.Videos;
 namespace Streamio.Abstractions.Wire;
 
 /// <summary>The shape of a video in the HTTP API, in SignalR updates and in webhook bodies (DESIGN §4).</summary>
+/// <param name="Logo">Whether every rendition carries the project's logo (taken when the video was made).</param>
 public sealed record VideoResponse(
     string Id,
     string? Title,
@@ -17,7 +18,8 @@ public sealed record VideoResponse(
     string? StoryboardUrl,
     string? Error,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    bool Logo)
 {
     public static VideoResponse From(VideoView video)
     {
@@ -45,7 +47,8 @@ public sealed record VideoResponse(
             video.Storyboard is not null ? $"/v1/videos/{video.Id}/storyboard.vtt" : null,
             video.Error,
             video.CreatedAt,
-            video.UpdatedAt);
+            video.UpdatedAt,
+            video.Logo is not null);
     }
 
     public static string StatusName(VideoStatus status) => status.ToString().ToLowerInvariant();

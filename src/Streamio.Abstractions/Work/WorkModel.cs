@@ -30,7 +30,8 @@ public sealed record WorkAssignment(
     bool IsLastChunk,
     bool SourceIsExternal,
     bool SourceDeleted,
-    bool Repair);
+    bool Repair,
+    Projects.ProjectLogo? Logo = null);
 
 /// <summary>What the scheduler knows: work waiting, work running and where.</summary>
 [GenerateSerializer, Immutable]

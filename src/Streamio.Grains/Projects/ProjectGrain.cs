@@ -157,6 +157,18 @@ public sealed class ProjectGrain([PersistentState("project", GrainStorage.Name)]
         return State.View(ProjectId);
     }
 
+    public async Task<LogoChange?> SetLogoAsync(ProjectLogo? logo)
+    {
+        if (!State.Exists)
+        {
+            return null;
+        }
+        var replaced = State.Logo;
+        State.Logo = logo;
+        await store.WriteStateAsync();
+        return new LogoChange(State.View(ProjectId), replaced?.StorageKey == logo?.StorageKey ? null : replaced);
+    }
+
     public async Task PublishAsync(VideoEvent videoEvent)
     {
         var subscribed = State.Webhooks.Where(webhook => webhook.Events.Contains(videoEvent.Type)).ToList();

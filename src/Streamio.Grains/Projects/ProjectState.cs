@@ -21,6 +21,9 @@ public sealed class ProjectState
     /// <summary>Whether ready videos can be downloaded as one MP4.</summary>
     public bool Mp4Downloads { get; set; }
 
+    /// <summary>The logo new videos carry; null: none.</summary>
+    public ProjectLogo? Logo { get; set; }
+
     public bool Exists => Name.Length > 0;
 
     public ApiKeyRecord? Key(string keyId) => Keys.FirstOrDefault(key => key.Id == keyId);
@@ -28,7 +31,7 @@ public sealed class ProjectState
     public WebhookRecord? Webhook(string webhookId) => Webhooks.FirstOrDefault(webhook => webhook.Id == webhookId);
 
     public ProjectView View(string projectId) =>
-        new(projectId, Name, CreatedAt, Keys.Select(key => key.View()).ToList(), Webhooks.Select(webhook => webhook.View()).ToList(), PlaybackOrigins.ToList(), Mp4Downloads);
+        new(projectId, Name, CreatedAt, Keys.Select(key => key.View()).ToList(), Webhooks.Select(webhook => webhook.View()).ToList(), PlaybackOrigins.ToList(), Mp4Downloads, Logo);
 }
 
 /// <summary>An API key as stored: the public prefix it is looked up by and the SHA-256 of the whole key, never the key.</summary>

@@ -26,6 +26,7 @@ public sealed class UploadGrain([PersistentState("upload", GrainStorage.Name)] I
             VideoId = upload.VideoId,
             Key = upload.Key,
             Title = upload.Title,
+            WithLogo = upload.WithLogo,
             ContentType = upload.ContentType,
             DeclaredBytes = upload.DeclaredBytes,
             ExpiresAt = upload.ExpiresAt,

@@ -15,6 +15,9 @@ public sealed class UploadState
 
     public string? Title { get; set; }
 
+    /// <summary>Whether the video will carry its project's logo.</summary>
+    public bool WithLogo { get; set; } = true;
+
     public string? ContentType { get; set; }
 
     public long? DeclaredBytes { get; set; }
@@ -27,7 +30,7 @@ public sealed class UploadState
 
     public bool Exists => ProjectId.Length > 0;
 
-    public UploadView View(string uploadId) => new(uploadId, ProjectId, VideoId, Key, Title, ContentType, DeclaredBytes, ExpiresAt, Status, CompletedAt);
+    public UploadView View(string uploadId) => new(uploadId, ProjectId, VideoId, Key, Title, ContentType, DeclaredBytes, ExpiresAt, Status, CompletedAt, WithLogo);
 }
 
 /// <summary>The object-key index's state: the upload that claimed the key.</summary>

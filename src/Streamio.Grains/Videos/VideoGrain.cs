@@ -64,6 +64,8 @@ public sealed partial class VideoGrain(
         {
             Id = VideoId, ProjectId = video.ProjectId, Title = video.Title, SourceKey = video.SourceKey, SourceBytes = video.SourceBytes,
             SourceIsExternal = video.SourceIsExternal, CreatedAt = now, UpdatedAt = now,
+            // Taken now: a logo the project sets or removes later must not change a video half-way through its chunks.
+            Logo = video.WithLogo ? (await GrainFactory.GetGrain<IProjectGrain>(video.ProjectId).GetAsync())?.Logo : null,
         };
         AddItem(new WorkItem { Kind = WorkKind.Probe, Priority = WorkPriority.Probe });
         Raise(VideoEventTypes.Created);
@@ -143,7 +145,7 @@ public sealed partial class VideoGrain(
             Notify(VideoChange.Status);
         }
         return new WorkAssignment(VideoId, State.ProjectId, item.Id, item.Attempts, item.Kind, State.SourceKey, State.Source, State.Plan,
-            item.FirstSegment, item.SegmentCount, item.Rungs, item.IsLastChunk, State.SourceIsExternal, State.SourceDeleted, item.Repair);
+            item.FirstSegment, item.SegmentCount, item.Rungs, item.IsLastChunk, State.SourceIsExternal, State.SourceDeleted, item.Repair, State.Logo);
     }
 
     public async Task OnProbedAsync(int itemId, int attempt, SourceFacts source)
@@ -536,7 +538,7 @@ public sealed partial class VideoGrain(
                 State.Plan!.SegmentCount, counters.Registered, counters.Complete);
         }).ToList(),
         State.Status is VideoStatus.Encoding or VideoStatus.Ready && IsPlayable(),
-        State.HasPoster, State.Storyboard, State.SourceKey, State.SourceIsExternal, State.SourceDeleted, State.CreatedAt, State.UpdatedAt);
+        State.HasPoster, State.Storyboard, State.SourceKey, State.SourceIsExternal, State.SourceDeleted, State.CreatedAt, State.UpdatedAt, State.Logo);
 
     private sealed class RenditionCounters
     {

@@ -43,6 +43,9 @@ public sealed class VideoState
 
     public StoryboardInfo? Storyboard { get; set; }
 
+    /// <summary>The project's logo as it was when the video was made: every chunk draws this one, whatever the project does next.</summary>
+    public Abstractions.Projects.ProjectLogo? Logo { get; set; }
+
     /// <summary>The bucket of the project's listing that holds the video.</summary>
     public int IndexBucket { get; set; } = -1;
 

@@ -36,6 +36,7 @@ public sealed class ChunkRunner(IGrainFactory grains, SegmentPublisher publisher
                 work.SegmentCount * plan.SegmentSeconds, work.FirstSegment, plan.SegmentSeconds, rungs, workDirectory)
             {
                 Images = MakesImages(work, plan) && work.Source is { } facts ? ImagePlan.ForChunk(facts) : null,
+                Logo = await FetchLogoAsync(work, workDirectory, cancellationToken),
             };
             var result = await encoder.EncodeChunkAsync(job, async segment =>
             {
@@ -66,6 +67,25 @@ public sealed class ChunkRunner(IGrainFactory grains, SegmentPublisher publisher
     /// <summary>Each span of the timeline gets its images once: from the chunk that encodes its highest rung.</summary>
     private static bool MakesImages(WorkAssignment work, EncodingPlan plan) =>
         plan.Renditions.Where(rendition => !rendition.IsAudio).MaxBy(rendition => rendition.Height) is { } highest && work.Rungs.Contains(highest.Name);
+
+    /// <summary>The video's logo, copied next to the chunk's outputs for FFmpeg to read; null when the video has none.</summary>
+    private async Task<LogoOverlay?> FetchLogoAsync(WorkAssignment work, string workDirectory, CancellationToken cancellationToken)
+    {
+        if (work.Logo is not { } logo)
+        {
+            return null;
+        }
+        var corner = LogoCorners.Parse(logo.Corner) ?? throw new InvalidOperationException($"Video {work.VideoId} has a logo in an unknown corner '{logo.Corner}'.");
+        Directory.CreateDirectory(workDirectory);
+        var path = Path.Combine(workDirectory, "logo.png");
+        await using (var stored = await storage.OpenReadAsync(logo.StorageKey, cancellationToken)
+            ?? throw new InvalidOperationException($"The logo of video {work.VideoId} ({logo.StorageKey}) is missing from storage."))
+        await using (var local = File.Create(path))
+        {
+            await stored.CopyToAsync(local, cancellationToken);
+        }
+        return new LogoOverlay(path, corner, logo.Scale, logo.Opacity);
+    }
 
     private async Task StoreImagesAsync(WorkAssignment work, ChunkEncodeResult result, CancellationToken cancellationToken)
     {

@@ -88,6 +88,10 @@ public static class TusEndpoints
         {
             return Problems.BadRequest(metadataError!);
         }
+        if (LogoChoice.Parse(metadata.GetValueOrDefault(LogoChoice.Field), out var logoError) is null)
+        {
+            return Problems.BadRequest($"Upload-Metadata: {logoError}");
+        }
         var upload = await grains.GetGrain<ITusUploadGrain>($"u_{Guid.CreateVersion7():N}").CreateAsync(new NewTusUpload(
             context.GetProjectId(),
             length,

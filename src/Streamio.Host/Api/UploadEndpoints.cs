@@ -72,7 +72,7 @@ public static class UploadEndpoints
         // Exactly where a multipart upload puts its source: the video owns it (deleted with it, and once encoded).
         var upload = await grains.GetGrain<IUploadGrain>(uploadId).CreateAsync(new NewUpload(
             projectId, videoId, StorageKeys.Source(projectId, videoId), title, body.ContentType, body.SizeBytes,
-            time.GetUtcNow().AddSeconds(uploadOptions.Value.UrlTtlSeconds)));
+            time.GetUtcNow().AddSeconds(uploadOptions.Value.UrlTtlSeconds), body.Logo ?? true));
         var url = storage is IPresignedUrls presigned
             ? presigned.PresignPut(upload.Key, TimeSpan.FromSeconds(uploadOptions.Value.UrlTtlSeconds), upload.ContentType).AbsoluteUri
             : $"{request.Scheme}://{request.Host}{signer.PathFor(upload.Id, upload.ExpiresAt)}";
@@ -252,7 +252,7 @@ public static class UploadEndpoints
         {
             return Problems.TooLarge(options.Value.MaxUploadBytes);
         }
-        var video = await intake.IngestAsync(projectId, VideoIntake.NewVideoId(), NullIfBlank(body.Title), key, size.Value, cancellationToken);
+        var video = await intake.IngestAsync(projectId, VideoIntake.NewVideoId(), NullIfBlank(body.Title), key, size.Value, cancellationToken, body.Logo ?? true);
         return VideoIntake.Created(video);
     }
 
@@ -287,7 +287,8 @@ public static class UploadEndpoints
     private static IResult UnknownUpload(string id) => Problems.NotFound($"There is no upload '{id}': create one with POST /v1/uploads.");
 }
 
-public sealed record UploadRequest(string? Title, string? Filename, string? ContentType, long? SizeBytes);
+/// <param name="Logo">false: the video does not carry the project's logo.</param>
+public sealed record UploadRequest(string? Title, string? Filename, string? ContentType, long? SizeBytes, bool? Logo = null);
 
 public sealed record UploadResponse(
     string UploadId, string VideoId, string Url, string Method, IReadOnlyDictionary<string, string> Headers, string Key, DateTimeOffset ExpiresAt, long MaxBytes);
@@ -296,7 +297,8 @@ public sealed record UploadStatusResponse(string UploadId, string VideoId, strin
 
 public sealed record UploadedContent(string UploadId, string Key, long Bytes);
 
-public sealed record IngestRequest(string? Key, string? Title);
+/// <param name="Logo">false: the video does not carry the project's logo.</param>
+public sealed record IngestRequest(string? Key, string? Title, bool? Logo = null);
 
 public sealed record S3EventNotification(IReadOnlyList<S3EventRecord>? Records);
 

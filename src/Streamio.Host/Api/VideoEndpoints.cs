@@ -24,7 +24,7 @@ public static class VideoEndpoints
     public static IEndpointRouteBuilder MapVideoEndpoints(this IEndpointRouteBuilder app)
     {
         var videos = app.MapGroup("/v1/videos").RequireProject().WithTags("Videos").ProducesCallerProblems();
-        videos.MapPost("", UploadAsync).DisableAntiforgery().WithSummary("Upload a video (multipart/form-data: file, optional title)")
+        videos.MapPost("", UploadAsync).DisableAntiforgery().WithSummary("Upload a video (multipart/form-data: file, optional title, optional logo=false)")
             .DescribesBody<UploadForm>("multipart/form-data").Produces<VideoResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         videos.MapGet("", ListAsync).WithSummary("List the project's videos, newest first")
@@ -76,7 +76,7 @@ public static class VideoEndpoints
                 _ => Results.StatusCode(StatusCodes.Status499ClientClosedRequest),
             };
         }
-        return VideoIntake.Created(await intake.CreateAsync(projectId, videoId, upload.Title, upload.SourceKey, upload.Bytes, cancellationToken));
+        return VideoIntake.Created(await intake.CreateAsync(projectId, videoId, upload.Title, upload.SourceKey, upload.Bytes, cancellationToken, upload.WithLogo));
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, VideoCatalog catalog) =>

@@ -5,7 +5,7 @@ using Streamio.Storage;
 namespace Streamio.Host.Uploads;
 
 /// <summary>What a multipart upload delivered: the stored source and the form fields.</summary>
-public sealed record ReceivedUpload(string SourceKey, long Bytes, string? Title);
+public sealed record ReceivedUpload(string SourceKey, long Bytes, string? Title, bool WithLogo = true);
 
 /// <summary>
 /// Reads <c>multipart/form-data</c> section by section and streams the <c>file</c> part straight to storage, so an upload
@@ -23,6 +23,7 @@ public static class MultipartUpload
         }
         var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null, HeadersLengthLimit = 16 * 1024 };
         string? title = null;
+        var withLogo = true;
         string? fileName = null;
         long? bytes = null;
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
@@ -48,13 +49,18 @@ public static class MultipartUpload
                 using var text = new StreamReader(new LimitedReadStream(section.Body, 4096));
                 title = (await text.ReadToEndAsync(cancellationToken)).Trim();
             }
+            else if (name == LogoChoice.Field)
+            {
+                using var text = new StreamReader(new LimitedReadStream(section.Body, 64));
+                withLogo = LogoChoice.Parse(await text.ReadToEndAsync(cancellationToken), out var error) ?? throw new BadUploadException(error!);
+            }
         }
         return bytes switch
         {
             null => throw new BadUploadException("The form has no 'file' part: send the video as a file field named 'file'."),
             0 => throw new BadUploadException("The file is empty (0 bytes)."),
             // No title: the file's name, as the other upload paths do (a name is never used as a path).
-            _ => new ReceivedUpload(sourceKey, bytes.Value, string.IsNullOrEmpty(title) ? fileName : title),
+            _ => new ReceivedUpload(sourceKey, bytes.Value, string.IsNullOrEmpty(title) ? fileName : title, withLogo),
         };
     }
 

@@ -70,7 +70,7 @@ public sealed class UploadCompletion(IGrainFactory grains, VideoIntake intake, I
         }
         try
         {
-            return (await intake.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title, upload.Key, size, cancellationToken), true);
+            return (await intake.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title, upload.Key, size, cancellationToken, upload.WithLogo), true);
         }
         catch (InvalidOperationException)
         {

@@ -12,12 +12,39 @@ public sealed class VideoIntake(IGrainFactory grains)
     public static string NewVideoId() => $"v_{Guid.CreateVersion7():N}";
 
     /// <summary>A source Streamio wrote under the video's own keys (deleted when the video is ready, unless kept).</summary>
-    public Task<VideoView> CreateAsync(string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken) =>
-        grains.GetGrain<IVideoGrain>(videoId).CreateAsync(new NewVideo(projectId, title, sourceKey, sourceBytes)).WaitAsync(cancellationToken);
+    public Task<VideoView> CreateAsync(
+        string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken, bool withLogo = true) =>
+        grains.GetGrain<IVideoGrain>(videoId).CreateAsync(new NewVideo(projectId, title, sourceKey, sourceBytes, WithLogo: withLogo)).WaitAsync(cancellationToken);
 
     /// <summary>A source that is someone else's object, read in place and never deleted.</summary>
-    public Task<VideoView> IngestAsync(string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken) =>
-        grains.GetGrain<IVideoGrain>(videoId).CreateAsync(new NewVideo(projectId, title, sourceKey, sourceBytes, SourceIsExternal: true)).WaitAsync(cancellationToken);
+    public Task<VideoView> IngestAsync(
+        string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken, bool withLogo = true) =>
+        grains.GetGrain<IVideoGrain>(videoId).CreateAsync(new NewVideo(projectId, title, sourceKey, sourceBytes, SourceIsExternal: true, WithLogo: withLogo))
+            .WaitAsync(cancellationToken);
 
     public static IResult Created(VideoView video) => Results.Created($"/v1/videos/{video.Id}", VideoResponse.From(video));
+}
+
+/// <summary>The <c>logo</c> choice of an upload (form field, JSON property or tus metadata): absent means yes.</summary>
+public static class LogoChoice
+{
+    public const string Field = "logo";
+
+    /// <summary>True or false, or null with <paramref name="error"/> set when the text is neither.</summary>
+    public static bool? Parse(string? text, out string? error)
+    {
+        error = null;
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case null or "" or "true" or "1" or "yes" or "on":
+                return true;
+            case "false" or "0" or "no" or "off":
+                return false;
+            default:
+                error = $"logo must be true or false (false: this video does not carry the project's logo), not '{Clip(text!)}'.";
+                return null;
+        }
+    }
+
+    private static string Clip(string text) => text.Length > 40 ? text[..40] + "…" : text;
 }

@@ -65,7 +65,9 @@ public sealed partial class TusFinisher(
         {
             await using var bytes = await parts.OpenAsync(upload, cancellationToken);
             await storage.PutAsync(sourceKey, bytes, cancellationToken);
-            await intake.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken);
+            // The metadata was checked when the upload was created.
+            var withLogo = LogoChoice.Parse(TusProtocol.ParseMetadata(upload.Metadata, out _)?.GetValueOrDefault(LogoChoice.Field), out _) ?? true;
+            await intake.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken, withLogo);
             LogFinished(logger, upload.Id, upload.VideoId, upload.Length);
         }
         catch (Exception error) when (error is InvalidOperationException or InvalidDataException)

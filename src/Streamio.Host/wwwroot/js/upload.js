@@ -19,6 +19,7 @@ export function refusal(file, { maxUploadBytes, acceptedExtensions, acceptedForm
 export function uploadPanel(onUploaded) {
   const input = h('input', { type: 'file', id: 'upload-file', class: 'visually-hidden', accept: 'video/*' });
   const title = h('input', { type: 'text', id: 'upload-title', maxlength: '200', placeholder: 'Defaults to the file name', autocomplete: 'off' });
+  const logo = h('input', { type: 'checkbox', id: 'upload-logo', checked: true });
   const progress = h('progress', { id: 'upload-progress', max: '1', value: '0', 'aria-label': 'Upload progress' });
   const stats = h('p', { id: 'upload-stats', class: 'muted', 'aria-live': 'polite' });
   const cancel = h('button', { type: 'button', id: 'upload-cancel', class: 'secondary' }, 'Cancel upload');
@@ -43,6 +44,7 @@ export function uploadPanel(onUploaded) {
     if (why) { error.textContent = why; return; }
     const form = new FormData();
     form.append('title', title.value.trim() || file.name.replace(/\.[^.]+$/, ''));
+    form.append('logo', logo.checked ? 'true' : 'false');
     form.append('file', file);
     request = new XMLHttpRequest();
     const started = performance.now();
@@ -86,5 +88,6 @@ export function uploadPanel(onUploaded) {
     h('h2', { id: 'upload-heading' }, 'Upload a video'),
     input, drop,
     h('div', { class: 'field' }, h('label', { for: 'upload-title' }, 'Title (optional)'), title),
+    h('div', { class: 'field checkbox' }, logo, h('label', { for: 'upload-logo' }, 'Draw the project’s logo on every rendition (when the project has one)')),
     status, error);
 }

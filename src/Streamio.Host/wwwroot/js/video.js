@@ -67,7 +67,8 @@ export function videoView(id) {
     badge.replaceChildren(statusBadge(video));
     const size = video.width ? `${video.width}×${video.height}` : '';
     const encoded = video.status === 'failed' ? '' : `${Math.round(video.progress * 100)}% encoded`;
-    meta.textContent = [video.durationSeconds ? formatDuration(video.durationSeconds) : '', size, encoded].filter(Boolean).join(' · ');
+    const logo = video.logo ? 'project logo' : '';
+    meta.textContent = [video.durationSeconds ? formatDuration(video.durationSeconds) : '', size, encoded, logo].filter(Boolean).join(' · ');
     overall.value = video.progress;
     error.textContent = video.error ? `Encoding failed: ${video.error}` : '';
     // A failed video has nothing to play: the error takes the player's place, not a waiting player with live controls.
