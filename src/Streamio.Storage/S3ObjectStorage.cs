@@ -253,7 +253,9 @@ public sealed class S3ObjectStorage : IObjectStorage, IPresignedUrls, IDisposabl
     {
         try
         {
-            await _s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = Bucket, MaxKeys = 1 }, cancellationToken);
+            // HEAD on the bucket: the cheapest call that proves the endpoint, the credentials and the bucket, and one that does
+            // not depend on listing a bucket that may hold millions of objects (s3rver's listing also fails on some of ours).
+            await _s3.HeadBucketAsync(new HeadBucketRequest { BucketName = Bucket }, cancellationToken);
             return true;
         }
         catch (Exception error) when (error is AmazonServiceException or HttpRequestException or IOException)

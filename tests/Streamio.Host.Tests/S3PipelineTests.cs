@@ -77,6 +77,11 @@ public sealed class S3PipelineTests(S3NodeFixture fixture)
         Assert.Contains(StorageKeys.Poster(ProjectIds.Default, video.Id), await ListAsync(StorageKeys.VideoPrefix(ProjectIds.Default, video.Id)));
         var url = await Node.PlaybackUrlAsync(video.Id);
         Assert.InRange(await MediaInspector.CountFramesAsync(url, "v:0"), SmallClip.FrameCount - 1, SmallClip.FrameCount + 1);
+        // Readiness still holds with a bucket full of segments (it asks for the bucket, not a listing of it).
+        using (var readiness = await Node.Http.GetAsync("/readyz"))
+        {
+            Assert.Equal(HttpStatusCode.OK, readiness.StatusCode);
+        }
 
         Assert.Equal(HttpStatusCode.NoContent, (await Node.Http.DeleteAsync($"/v1/videos/{video.Id}")).StatusCode);
         Assert.Empty(await ListAsync(StorageKeys.VideoPrefix(ProjectIds.Default, video.Id)));
