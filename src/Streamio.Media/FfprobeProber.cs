@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using FFMpegCore;
 using Microsoft.Extensions.Options;
 
 namespace Streamio.Media;
@@ -18,6 +20,9 @@ public sealed class FfprobeProber(FfmpegRunner tools, IOptions<FfmpegOptions> op
         "No such file or directory", "Permission denied", "Connection refused", "Connection timed out", "Connection reset",
         "Server returned", "Network is unreachable", "Failed to resolve hostname", "Input/output error",
     ];
+
+    // How FFMpegCore reads ffprobe's output itself.
+    private static readonly JsonSerializerOptions AnalysisJson = new() { PropertyNameCaseInsensitive = true };
 
     private readonly FfmpegOptions _options = options.Value;
 
@@ -57,80 +62,79 @@ public sealed class FfprobeProber(FfmpegRunner tools, IOptions<FfmpegOptions> op
         return Interpret(result.StandardOutput, _options);
     }
 
-    /// <summary>Turns ffprobe's JSON into a <see cref="MediaProbe"/>, or refuses the source.</summary>
+    /// <summary>
+    /// Turns ffprobe's JSON into a <see cref="MediaProbe"/>, or refuses the source. The JSON is read into FFMpegCore's
+    /// raw model (<see cref="FFProbeAnalysis"/>): typed fields, our rules on top. Not its <c>IMediaAnalysis</c>: that
+    /// view throws on a stream tag it cannot parse and takes any-case "rotate" tags for a rotation FFmpeg never applies.
+    /// </summary>
     public static MediaProbe Interpret(string ffprobeJson, FfmpegOptions options)
     {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(ffprobeJson);
-        }
-        catch (JsonException)
+        var analysis = ReadAnalysis(ffprobeJson);
+        var format = analysis.Format;
+        var formatName = format.FormatName ?? string.Empty;
+        var allowed = options.AllowedFormats.Split(',', StringSplitOptions.TrimEntries);
+        if (!formatName.Split(',').Any(allowed.Contains))
         {
             throw new MediaRejectedException(UnsupportedReason);
         }
 
-        using (document)
+        var streams = analysis.Streams;
+        if (streams.Count > options.MaxStreams)
         {
-            var root = document.RootElement;
-            if (!root.TryGetProperty("format", out var format) || !root.TryGetProperty("streams", out var streamsElement))
-            {
-                throw new MediaRejectedException(UnsupportedReason);
-            }
-
-            var formatName = String(format, "format_name") ?? string.Empty;
-            var allowed = options.AllowedFormats.Split(',', StringSplitOptions.TrimEntries);
-            if (!formatName.Split(',').Any(allowed.Contains))
-            {
-                throw new MediaRejectedException(UnsupportedReason);
-            }
-
-            var streams = streamsElement.EnumerateArray().ToList();
-            if (streams.Count > options.MaxStreams)
-            {
-                throw new MediaRejectedException(TooManyStreams(streams.Count, options.MaxStreams));
-            }
-
-            // Cover art is a video stream too; it is not the video.
-            var video = streams.FirstOrDefault(s => String(s, "codec_type") == "video" && !IsAttachedPicture(s));
-            if (video.ValueKind != JsonValueKind.Object)
-            {
-                throw new MediaRejectedException("The file has no video stream. " + UnsupportedReason);
-            }
-
-            var videoInfo = ReadVideo(video, options);
-            var duration = Number(format, "duration") ?? Number(video, "duration");
-            if (duration is not > 0 || double.IsNaN(duration.Value))
-            {
-                throw new MediaRejectedException("The video has no duration: the file may be truncated or still being recorded.");
-            }
-
-            if (duration > options.MaxDurationSeconds)
-            {
-                throw new MediaRejectedException($"The video is too long ({FormatDuration(duration.Value)}); Streamio accepts up to {FormatDuration(options.MaxDurationSeconds)}.");
-            }
-
-            var audio = streams.FirstOrDefault(s => String(s, "codec_type") == "audio");
-            var audioInfo = audio.ValueKind == JsonValueKind.Object
-                ? new AudioStreamInfo(String(audio, "codec_name") ?? "unknown", (int)(Number(audio, "channels") ?? 0), (int)(Number(audio, "sample_rate") ?? 0))
-                : null;
-            return new MediaProbe(formatName, duration.Value, videoInfo, audioInfo);
+            throw new MediaRejectedException(TooManyStreams(streams.Count, options.MaxStreams));
         }
+
+        // Cover art is a video stream too; it is not the video.
+        var video = streams.FirstOrDefault(s => s.CodecType == "video" && !IsAttachedPicture(s))
+            ?? throw new MediaRejectedException("The file has no video stream. " + UnsupportedReason);
+        var videoInfo = ReadVideo(video, options);
+        var duration = Number(format.Duration) ?? Number(video.Duration);
+        if (duration is not > 0 || double.IsNaN(duration.Value))
+        {
+            throw new MediaRejectedException("The video has no duration: the file may be truncated or still being recorded.");
+        }
+
+        if (duration > options.MaxDurationSeconds)
+        {
+            throw new MediaRejectedException($"The video is too long ({FormatDuration(duration.Value)}); Streamio accepts up to {FormatDuration(options.MaxDurationSeconds)}.");
+        }
+
+        var audio = streams.FirstOrDefault(s => s.CodecType == "audio");
+        var audioInfo = audio is null
+            ? null
+            : new AudioStreamInfo(audio.CodecName ?? "unknown", audio.Channels ?? 0, (int)(Number(audio.SampleRate) ?? 0));
+        return new MediaProbe(formatName, duration.Value, videoInfo, audioInfo);
+    }
+
+    private static FFProbeAnalysis ReadAnalysis(string ffprobeJson)
+    {
+        FFProbeAnalysis? analysis;
+        try
+        {
+            analysis = JsonSerializer.Deserialize<FFProbeAnalysis>(ffprobeJson, AnalysisJson);
+        }
+        catch (JsonException)
+        {
+            analysis = null;
+        }
+
+        // Format is declared non-null but is absent from JSON that is not ffprobe's.
+        return analysis?.Format is null ? throw new MediaRejectedException(UnsupportedReason) : analysis;
     }
 
     private static string TooManyStreams(int? count, int max) =>
         $"The file has too many streams{(count is null ? string.Empty : $" ({count})")}; Streamio accepts at most {max}.";
 
-    private static VideoStreamInfo ReadVideo(JsonElement video, FfmpegOptions options)
+    private static VideoStreamInfo ReadVideo(FFProbeStream video, FfmpegOptions options)
     {
-        var codec = String(video, "codec_name");
+        var codec = video.CodecName;
         if (string.IsNullOrEmpty(codec) || codec == "none")
         {
             throw new MediaRejectedException("The video codec of this file is not supported. " + UnsupportedReason);
         }
 
-        var width = (int)(Number(video, "width") ?? 0);
-        var height = (int)(Number(video, "height") ?? 0);
+        var width = video.Width ?? 0;
+        var height = video.Height ?? 0;
         if (width <= 0 || height <= 0)
         {
             throw new MediaRejectedException("The video stream has no readable frames. " + UnsupportedReason);
@@ -143,52 +147,44 @@ public sealed class FfprobeProber(FfmpegRunner tools, IOptions<FfmpegOptions> op
             throw new MediaRejectedException($"The video is too large ({width}x{height}); Streamio accepts up to {options.MaxWidth}x{options.MaxHeight}.");
         }
 
-        var frameRate = Rational(String(video, "avg_frame_rate")) ?? Rational(String(video, "r_frame_rate")) ?? 0;
+        var frameRate = Rational(video.AvgFrameRate) ?? Rational(video.FrameRate) ?? 0;
         // FFmpeg turns rotated video (phones) upright when decoding: report the size the encoder will actually see.
         return IsQuarterTurn(video)
             ? new VideoStreamInfo(codec, height, width, frameRate)
             : new VideoStreamInfo(codec, width, height, frameRate);
     }
 
-    private static bool IsQuarterTurn(JsonElement video)
+    /// <summary>
+    /// The display matrix FFmpeg applies, or (older ffprobe) the lowercase "rotate" tag it came from. A Matroska
+    /// "ROTATE" tag is only metadata: FFmpeg decodes such a file as stored.
+    /// </summary>
+    private static bool IsQuarterTurn(FFProbeStream video)
     {
-        double? rotation = null;
-        if (video.TryGetProperty("side_data_list", out var sideData) && sideData.ValueKind == JsonValueKind.Array)
+        var rotation = video.SideData?
+            .Select(d => d.TryGetValue("rotation", out var value) ? Number(value) : null)
+            .FirstOrDefault(r => r is not null);
+        if (rotation is null && video.Tags?.TryGetValue("rotate", out var tag) == true)
         {
-            rotation = sideData.EnumerateArray().Select(d => Number(d, "rotation")).FirstOrDefault(r => r is not null);
-        }
-
-        if (rotation is null && video.TryGetProperty("tags", out var tags))
-        {
-            rotation = Number(tags, "rotate");
+            rotation = Number(tag);
         }
 
         return rotation is { } degrees && Math.Abs(Math.Round(degrees) % 180) == 90;
     }
 
-    private static bool IsAttachedPicture(JsonElement stream) =>
-        stream.TryGetProperty("disposition", out var disposition)
-        && disposition.TryGetProperty("attached_pic", out var flag)
-        && flag.ValueKind == JsonValueKind.Number && flag.GetInt32() == 1;
-
-    private static string? String(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+    private static bool IsAttachedPicture(FFProbeStream stream) =>
+        stream.Disposition?.TryGetValue("attached_pic", out var flag) == true && flag == 1;
 
     /// <summary>ffprobe writes some numbers as JSON numbers and others (duration, sample_rate) as strings.</summary>
-    private static double? Number(JsonElement element, string name)
-    {
-        if (!element.TryGetProperty(name, out var value))
+    private static double? Number(JsonValue? value) =>
+        value?.GetValueKind() switch
         {
-            return null;
-        }
-
-        return value.ValueKind switch
-        {
-            JsonValueKind.Number => value.GetDouble(),
-            JsonValueKind.String when double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            JsonValueKind.Number => value.GetValue<double>(),
+            JsonValueKind.String => Number(value.GetValue<string>()),
             _ => null,
         };
-    }
+
+    private static double? Number(string? text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
 
     private static double? Rational(string? value)
     {

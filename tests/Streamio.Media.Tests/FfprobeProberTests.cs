@@ -79,6 +79,24 @@ public sealed class FfprobeProberTests : IDisposable
         Assert.Equal((90, 160), await MediaInspector.VideoSizeAsync(poster));
     }
 
+    [Theory]
+    [InlineData("90")]
+    [InlineData("sideways")]
+    public async Task A_matroska_rotate_tag_is_metadata_not_a_rotation(string tag)
+    {
+        // FFMpegCore's IMediaAnalysis would take "ROTATE" for a rotation (and throw on "sideways"); FFmpeg ignores it.
+        var clip = await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: 2, WithAudio: false, Container: ClipContainer.Mkv));
+        var tagged = _temp.Combine("tagged.mkv");
+        await FfmpegTools.FfmpegAsync("-hide_banner", "-nostdin", "-i", clip, "-c", "copy", "-metadata:s:v:0", $"ROTATE={tag}", tagged);
+
+        var probe = await Probe(tagged);
+
+        Assert.Equal((320, 180), (probe.Video.Width, probe.Video.Height));
+        var poster = _temp.Combine("poster.jpg");
+        await TestMedia.Encoder().CapturePosterAsync(MediaInput.LocalFile(tagged), 0.5, 90, poster, CancellationToken.None);
+        Assert.Equal((160, 90), await MediaInspector.VideoSizeAsync(poster));
+    }
+
     [Fact]
     public async Task An_hls_playlist_named_mp4_is_refused_and_what_it_references_is_never_opened()
     {
@@ -252,6 +270,32 @@ public sealed class FfprobeProberTests : IDisposable
     [InlineData("null")]
     public void A_zero_or_unknown_duration_is_refused(string duration) =>
         Assert.Contains("no duration", Assert.Throws<MediaRejectedException>(() => FfprobeProber.Interpret(Json(duration: duration), new FfmpegOptions())).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void Reads_the_fields_as_ffprobe_writes_them()
+    {
+        // Numbers as strings or numbers, an unknown average rate, rotation in a display matrix, a data stream first.
+        var json = """
+            {"format":{"format_name":"mov,mp4,m4a,3gp,3g2,mj2","duration":"12.345678","probe_score":100},
+             "streams":[{"index":0,"codec_type":"data","codec_tag_string":"tmcd"},
+                        {"index":1,"codec_type":"video","codec_name":"hevc","width":1920,"height":1080,
+                         "avg_frame_rate":"0/0","r_frame_rate":"60000/1001","disposition":{"default":1,"attached_pic":0},
+                         "side_data_list":[{"side_data_type":"Display Matrix","displaymatrix":"...","rotation":-90}]},
+                        {"index":2,"codec_type":"audio","codec_name":"aac","channels":6,"sample_rate":"44100"}]}
+            """;
+
+        var probe = FfprobeProber.Interpret(json, new FfmpegOptions());
+
+        Assert.Equal(new MediaProbe("mov,mp4,m4a,3gp,3g2,mj2", 12.345678, new VideoStreamInfo("hevc", 1080, 1920, 60000.0 / 1001), new AudioStreamInfo("aac", 6, 44100)), probe);
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("{}")]
+    [InlineData("""{"streams":[]}""")]
+    [InlineData("""{"format":{"format_name":"matroska,webm","duration":"1"},"streams":{"oops":1}}""")]
+    public void Output_that_is_not_an_ffprobe_analysis_is_refused(string json) =>
+        Assert.Equal(FfprobeProber.UnsupportedReason, Assert.Throws<MediaRejectedException>(() => FfprobeProber.Interpret(json, new FfmpegOptions())).Message);
 
     [Fact]
     public void Cover_art_is_not_a_video_stream()
