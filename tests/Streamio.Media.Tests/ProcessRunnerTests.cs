@@ -92,6 +92,71 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task Cancelling_an_encode_stops_ffmpeg_with_q_and_leaves_a_playable_file()
+    {
+        using var temp = new TempDirectory("stop");
+        var output = temp.Combine("cancelled.mp4");
+        var logger = new ListLogger<ProcessRunner>();
+        var ffmpeg = new FfmpegRunner(new ProcessRunner(logger), Microsoft.Extensions.Options.Options.Create(FfmpegTools.Options()));
+        var working = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cts = new CancellationTokenSource();
+
+        var run = ffmpeg.RunFfmpegAsync(
+            [.. EndlessFfmpeg[..^3], "-c:v", "libx264", "-preset", "ultrafast", "-f", "mp4", "file:" + output],
+            TimeSpan.FromMinutes(10),
+            p =>
+            {
+                if (p.Frame >= 10)
+                {
+                    working.TrySetResult();
+                }
+            },
+            cts.Token);
+        await WhenWorkingAsync(working.Task, run);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        // MP4 writes its index last: only an FFmpeg that finished on its own leaves a file anything can read.
+        var probe = await TestMedia.Prober().ProbeAsync(MediaInput.LocalFile(output), CancellationToken.None);
+        Assert.True(probe.DurationSeconds >= 0.9, $"duration {probe.DurationSeconds}");
+        Assert.Equal(["quit command"], StopSteps(logger));
+    }
+
+    [Fact]
+    public async Task A_frozen_ffmpeg_is_killed_after_quit_and_sigterm_go_unheard()
+    {
+        var logger = new ListLogger<ProcessRunner>();
+        var pid = 0;
+        var working = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cts = new CancellationTokenSource();
+        var request = new ProcessRunRequest(FfmpegTools.Ffmpeg, EndlessFfmpeg)
+        {
+            QuitCommand = "q",
+            GracePeriod = TimeSpan.FromMilliseconds(300),
+            OnStarted = id => pid = id,
+            OnProgress = p =>
+            {
+                if (p.Frame > 2)
+                {
+                    working.TrySetResult();
+                }
+            },
+        };
+
+        var run = new ProcessRunner(logger).RunAsync(request, cts.Token);
+        await WhenWorkingAsync(working.Task, run);
+        // A stopped process reads no stdin and handles no signal until continued, which it never is; only SIGKILL ends it.
+        var frozen = await FfmpegTools.Runner().RunAsync(
+            new ProcessRunRequest("kill", ["-STOP", pid.ToString(CultureInfo.InvariantCulture)]), CancellationToken.None);
+        Assert.True(frozen.Succeeded, frozen.StderrTail);
+        await cts.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.False(TestMedia.ProcessExists(pid));
+        Assert.Equal(["quit command", "SIGTERM", "kill"], StopSteps(logger));
+    }
+
+    [Fact]
     public async Task A_tool_deaf_to_quit_gets_sigterm()
     {
         var request = new ProcessRunRequest("sleep", ["600"])
@@ -208,6 +273,24 @@ public sealed class ProcessRunnerTests
 
         Assert.Equal("a b|$(echo no)|'quoted'|; rm -rf /|\n", result.StandardOutput);
     }
+
+    /// <summary>Waits for the run to show it is working; a run that ends first surfaces its own error instead.</summary>
+    private static async Task WhenWorkingAsync(Task working, Task run)
+    {
+        if (await Task.WhenAny(working, run) == run)
+        {
+            await run;
+            Assert.Fail("The run ended before it was seen working.");
+        }
+    }
+
+    /// <summary>The stop steps the runner logged, in order.</summary>
+    private static List<string> StopSteps(ListLogger<ProcessRunner> logger) =>
+        logger.Entries
+            .Select(e => e.Message)
+            .Where(m => m.Contains("stopping: ", StringComparison.Ordinal))
+            .Select(m => m[(m.IndexOf("stopping: ", StringComparison.Ordinal) + "stopping: ".Length)..])
+            .ToList();
 
     private static int NiceOf(string statPath)
     {
