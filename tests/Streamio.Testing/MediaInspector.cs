@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using FFMpegCore;
 
 namespace Streamio.Testing;
 
@@ -12,6 +13,9 @@ public sealed record PacketInfo(double Pts, double Dts, double Duration, bool Is
 /// </summary>
 public static class MediaInspector
 {
+    // Packets are read into FFMpegCore's ffprobe model, as FFMpegCore itself reads them.
+    private static readonly JsonSerializerOptions PacketJson = new() { PropertyNameCaseInsensitive = true };
+
     /// <summary>Decoded frames of a stream ("v:0", "a:0").</summary>
     public static async Task<int> CountFramesAsync(string pathOrUrl, string stream = "v:0", params string[] inputOptions)
     {
@@ -49,18 +53,9 @@ public static class MediaInspector
             "-v", "error", .. inputOptions, "-select_streams", stream,
             "-show_entries", "packet=pts_time,dts_time,duration_time,flags", "-of", "json", "-i", pathOrUrl,
         ]);
-        using var json = JsonDocument.Parse(result.StandardOutput);
-        if (!json.RootElement.TryGetProperty("packets", out var packets))
-        {
-            return [];
-        }
-
-        return packets.EnumerateArray()
-            .Select(p => new PacketInfo(
-                Seconds(p, "pts_time"),
-                Seconds(p, "dts_time"),
-                Seconds(p, "duration_time"),
-                p.TryGetProperty("flags", out var flags) && flags.GetString()!.Contains('K')))
+        var packets = JsonSerializer.Deserialize<FFProbePackets>(result.StandardOutput, PacketJson)?.Packets ?? [];
+        return packets
+            .Select(p => new PacketInfo(Seconds(p.PtsTime), Seconds(p.DtsTime), Seconds(p.DurationTime), p.Flags?.Contains('K') == true))
             .ToList();
     }
 
@@ -94,8 +89,6 @@ public static class MediaInspector
         return pts.Zip(pts.Skip(1), (a, b) => b - a).ToList();
     }
 
-    private static double Seconds(JsonElement packet, string name) =>
-        packet.TryGetProperty(name, out var value) && double.TryParse(value.GetString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
-            ? seconds
-            : double.NaN;
+    private static double Seconds(string? time) =>
+        double.TryParse(time, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) ? seconds : double.NaN;
 }
