@@ -228,20 +228,44 @@ public sealed class ProcessRunnerTests
             OnStarted = id => pid = id,
             OnProgress = _ =>
             {
-                // Every thread of the running FFmpeg, including the encoder's workers.
-                foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+                // Once: the last report can come after the stop, when the process is gone.
+                if (cts.IsCancellationRequested)
                 {
-                    if (NiceOf(Path.Combine(task, "stat")) is var n && n != int.MaxValue)
-                    {
-                        nice.Enqueue(n);
-                    }
+                    return;
                 }
 
+                EnqueueThreadNices(pid, nice);
                 cts.Cancel();
             },
         };
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FfmpegTools.Runner().RunAsync(request, cts.Token));
+
+        Assert.NotEmpty(nice);
+        Assert.All(nice, n => Assert.True(n > 0, $"nice {n}"));
+    }
+
+    [Fact]
+    public async Task The_ffmpeg_runner_starts_ffmpeg_below_normal_priority_by_default()
+    {
+        // The runner does not hand out the pid: find our FFmpeg by a marker on its command line.
+        var marker = Guid.NewGuid().ToString("N");
+        var nice = new ConcurrentQueue<int>();
+        using var cts = new CancellationTokenSource();
+        var run = TestMedia.Runner().RunFfmpegAsync(
+            [.. EndlessFfmpeg[..^3], "-f", "null", "-metadata", $"comment={marker}", "-"],
+            TimeSpan.FromMinutes(10),
+            _ =>
+            {
+                if (!cts.IsCancellationRequested && FindProcess(marker) is { } pid)
+                {
+                    EnqueueThreadNices(pid, nice);
+                    cts.Cancel();
+                }
+            },
+            cts.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
 
         Assert.NotEmpty(nice);
         Assert.All(nice, n => Assert.True(n > 0, $"nice {n}"));
@@ -274,6 +298,31 @@ public sealed class ProcessRunnerTests
         Assert.Equal("a b|$(echo no)|'quoted'|; rm -rf /|\n", result.StandardOutput);
     }
 
+    private static int? FindProcess(string marker)
+    {
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (File.ReadAllText(Path.Combine(directory, "cmdline")).Contains(marker, StringComparison.Ordinal))
+                {
+                    return pid;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone between listing and reading, or not ours to read.
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Waits for the run to show it is working; a run that ends first surfaces its own error instead.</summary>
     private static async Task WhenWorkingAsync(Task working, Task run)
     {
@@ -291,6 +340,18 @@ public sealed class ProcessRunnerTests
             .Where(m => m.Contains("stopping: ", StringComparison.Ordinal))
             .Select(m => m[(m.IndexOf("stopping: ", StringComparison.Ordinal) + "stopping: ".Length)..])
             .ToList();
+
+    /// <summary>The nice value of every thread of a running process, including the encoder's workers.</summary>
+    private static void EnqueueThreadNices(int pid, ConcurrentQueue<int> nice)
+    {
+        foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
+        {
+            if (NiceOf(Path.Combine(task, "stat")) is var n && n != int.MaxValue)
+            {
+                nice.Enqueue(n);
+            }
+        }
+    }
 
     private static int NiceOf(string statPath)
     {
