@@ -1,0 +1,3 @@
+using Streamio.Cli;
+
+return await CliApp.RunAsync(args, CliConsole.System);

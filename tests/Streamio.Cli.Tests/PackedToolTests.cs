@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Streamio.Testing;
+
+namespace Streamio.Cli.Tests;
+
+/// <summary>
+/// The CLI as users get it: `dotnet pack` makes the tool package, `dotnet tool install` puts `streamio` in a folder,
+/// and that executable uploads a clip to a real node.
+/// </summary>
+[Collection(CliNodeCollection.Name)]
+public sealed class PackedToolTests(CliNodeFixture node)
+{
+    [Fact]
+    public async Task The_packed_tool_installs_with_dotnet_tool_install_and_uploads()
+    {
+        using var temp = new TempDirectory("cli-tool");
+        var project = Path.Combine(RepositoryRoot(), "src", "Streamio.Cli", "Streamio.Cli.csproj");
+#if DEBUG
+        const string configuration = "Debug";
+#else
+        const string configuration = "Release";
+#endif
+        // The project is built already (the test references it): pack what was built.
+        await RunAsync("dotnet", ["pack", project, "-c", configuration, "--no-build", "-o", temp.Combine("packages")], expect: 0);
+        Assert.Single(Directory.GetFiles(temp.Combine("packages"), "Streamio.Cli.*.nupkg"));
+        await RunAsync("dotnet", ["tool", "install", "Streamio.Cli", "--tool-path", temp.Combine("tools"), "--add-source", temp.Combine("packages"), "--ignore-failed-sources"], expect: 0);
+        var tool = temp.Combine("tools", OperatingSystem.IsWindows() ? "streamio.exe" : "streamio");
+
+        var version = await RunAsync(tool, ["--version"], expect: 0);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Out);
+
+        var clip = await ClipFactory.GetAsync(CliNodeFixture.Clip);
+        var environment = new Dictionary<string, string>
+        {
+            ["STREAMIO_URL"] = node.BaseAddress.AbsoluteUri,
+            ["STREAMIO_API_KEY"] = node.ApiKey,
+            ["STREAMIO_CONFIG_DIR"] = temp.Combine("config"),
+        };
+        var upload = await RunAsync(tool, ["upload", clip, "--json"], expect: ExitCodes.Ok, environment);
+        var line = JsonDocument.Parse(upload.Out).RootElement;
+        Assert.True(line.GetProperty("video").GetProperty("playable").GetBoolean());
+        Assert.Contains("upload ", upload.Error);
+        await RunAsync(tool, ["get", "v_missing"], expect: ExitCodes.NotFound, environment);
+    }
+
+    private static async Task<(string Out, string Error)> RunAsync(string file, string[] args, int expect, Dictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment ?? [])
+        {
+            start.Environment[name] = value;
+        }
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == expect, $"{file} {string.Join(' ', args)} exited {process.ExitCode}:\n{await output}\n{await error}");
+        return (await output, await error);
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Streamio.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+        throw new InvalidOperationException("the tests run outside the repository: no Streamio.sln above " + AppContext.BaseDirectory);
+    }
+}
