@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Streamio benchmark (see bench/README.md). Arguments go to the harness, e.g. --seconds 60 --preset veryfast,
-# or --scale-out for the cluster benchmark (API node + 1, then 2 single-core silos on a private PostgreSQL).
+# or --scale-out for the cluster benchmark (API node + 1, then 2 single-core silos on a private PostgreSQL), or
+# --cli-upload for the CLI's upload throughput against curl's to the same node.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
@@ -8,5 +9,8 @@ ensure_dotnet
 ensure_ffmpeg
 if [[ " $* " == *" --scale-out "* ]]; then
   ensure_postgres
+fi
+if [[ " $* " == *" --cli-upload "* ]] && ! command -v curl >/dev/null 2>&1; then
+  apt_install curl
 fi
 dotnet run --project bench/Streamio.Bench -c Release -- "$@"

@@ -17,6 +17,7 @@ using Streamio.Abstractions.Wire;
 // Usage: bench/run.sh [--seconds 60] [--preset veryfast] [--segments-per-chunk 3] [--workers N]
 //        bench/run.sh --scale-out [--seconds 60] [--height 720] [--silos 1,2] (see bench/README.md)
 //        bench/run.sh --listing [--videos 100000]
+//        bench/run.sh --cli-upload [--size-mb 512] [--runs 3]
 var settings = ParseArguments(args);
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
 var preset = settings.GetValueOrDefault("preset", "veryfast");
@@ -25,6 +26,11 @@ Directory.CreateDirectory(output);
 if (settings.ContainsKey("scale-out"))
 {
     await ScaleOut.RunAsync(settings, output);
+    return;
+}
+if (settings.ContainsKey("cli-upload"))
+{
+    await CliUpload.RunAsync(settings, output);
     return;
 }
 if (settings.ContainsKey("listing"))

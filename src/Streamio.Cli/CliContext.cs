@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Streamio.Cli.Api;
@@ -52,7 +53,11 @@ public sealed class CliContext(CliConsole console, GlobalFlags flags) : IDisposa
 
     public static JsonNode? Parse(string serverJson) => JsonNode.Parse(serverJson);
 
-    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    /// <summary>JSON for people and scripts alike: apostrophes and '+' as themselves, not \u escapes.</summary>
+    public static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>One document per line (`upload`, `cluster --watch`).</summary>
+    public static readonly JsonSerializerOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public void Dispose()
     {

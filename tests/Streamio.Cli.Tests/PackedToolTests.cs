@@ -6,13 +6,13 @@ namespace Streamio.Cli.Tests;
 
 /// <summary>
 /// The CLI as users get it: `dotnet pack` makes the tool package, `dotnet tool install` puts `streamio` in a folder,
-/// and that executable uploads a clip to a real node.
+/// and that executable, killed mid-upload like a crash, resumes the upload on its next run against a real node.
 /// </summary>
 [Collection(CliNodeCollection.Name)]
 public sealed class PackedToolTests(CliNodeFixture node)
 {
     [Fact]
-    public async Task The_packed_tool_installs_with_dotnet_tool_install_and_uploads()
+    public async Task The_packed_tool_installs_with_dotnet_tool_install_and_a_killed_upload_resumes()
     {
         using var temp = new TempDirectory("cli-tool");
         var project = Path.Combine(RepositoryRoot(), "src", "Streamio.Cli", "Streamio.Cli.csproj");
@@ -30,21 +30,45 @@ public sealed class PackedToolTests(CliNodeFixture node)
         var version = await RunAsync(tool, ["--version"], expect: 0);
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Out);
 
-        var clip = await ClipFactory.GetAsync(CliNodeFixture.Clip);
+        var spec = CliNodeFixture.Clip with { DurationSeconds = 5 };
+        var clip = await ClipFactory.GetAsync(spec);
+        var size = new FileInfo(clip).Length;
         var environment = new Dictionary<string, string>
         {
             ["STREAMIO_URL"] = node.BaseAddress.AbsoluteUri,
             ["STREAMIO_API_KEY"] = node.ApiKey,
             ["STREAMIO_CONFIG_DIR"] = temp.Combine("config"),
         };
-        var upload = await RunAsync(tool, ["upload", clip, "--json"], expect: ExitCodes.Ok, environment);
-        var line = JsonDocument.Parse(upload.Out).RootElement;
-        Assert.True(line.GetProperty("video").GetProperty("playable").GetBoolean());
-        Assert.Contains("upload ", upload.Error);
+
+        // A crash mid-upload: the process is killed outright (SIGKILL) once it reports bytes sent, at a rate that
+        // leaves most of the file unsent.
+        var rate = Math.Max(size / 8, 16 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using (var killed = Start(tool, ["upload", clip, "--chunk-size", "32K", "--limit-rate", rate], environment))
+        {
+            while (await killed.StandardError.ReadLineAsync() is { } line)
+            {
+                if (line.Contains(" / ", StringComparison.Ordinal))
+                {
+                    killed.Kill(entireProcessTree: true);
+                    break;
+                }
+            }
+            await killed.WaitForExitAsync();
+            Assert.NotEqual(0, killed.ExitCode);
+        }
+
+        var upload = await RunAsync(tool, ["upload", clip, "--wait", "ready", "--json"], expect: ExitCodes.Ok, environment);
+        var result = JsonDocument.Parse(upload.Out).RootElement;
+        var resumedFrom = result.GetProperty("resumedFrom").GetInt64();
+        Assert.InRange(resumedFrom, 1, size - 1);
+        Assert.Equal(size - resumedFrom, result.GetProperty("bytesSent").GetInt64());
+        Assert.Equal("ready", result.GetProperty("video").GetProperty("status").GetString());
+        var url = (await RunAsync(tool, ["play", result.GetProperty("videoId").GetString()!], expect: ExitCodes.Ok, environment)).Out.Trim();
+        Assert.InRange(await MediaInspector.CountFramesAsync(url, "v:0"), spec.FrameCount - 1, spec.FrameCount + 1);
         await RunAsync(tool, ["get", "v_missing"], expect: ExitCodes.NotFound, environment);
     }
 
-    private static async Task<(string Out, string Error)> RunAsync(string file, string[] args, int expect, Dictionary<string, string>? environment = null)
+    private static Process Start(string file, string[] args, Dictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo(file, args) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var (name, value) in environment ?? [])
@@ -53,7 +77,12 @@ public sealed class PackedToolTests(CliNodeFixture node)
         }
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
+        return Process.Start(start)!;
+    }
+
+    private static async Task<(string Out, string Error)> RunAsync(string file, string[] args, int expect, Dictionary<string, string>? environment = null)
+    {
+        using var process = Start(file, args, environment);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));

@@ -26,7 +26,7 @@ public static class ClusterCommand
                     var result = await context.Admin.GetAsync("v1/cluster", cancellationToken);
                     if (context.Json)
                     {
-                        context.Out.WriteLine(CliContext.Parse(result.Text)!.ToJsonString());
+                        context.Out.WriteLine(CliContext.Parse(result.Text)!.ToJsonString(CliContext.Compact));
                     }
                     else
                     {

@@ -92,7 +92,7 @@ public static class UploadCommand
                 ["seconds"] = Math.Round(seconds, 3),
                 ["bytesPerSecond"] = Math.Round(outcome.BytesSent / seconds),
                 ["video"] = CliContext.Parse(state.Json),
-            }.ToJsonString());
+            }.ToJsonString(CliContext.Compact));
             return;
         }
         var resumed = outcome.ResumedFrom > 0 ? $", resumed at {Format.Bytes(outcome.ResumedFrom)}" : "";

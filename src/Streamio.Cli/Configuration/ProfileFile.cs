@@ -62,7 +62,7 @@ public static class PrivateFile
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
-        using (var writer = new StreamWriter(temporary, System.Text.Encoding.UTF8, options))
+        using (var writer = new StreamWriter(temporary, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
         {
             writer.Write(text);
         }
