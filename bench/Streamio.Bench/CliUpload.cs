@@ -7,7 +7,7 @@ namespace Streamio.Bench;
 
 /// <summary>
 /// <c>--cli-upload</c>: upload throughput to one node (a separate process on loopback) of the same large file, sent by
-/// the CLI (`streamio upload`: tus, 64 MiB PATCHes by default) and by curl (one multipart <c>POST /v1/videos</c>, and
+/// the CLI (`streamio upload`: tus, one PATCH by default, and in 8 MiB PATCHes) and by curl (one multipart <c>POST /v1/videos</c>, and
 /// tus as one <c>PATCH</c> of the whole file). The file is random bytes, so the node's probe refuses it at once and no
 /// encode competes with the next run; each video is deleted after its run. A run's time is the client process's
 /// wall time, from start to exit (the CLI's includes .NET start-up, and its own measure of the upload is shown too).
@@ -44,7 +44,7 @@ internal static class CliUpload
         {
             ("curl, multipart POST /v1/videos", () => Curl(["-F", $"file=@{file};type=application/octet-stream", $"{url}v1/videos"])),
             ("curl, tus (one PATCH of the file)", () => CurlTusAsync(url, file, bytes)),
-            ("streamio upload (tus, 64 MiB chunks)", () => Cli(cli, config, url, file, [])),
+            ("streamio upload (tus, one PATCH)", () => Cli(cli, config, url, file, [])),
             ("streamio upload (tus, 8 MiB chunks)", () => Cli(cli, config, url, file, ["--chunk-size", "8M"])),
         };
         var results = new List<object>();

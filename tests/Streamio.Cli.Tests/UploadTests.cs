@@ -31,6 +31,7 @@ public sealed class UploadTests(CliNodeFixture node)
         Assert.Contains($"upload {Path.GetFileName(clip)}: {Output.Format.Bytes(size)} / {Output.Format.Bytes(size)} (100%)", run.Error);
         Assert.Contains($"video {videoId}: ready 100%", run.Error);
         Assert.Contains($"video {videoId}: encoding", run.Error);
+        Assert.DoesNotContain("polling", run.Error);
         // A finished upload is forgotten: the resume state holds nothing for it.
         Assert.DoesNotContain(videoId, ResumeState(cli));
 
@@ -124,6 +125,11 @@ public sealed class UploadTests(CliNodeFixture node)
         (await cli.RunAsync("upload", clip, "--chunk-size", "lots")).Expect(ExitCodes.Usage);
         (await cli.RunAsync("upload", clip, clip, "--title", "Both")).Expect(ExitCodes.Usage);
         (await cli.RunAsync("upload", clip, "--wait", "forever")).Expect(ExitCodes.Usage);
+        using var temp = new TempDirectory("cli-empty");
+        var empty = temp.Combine("empty.mp4");
+        await File.WriteAllBytesAsync(empty, []);
+        var refused = (await cli.RunAsync("upload", empty)).Expect(ExitCodes.Refused);
+        Assert.Contains("The file is empty", refused.Error);
         Assert.False(File.Exists(Path.Combine(cli.ConfigFolder, ResumeStore.FileName)), "nothing was started, so nothing is remembered");
     }
 

@@ -22,7 +22,7 @@ public static class UploadCommand
             DefaultValueFactory = _ => "playable",
         }.AcceptOnlyFromAmong("none", "playable", "ready");
         var watch = new Option<bool>("--watch", "-w") { Description = "Show every rendition's progress live until the video is ready" };
-        var chunkSize = new Option<string?>("--chunk-size") { Description = "Bytes per PATCH request, e.g. 8M (default 64M)" };
+        var chunkSize = new Option<string?>("--chunk-size") { Description = "Bytes per PATCH request, e.g. 64M, for proxies that limit request bodies (default: the whole file in one request)" };
         var limitRate = new Option<string?>("--limit-rate") { Description = "Send at most this many bytes per second, e.g. 500K or 2M" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on stderr" };
         var command = new Command("upload", "Upload videos (resumable: run the same command again after an interruption)")
@@ -44,12 +44,12 @@ public static class UploadCommand
                 }
             }
             var tuning = new UploadTuning(
-                Size(parse.GetValue(chunkSize), "--chunk-size") ?? UploadTuning.DefaultChunkBytes,
+                Size(parse.GetValue(chunkSize), "--chunk-size") ?? UploadTuning.WholeFile,
                 Size(parse.GetValue(limitRate), "--limit-rate"));
             var target = parse.GetValue(watch) ? WaitTarget.Ready : Enum.Parse<WaitTarget>(parse.GetValue(wait)!, ignoreCase: true);
             var display = ProgressDisplay.For(context.Console, parse.GetValue(quiet));
             var uploader = new Uploader(context.Api, new ResumeStore(context.Settings.ConfigFolder), display);
-            var watcher = new VideoWatcher(context.Api);
+            var watcher = new VideoWatcher(context.Api, context.Console.Error);
             foreach (var file in paths)
             {
                 UploadOutcome outcome;

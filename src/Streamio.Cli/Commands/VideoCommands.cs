@@ -27,10 +27,9 @@ public static class VideoCommands
                 var page = await context.Api.GetAsync(path, cancellationToken);
                 videos.AddRange(page.Read(CliJson.Default.VideoPage).Items);
                 var json = CliContext.Parse(page.Text)!;
-                foreach (var item in json["items"]!.AsArray().ToList())
+                foreach (var item in json["items"]!.AsArray())
                 {
-                    item!.Parent!.AsArray().Remove(item);
-                    items.Add(item);
+                    items.Add(item?.DeepClone());
                 }
                 next = json["nextCursor"]?.GetValue<string>();
             }

@@ -4,9 +4,14 @@ using Streamio.Cli.Output;
 namespace Streamio.Cli.Uploads;
 
 /// <summary>How an upload is sent: bytes per PATCH, and an optional rate limit in bytes per second.</summary>
+/// <remarks>
+/// By default the rest of the file goes in one PATCH, as tus-js-client does: the server keeps the bytes of a PATCH that
+/// breaks off, so smaller requests buy no resumability, and each costs a round trip and a part in storage. Chunks are
+/// for proxies that cap request bodies.
+/// </remarks>
 public sealed record UploadTuning(long ChunkBytes, long? BytesPerSecond)
 {
-    public const long DefaultChunkBytes = 64L * 1024 * 1024;
+    public const long WholeFile = long.MaxValue;
 }
 
 /// <summary>What one file's upload did: the video it became, and how much of it this run sent.</summary>

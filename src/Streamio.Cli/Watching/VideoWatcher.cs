@@ -22,7 +22,7 @@ public sealed record VideoState(Video Video, string Json);
 /// playable or ready. When the hub cannot be reached or drops (a proxy without WebSockets, say), it polls
 /// GET /v1/videos/{id} every second instead, so the command still ends.
 /// </summary>
-public sealed class VideoWatcher(StreamioClient api)
+public sealed class VideoWatcher(StreamioClient api, TextWriter notes)
 {
     private const string HubPath = "hubs/videos";
     private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(1);
@@ -31,7 +31,11 @@ public sealed class VideoWatcher(StreamioClient api)
     {
         var updates = Channel.CreateUnbounded<VideoState>(new UnboundedChannelOptions { SingleReader = true });
         await using var hub = await TryConnectAsync(videoId, updates.Writer, cancellationToken);
-        if (hub is not null)
+        if (hub is null)
+        {
+            notes.WriteLine($"note: live updates ({api.Resolve(HubPath)}) are not reachable: polling GET /v1/videos/{videoId} every second instead.");
+        }
+        else
         {
             try
             {
@@ -46,7 +50,7 @@ public sealed class VideoWatcher(StreamioClient api)
             }
             catch (HubClosedException)
             {
-                // Fall through to polling.
+                notes.WriteLine($"note: the live updates connection closed: polling GET /v1/videos/{videoId} every second instead.");
             }
         }
         while (true)
