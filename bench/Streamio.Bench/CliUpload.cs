@@ -47,27 +47,32 @@ internal static class CliUpload
             ("streamio upload (tus, one PATCH)", () => Cli(cli, config, url, file, [])),
             ("streamio upload (tus, 8 MiB chunks)", () => Cli(cli, config, url, file, ["--chunk-size", "8M"])),
         };
-        var results = new List<object>();
-        Console.WriteLine("client                                  MiB/s (median)   runs (MiB/s)          CLI's own measure");
-        foreach (var (name, run) in clients)
+        // Round-robin: each round runs every client once, so a change in the machine's load hits all of them alike.
+        var rates = clients.Select(_ => new List<double>()).ToArray();
+        var own = clients.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < runs; round++)
         {
-            var rates = new List<double>();
-            var own = new List<double>();
-            for (var i = 0; i < runs; i++)
+            for (var i = 0; i < clients.Length; i++)
             {
                 var clock = Stopwatch.StartNew();
-                var (answer, ownSeconds) = await run();
-                rates.Add(bytes / 1048576.0 / clock.Elapsed.TotalSeconds);
+                var (answer, ownSeconds) = await clients[i].Run();
+                rates[i].Add(bytes / 1048576.0 / clock.Elapsed.TotalSeconds);
                 if (ownSeconds is { } seconds)
                 {
-                    own.Add(bytes / 1048576.0 / seconds);
+                    own[i].Add(bytes / 1048576.0 / seconds);
                 }
                 await DeleteVideoAsync(node.Http, answer);
             }
-            var median = Median(rates);
-            var ownText = own.Count > 0 ? $"{Median(own),6:0.0} MiB/s" : "";
-            Console.WriteLine($"{name,-40} {median,8:0.0}         {string.Join(" ", rates.Select(r => r.ToString("0.0", CultureInfo.InvariantCulture))),-20}  {ownText}");
-            results.Add(new { client = name, medianMiBPerSecond = median, runsMiBPerSecond = rates, cliOwnMiBPerSecond = own.Count > 0 ? Median(own) : (double?)null });
+        }
+        var results = new List<object>();
+        Console.WriteLine($"client                                  MiB/s (median)   runs (MiB/s)                 CLI's own measure   (load {Load()})");
+        for (var i = 0; i < clients.Length; i++)
+        {
+            var median = Median(rates[i]);
+            var ownMedian = own[i].Count > 0 ? Median(own[i]) : (double?)null;
+            var runsText = string.Join(" ", rates[i].Select(r => r.ToString("0.0", CultureInfo.InvariantCulture)));
+            Console.WriteLine($"{clients[i].Name,-40} {median,8:0.0}         {runsText,-28} {(ownMedian is { } m ? $"{m,6:0.0} MiB/s" : "")}");
+            results.Add(new { client = clients[i].Name, medianMiBPerSecond = median, runsMiBPerSecond = rates[i], cliOwnMiBPerSecond = ownMedian });
         }
         await File.WriteAllTextAsync(Path.Combine(output, "results-cli-upload.json"),
             JsonSerializer.Serialize(new { megabytes, runs, cores = Environment.ProcessorCount, results }, new JsonSerializerOptions { WriteIndented = true }));

@@ -84,6 +84,27 @@ public sealed class UploadTests(CliNodeFixture node)
     }
 
     [Fact]
+    public async Task A_connection_dropped_mid_upload_is_resumed_within_the_same_run()
+    {
+        var clip = await ClipFactory.GetAsync(CliNodeFixture.Clip);
+        var size = new FileInfo(clip).Length;
+        await using var proxy = new DroppingProxy(node.BaseAddress, dropAfterBytes: size / 2);
+        using var cli = node.Cli();
+        cli.Environment["STREAMIO_URL"] = proxy.BaseAddress.AbsoluteUri;
+
+        var run = (await cli.RunAsync("upload", clip, "--chunk-size", "64K", "--wait", "ready", "--json")).Expect(ExitCodes.Ok);
+
+        Assert.True(proxy.Dropped, "the proxy cut a connection mid-upload");
+        Assert.Contains("Going on from the server's offset", run.Error);
+        var line = Assert.Single(run.JsonLines);
+        Assert.Equal(0, line.GetProperty("resumedFrom").GetInt64());
+        Assert.Equal("ready", line.GetProperty("video").GetProperty("status").GetString());
+        // The bytes on both sides of the cut join into the file: every frame decodes.
+        var url = (await cli.RunAsync("play", line.GetProperty("videoId").GetString()!)).Expect(ExitCodes.Ok).Out.Trim();
+        Assert.InRange(await MediaInspector.CountFramesAsync(url, "v:0"), CliNodeFixture.Clip.FrameCount - 1, CliNodeFixture.Clip.FrameCount + 1);
+    }
+
+    [Fact]
     public async Task Watch_shows_every_rendition_and_plain_output_names_the_video()
     {
         var clip = await ClipFactory.GetAsync(CliNodeFixture.Clip);

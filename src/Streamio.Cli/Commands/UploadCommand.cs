@@ -48,7 +48,7 @@ public static class UploadCommand
                 Size(parse.GetValue(limitRate), "--limit-rate"));
             var target = parse.GetValue(watch) ? WaitTarget.Ready : Enum.Parse<WaitTarget>(parse.GetValue(wait)!, ignoreCase: true);
             var display = ProgressDisplay.For(context.Console, parse.GetValue(quiet));
-            var uploader = new Uploader(context.Api, new ResumeStore(context.Settings.ConfigFolder), display);
+            var uploader = new Uploader(context.Api, new ResumeStore(context.Settings.ConfigFolder), display, context.Console.Error);
             var watcher = new VideoWatcher(context.Api, context.Console.Error);
             foreach (var file in paths)
             {

@@ -25,7 +25,7 @@ public sealed record UploadOutcome(string File, Uri UploadUrl, string VideoId, l
 /// the server's offset (HEAD) says where to go on from. A dropped connection is retried from the server's offset a
 /// few times before the run gives up; the next run resumes all the same.
 /// </summary>
-public sealed class Uploader(StreamioClient api, ResumeStore resume, ProgressDisplay display)
+public sealed class Uploader(StreamioClient api, ResumeStore resume, ProgressDisplay display, TextWriter notes)
 {
     private const int Retries = 3;
 
@@ -71,7 +71,7 @@ public sealed class Uploader(StreamioClient api, ResumeStore resume, ProgressDis
         return (null, null);
     }
 
-    private static async Task<TusState> SendAsync(
+    private async Task<TusState> SendAsync(
         TusClient tus, Uri url, FileStream stream, TusState state, long chunkBytes, IProgress<long> progress, RateLimit? limit, CancellationToken cancellationToken)
     {
         var failures = 0;
@@ -92,6 +92,7 @@ public sealed class Uploader(StreamioClient api, ResumeStore resume, ProgressDis
                 await Task.Delay(TimeSpan.FromSeconds(1 << failures), cancellationToken);
                 state = await tus.HeadAsync(url, cancellationToken)
                     ?? throw new CliException(ExitCodes.NotFound, $"The upload {url} is gone from the server (expired or terminated): run the command again to start over.");
+                notes.WriteLine($"note: {error.Message} Going on from the server's offset, {state.Offset} bytes (retry {failures} of {Retries}).");
             }
         }
         progress.Report(state.Offset);
