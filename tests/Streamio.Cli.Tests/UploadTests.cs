@@ -105,6 +105,30 @@ public sealed class UploadTests(CliNodeFixture node)
     }
 
     [Fact]
+    public async Task No_logo_leaves_the_projects_logo_out_of_the_video()
+    {
+        var clip = await ClipFactory.GetAsync(CliNodeFixture.Clip);
+        using var temp = new TempDirectory("cli-logo");
+        var logo = temp.Combine("logo.png");
+        await FfmpegTools.FfmpegAsync(["-hide_banner", "-nostdin", "-y", "-f", "lavfi", "-i", "color=red:s=32x32", "-frames:v", "1", logo]);
+        var (projectId, key) = await node.NewProjectAsync("Logo from the CLI");
+        using (var image = new ByteArrayContent(await File.ReadAllBytesAsync(logo)))
+        {
+            image.Headers.ContentType = new("image/png");
+            using var set = await node.Admin.PutAsync($"/v1/projects/{projectId}/watermark", image);
+            set.EnsureSuccessStatusCode();
+        }
+        using var cli = node.Cli(key);
+
+        var without = Assert.Single((await cli.RunAsync("upload", clip, "--no-logo", "--wait", "none", "--json")).Expect(ExitCodes.Ok).JsonLines);
+        var with = Assert.Single((await cli.RunAsync("upload", clip, "--wait", "none", "--json")).Expect(ExitCodes.Ok).JsonLines);
+
+        Assert.False(without.GetProperty("video").GetProperty("logo").GetBoolean());
+        Assert.True(with.GetProperty("video").GetProperty("logo").GetBoolean());
+        (await cli.RunAsync("rm", without.GetProperty("videoId").GetString()!, with.GetProperty("videoId").GetString()!)).Expect(ExitCodes.Ok);
+    }
+
+    [Fact]
     public async Task Watch_shows_every_rendition_and_plain_output_names_the_video()
     {
         var clip = await ClipFactory.GetAsync(CliNodeFixture.Clip);

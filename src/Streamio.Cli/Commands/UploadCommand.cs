@@ -25,9 +25,10 @@ public static class UploadCommand
         var chunkSize = new Option<string?>("--chunk-size") { Description = "Bytes per PATCH request, e.g. 64M, for proxies that limit request bodies (default: the whole file in one request)" };
         var limitRate = new Option<string?>("--limit-rate") { Description = "Send at most this many bytes per second, e.g. 500K or 2M" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No progress on stderr" };
+        var noLogo = new Option<bool>("--no-logo") { Description = "Leave the project's logo (watermark) out of these videos" };
         var command = new Command("upload", "Upload videos (resumable: run the same command again after an interruption)")
         {
-            files, title, wait, watch, chunkSize, limitRate, quiet,
+            files, title, wait, watch, chunkSize, limitRate, quiet, noLogo,
         };
         return command.Runs(console, async (context, parse, cancellationToken) =>
         {
@@ -55,7 +56,7 @@ public static class UploadCommand
                 UploadOutcome outcome;
                 try
                 {
-                    outcome = await uploader.UploadAsync(file, parse.GetValue(title), tuning, cancellationToken);
+                    outcome = await uploader.UploadAsync(file, parse.GetValue(title), !parse.GetValue(noLogo), tuning, cancellationToken);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {

@@ -20,11 +20,12 @@ public sealed class TusClient(StreamioClient api)
     private const string VideoIdHeader = "Streamio-Video-Id";
 
     /// <summary>Creates an upload of <paramref name="length"/> bytes; its URL is what a later run resumes.</summary>
-    public async Task<Uri> CreateAsync(long length, string fileName, string? title, CancellationToken cancellationToken)
+    /// <param name="withLogo">False leaves the project's logo (watermark) out of this video.</param>
+    public async Task<Uri> CreateAsync(long length, string fileName, string? title, bool withLogo, CancellationToken cancellationToken)
     {
         using var request = NewRequest(HttpMethod.Post, api.Resolve("v1/tus"));
         request.Headers.Add("Upload-Length", length.ToString(CultureInfo.InvariantCulture));
-        var metadata = $"filename {Base64(fileName)}" + (title is null ? "" : $",title {Base64(title)}");
+        var metadata = $"filename {Base64(fileName)}" + (title is null ? "" : $",title {Base64(title)}") + (withLogo ? "" : $",logo {Base64("false")}");
         request.Headers.Add("Upload-Metadata", metadata);
         request.Content = new ByteArrayContent([]);
         using var response = await SendAsync(request, cancellationToken);

@@ -29,14 +29,14 @@ public sealed class Uploader(StreamioClient api, ResumeStore resume, ProgressDis
 {
     private const int Retries = 3;
 
-    public async Task<UploadOutcome> UploadAsync(FileInfo file, string? title, UploadTuning tuning, CancellationToken cancellationToken)
+    public async Task<UploadOutcome> UploadAsync(FileInfo file, string? title, bool withLogo, UploadTuning tuning, CancellationToken cancellationToken)
     {
         var tus = new TusClient(api);
         var fingerprint = ResumeStore.Fingerprint(api.BaseUrl, file);
         var (url, state) = await ResumeAsync(tus, fingerprint, file, cancellationToken);
         if (url is null)
         {
-            url = await tus.CreateAsync(file.Length, file.Name, title, cancellationToken);
+            url = await tus.CreateAsync(file.Length, file.Name, title, withLogo, cancellationToken);
             state = new TusState(0, file.Length, null);
             resume.Remember(fingerprint, new ResumeEntry(url.AbsoluteUri, file.FullName, file.Length, DateTimeOffset.UtcNow));
         }
