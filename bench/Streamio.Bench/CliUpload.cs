@@ -36,7 +36,7 @@ internal static class CliUpload
             ["Streamio:Cluster:GatewayPort"] = Streamio.Testing.LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
         }, core: null);
         var url = node.Http.BaseAddress!.AbsoluteUri;
-        var cli = typeof(Streamio.Cli.CliApp).Assembly.Location;
+        var cli = typeof(Streamio.Cli.Commands.CliApp).Assembly.Location;
         var config = Path.Combine(output, "cli-upload-config");
         Console.WriteLine($"file: {file} ({megabytes} MiB of random bytes); node at {url}; {runs} runs each; {Environment.ProcessorCount} cores; load {Load()}");
 

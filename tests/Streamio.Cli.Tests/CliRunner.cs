@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Streamio.Cli.Commands;
 using Streamio.Testing;
 
 namespace Streamio.Cli.Tests;

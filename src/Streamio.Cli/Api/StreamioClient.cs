@@ -98,7 +98,7 @@ public sealed class StreamioClient : IDisposable
         string? detail = null;
         try
         {
-            detail = JsonSerializer.Deserialize(body, CliJson.Default.Problem)?.Detail;
+            detail = JsonSerializer.Deserialize(body, ApiJson.Default.Problem)?.Detail;
         }
         catch (JsonException)
         {

@@ -15,7 +15,7 @@ public static class ClusterCommand
         {
             if (!parse.GetValue(watch))
             {
-                context.Print(await context.Admin.GetAsync("v1/cluster", cancellationToken), result => Write(context.Out, result.Read(CliJson.Default.ClusterView)));
+                context.Print(await context.Admin.GetAsync("v1/cluster", cancellationToken), result => Write(context.Out, result.Read(ApiJson.Default.ClusterView)));
                 return;
             }
             var every = TimeSpan.FromSeconds(Math.Max(parse.GetValue(interval), 0.2));
@@ -33,7 +33,7 @@ public static class ClusterCommand
                         // On a terminal the view is redrawn in place; in a pipe or log each refresh is its own block.
                         context.Out.Write(context.Console.OutIsTerminal ? "\u001b[H\u001b[2J" : "\n");
                         context.Out.WriteLine($"{Format.Time(DateTimeOffset.Now)}  {context.Settings.BaseUrl}  (every {every.TotalSeconds:0.#}s, Ctrl+C to stop)");
-                        Write(context.Out, result.Read(CliJson.Default.ClusterView));
+                        Write(context.Out, result.Read(ApiJson.Default.ClusterView));
                     }
                     await context.Out.FlushAsync(cancellationToken);
                     await Task.Delay(every, cancellationToken);

@@ -24,7 +24,7 @@ public static class KeyCommands
             context.Print(await context.Admin.GetAsync(KeysPath(parse, project), cancellationToken), result =>
             {
                 var table = new TextTable("ID", "PREFIX", "STATUS", "CREATED", "EXPIRES", "NAME");
-                foreach (var key in result.Read(CliJson.Default.ItemListKeyItem).Items)
+                foreach (var key in result.Read(ApiJson.Default.ItemListKeyItem).Items)
                 {
                     table.Add(key.Id, key.Prefix, key.Status, Format.Time(key.CreatedAt), key.ExpiresAt is { } expires ? Format.Time(expires) : null, key.Name);
                 }
@@ -59,7 +59,7 @@ public static class KeyCommands
 
     private static void PrintKey(CliContext context, ApiResult result)
     {
-        var key = result.Read(CliJson.Default.CreatedKey);
+        var key = result.Read(ApiJson.Default.CreatedKey);
         context.Out.WriteLine($"id      {key.Id}");
         context.Out.WriteLine($"prefix  {key.Prefix}");
         context.Out.WriteLine($"key     {key.Key}");

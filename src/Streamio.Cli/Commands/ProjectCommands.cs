@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Streamio.Cli.Api;
 using System.Text.Json.Nodes;
 using Streamio.Cli.Output;
 
@@ -15,7 +16,7 @@ public static class ProjectCommands
             var result = await context.Admin.PostAsync("v1/projects", new JsonObject { ["name"] = parse.GetValue(name) }.ToJsonString(), cancellationToken);
             context.Print(result, created =>
             {
-                var project = created.Read(CliJson.Default.ProjectItem);
+                var project = created.Read(ApiJson.Default.ProjectItem);
                 context.Out.WriteLine($"{project.Id}  {project.Name}");
             });
         });
@@ -23,7 +24,7 @@ public static class ProjectCommands
             context.Print(await context.Admin.GetAsync("v1/projects", cancellationToken), result =>
             {
                 var table = new TextTable("ID", "KEYS", "WEBHOOKS", "CREATED", "NAME");
-                foreach (var project in result.Read(CliJson.Default.ItemListProjectItem).Items)
+                foreach (var project in result.Read(ApiJson.Default.ItemListProjectItem).Items)
                 {
                     table.Add(project.Id, $"{project.ActiveKeys}", $"{project.Webhooks}", Format.Time(project.CreatedAt), project.Name);
                 }

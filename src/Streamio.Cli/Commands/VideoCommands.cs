@@ -25,7 +25,7 @@ public static class VideoCommands
             {
                 var path = $"v1/videos?limit={parse.GetValue(limit)}" + (next is null ? "" : $"&cursor={Uri.EscapeDataString(next)}");
                 var page = await context.Api.GetAsync(path, cancellationToken);
-                videos.AddRange(page.Read(CliJson.Default.VideoPage).Items);
+                videos.AddRange(page.Read(ApiJson.Default.VideoPage).Items);
                 var json = CliContext.Parse(page.Text)!;
                 foreach (var item in json["items"]!.AsArray())
                 {
@@ -64,7 +64,7 @@ public static class VideoCommands
                 context.WriteJson(result.Text);
                 return;
             }
-            var video = result.Read(CliJson.Default.Video);
+            var video = result.Read(ApiJson.Default.Video);
             var output = context.Out;
             output.WriteLine($"id        {video.Id}");
             output.WriteLine($"title     {video.Title ?? "-"}");
@@ -102,7 +102,7 @@ public static class VideoCommands
         {
             var body = new JsonObject { ["ttlSeconds"] = parse.GetValue(ttl), ["viewer"] = parse.GetValue(viewer) };
             var result = await context.Api.PostAsync($"{VideoPath(parse.GetValue(id)!)}/playback", body.ToJsonString(), cancellationToken);
-            var playback = result.Read(CliJson.Default.Playback);
+            var playback = result.Read(ApiJson.Default.Playback);
             if (parse.GetValue(open))
             {
                 context.Console.OpenUrl(playback.Url);

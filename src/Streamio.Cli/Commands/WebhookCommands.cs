@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Streamio.Cli.Api;
 using System.Text.Json.Nodes;
 using Streamio.Cli.Output;
 
@@ -19,7 +20,7 @@ public static class WebhookCommands
             var body = new JsonObject { ["url"] = parse.GetValue(url), ["events"] = new JsonArray([.. (parse.GetValue(events) ?? []).Select(e => (JsonNode)e)]) };
             context.Print(await context.Api.PostAsync("v1/webhooks", body.ToJsonString(), cancellationToken), result =>
             {
-                var webhook = result.Read(CliJson.Default.WebhookItem);
+                var webhook = result.Read(ApiJson.Default.WebhookItem);
                 context.Out.WriteLine($"id      {webhook.Id}");
                 context.Out.WriteLine($"url     {webhook.Url}");
                 context.Out.WriteLine($"events  {string.Join(", ", webhook.Events)}");
@@ -32,7 +33,7 @@ public static class WebhookCommands
             context.Print(await context.Api.GetAsync("v1/webhooks", cancellationToken), result =>
             {
                 var table = new TextTable("ID", "CREATED", "EVENTS", "URL");
-                foreach (var webhook in result.Read(CliJson.Default.ItemListWebhookItem).Items)
+                foreach (var webhook in result.Read(ApiJson.Default.ItemListWebhookItem).Items)
                 {
                     table.Add(webhook.Id, Format.Time(webhook.CreatedAt), string.Join(",", webhook.Events), webhook.Url);
                 }
@@ -61,7 +62,7 @@ public static class WebhookCommands
             context.Print(await context.Api.GetAsync(path, cancellationToken), result =>
             {
                 var table = new TextTable("EVENT", "TYPE", "VIDEO", "STATUS", "ATTEMPTS", "CODE", "CREATED", "LAST ERROR");
-                foreach (var delivery in result.Read(CliJson.Default.ItemListDeliveryItem).Items)
+                foreach (var delivery in result.Read(ApiJson.Default.ItemListDeliveryItem).Items)
                 {
                     table.Add(delivery.EventId, delivery.EventType, delivery.VideoId, delivery.Status, $"{delivery.Attempts}",
                         delivery.ResponseCode?.ToString(System.Globalization.CultureInfo.InvariantCulture), Format.Time(delivery.CreatedAt), delivery.LastError);

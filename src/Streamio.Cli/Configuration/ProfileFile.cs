@@ -36,7 +36,7 @@ public sealed class ProfileFile
         }
         try
         {
-            var file = JsonSerializer.Deserialize(File.ReadAllText(path), CliJson.Default.ProfileFile) ?? new ProfileFile();
+            var file = JsonSerializer.Deserialize(File.ReadAllText(path), ConfigurationJson.Default.ProfileFile) ?? new ProfileFile();
             file.Profiles = new Dictionary<string, Profile>(file.Profiles, StringComparer.Ordinal);
             return file;
         }
@@ -47,7 +47,7 @@ public sealed class ProfileFile
     }
 
     public void Save(string folder) =>
-        PrivateFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, CliJson.Indented.ProfileFile));
+        PrivateFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, ConfigurationJson.Default.ProfileFile));
 }
 
 /// <summary>Writes a file readable by its owner only, replacing the old one at once (never half written).</summary>
@@ -69,3 +69,8 @@ public static class PrivateFile
         File.Move(temporary, path, overwrite: true);
     }
 }
+
+/// <summary>The profile file's JSON, indented for people who edit it by hand.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(ProfileFile))]
+public sealed partial class ConfigurationJson : JsonSerializerContext;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Streamio.Cli.Configuration;
 
 namespace Streamio.Cli.Uploads;
@@ -44,14 +45,14 @@ public sealed class ResumeStore(string folder)
         {
             entries.Uploads.Remove(stale);
         }
-        PrivateFile.WriteAllText(Path, JsonSerializer.Serialize(entries, CliJson.Indented.ResumeEntries));
+        PrivateFile.WriteAllText(Path, JsonSerializer.Serialize(entries, ResumeJson.Default.ResumeEntries));
     }
 
     private ResumeEntries Load()
     {
         try
         {
-            return File.Exists(Path) ? JsonSerializer.Deserialize(File.ReadAllText(Path), CliJson.Default.ResumeEntries) ?? new() : new();
+            return File.Exists(Path) ? JsonSerializer.Deserialize(File.ReadAllText(Path), ResumeJson.Default.ResumeEntries) ?? new() : new();
         }
         catch (JsonException)
         {
@@ -60,3 +61,7 @@ public sealed class ResumeStore(string folder)
         }
     }
 }
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+[JsonSerializable(typeof(ResumeEntries))]
+public sealed partial class ResumeJson : JsonSerializerContext;

@@ -68,7 +68,7 @@ public sealed class VideoWatcher(StreamioClient api, TextWriter notes)
     public async Task<VideoState> GetAsync(string videoId, CancellationToken cancellationToken)
     {
         var result = await api.GetAsync($"v1/videos/{Uri.EscapeDataString(videoId)}", cancellationToken);
-        return new VideoState(result.Read(CliJson.Default.Video), result.Text);
+        return new VideoState(result.Read(ApiJson.Default.Video), result.Text);
     }
 
     /// <summary>True when the wait is over; a failed video ends it with exit code 5.</summary>
@@ -99,7 +99,7 @@ public sealed class VideoWatcher(StreamioClient api, TextWriter notes)
             .Build();
         connection.ServerTimeout = TimeSpan.FromMinutes(1);
         connection.On<JsonElement>("videoUpdated", body =>
-            updates.TryWrite(new VideoState(body.Deserialize(CliJson.Default.Video)!, body.GetRawText())));
+            updates.TryWrite(new VideoState(body.Deserialize(ApiJson.Default.Video)!, body.GetRawText())));
         connection.On<JsonElement>("videoDeleted", _ =>
             updates.TryComplete(new CliException(ExitCodes.NotFound, $"Video {videoId} was deleted while it was being watched.")));
         connection.Closed += error =>

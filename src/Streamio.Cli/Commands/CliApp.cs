@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Streamio.Cli.Commands;
-
-namespace Streamio.Cli;
+namespace Streamio.Cli.Commands;
 
 /// <summary>The `streamio` command tree and how a run ends: every failure is one line on stderr and a documented exit code.</summary>
 public static class CliApp

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Streamio.Cli.Api;
 using Streamio.Cli.Configuration;
 
-namespace Streamio.Cli;
+namespace Streamio.Cli.Commands;
 
 /// <summary>
 /// What one command runs with: the console, the global flags, the settings they resolve to, and API clients for the
