@@ -39,6 +39,9 @@ public sealed class CliRunner(Dictionary<string, string?> environment) : IDispos
     /// <summary>Called with every line the run writes to stderr (e.g. to interrupt an upload once it is under way).</summary>
     public Action<string>? OnErrorLine { get; set; }
 
+    /// <summary>Whether the run believes stderr is a terminal (live bars instead of plain progress lines).</summary>
+    public bool ErrorIsTerminal { get; set; }
+
     /// <summary>Called with every line the run writes to stdout.</summary>
     public Action<string>? OnOutputLine { get; set; }
 
@@ -51,6 +54,7 @@ public sealed class CliRunner(Dictionary<string, string?> environment) : IDispos
         {
             Out = output,
             Error = error,
+            ErrorIsTerminal = ErrorIsTerminal,
             Environment = name => variables.GetValueOrDefault(name),
             OpenUrl = url => Opened.Add(url),
         };

@@ -144,6 +144,43 @@ public sealed class UploadTests(CliNodeFixture node)
     }
 
     [Fact]
+    public async Task On_a_terminal_progress_is_a_live_bar_with_bytes_speed_and_time_left()
+    {
+        var clip = await ClipFactory.GetAsync(CliNodeFixture.Clip);
+        using var cli = node.Cli();
+        cli.ErrorIsTerminal = true;
+
+        var run = (await cli.RunAsync("upload", clip, "--watch", "--limit-rate", "256K")).Expect(ExitCodes.Ok);
+
+        // Spectre.Console's bars (ANSI-coloured, redrawn in place): the file's name, a bar, a percentage, bytes done of
+        // the total and a rate; then the encode, per rendition.
+        var screen = System.Text.RegularExpressions.Regex.Replace(run.Error, @"\u001b\[[0-9;?]*[A-Za-z]", "");
+        Assert.Contains(Path.GetFileName(clip), screen);
+        Assert.Contains("━", screen);
+        Assert.Contains("100%", screen);
+        Assert.Matches(@"[\d.]+/[\d.]+ (KiB|MiB)", screen);
+        Assert.Matches(@"[\d.]+ (KiB|MiB)/s", screen);
+        Assert.Contains("360p", screen);
+        Assert.DoesNotContain($"upload {Path.GetFileName(clip)}:", screen);
+        // stdout still gets the one plain result line.
+        Assert.Matches(@"^v_\w+  ready  ", run.Out);
+    }
+
+    [Fact]
+    public async Task Several_files_are_uploaded_one_after_another_with_a_json_line_each()
+    {
+        var first = await ClipFactory.GetAsync(CliNodeFixture.Clip);
+        var second = await ClipFactory.GetAsync(CliNodeFixture.Clip with { DurationSeconds = 2 });
+        using var cli = node.Cli();
+
+        var lines = (await cli.RunAsync("upload", first, second, "--wait", "none", "--quiet", "--json")).Expect(ExitCodes.Ok).JsonLines;
+
+        Assert.Equal([Path.GetFullPath(first), Path.GetFullPath(second)], lines.Select(line => line.GetProperty("file").GetString()));
+        Assert.Equal(2, lines.Select(line => line.GetProperty("videoId").GetString()).Distinct().Count());
+        Assert.Equal(Path.GetFileName(second), lines[1].GetProperty("video").GetProperty("title").GetString());
+    }
+
+    [Fact]
     public async Task A_file_that_is_not_a_video_fails_with_exit_code_5_and_the_reason()
     {
         using var temp = new TempDirectory("cli-bad");
