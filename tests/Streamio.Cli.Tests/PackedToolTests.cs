@@ -24,7 +24,18 @@ public sealed class PackedToolTests(CliNodeFixture node)
         // The project is built already (the test references it): pack what was built.
         await RunAsync("dotnet", ["pack", project, "-c", configuration, "--no-build", "-o", temp.Combine("packages")], expect: 0);
         Assert.Single(Directory.GetFiles(temp.Combine("packages"), "Streamio.Cli.*.nupkg"));
-        await RunAsync("dotnet", ["tool", "install", "Streamio.Cli", "--tool-path", temp.Combine("tools"), "--add-source", temp.Combine("packages"), "--ignore-failed-sources"], expect: 0);
+        // Only the package just made: a feed's package of the same name must not win, and no network is needed.
+        var feeds = temp.Combine("nuget.config");
+        await File.WriteAllTextAsync(feeds, $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="local" value="{temp.Combine("packages")}" />
+              </packageSources>
+            </configuration>
+            """);
+        await RunAsync("dotnet", ["tool", "install", "Streamio.Cli", "--tool-path", temp.Combine("tools"), "--configfile", feeds], expect: 0);
         var tool = temp.Combine("tools", OperatingSystem.IsWindows() ? "streamio.exe" : "streamio");
 
         var version = await RunAsync(tool, ["--version"], expect: 0);
