@@ -18,6 +18,7 @@ using Streamio.Abstractions.Wire;
 //        bench/run.sh --scale-out [--seconds 60] [--height 720] [--silos 1,2] (see bench/README.md)
 //        bench/run.sh --listing [--videos 100000]
 //        bench/run.sh --cli-upload [--size-mb 512] [--runs 3]
+//        bench/run.sh --forensics [--strength 3] [--leaks 24] [--preset veryfast] [--detection-only]
 var settings = ParseArguments(args);
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
 var preset = settings.GetValueOrDefault("preset", "veryfast");
@@ -36,6 +37,11 @@ if (settings.ContainsKey("cli-upload"))
 if (settings.ContainsKey("listing"))
 {
     await Listing.RunAsync(settings, output);
+    return;
+}
+if (settings.ContainsKey("forensics"))
+{
+    await Forensics.RunAsync(settings, output);
     return;
 }
 var clip = await Ffmpeg.ClipAsync(output, seconds);

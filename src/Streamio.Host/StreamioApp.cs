@@ -88,6 +88,7 @@ public static class StreamioApp
             app.MapVideoEndpoints();
             app.MapProjectEndpoints();
             app.MapProjectLogoEndpoints();
+            app.MapForensicEndpoints();
             app.MapWebhookEndpoints();
             app.MapPlaybackEndpoints();
             app.MapEmbedEndpoints();

@@ -1,7 +1,14 @@
 namespace Streamio.Media;
 
 /// <summary>One rung of the ladder: output size and video bitrate.</summary>
-public sealed record Rung(string Name, int Width, int Height, int VideoKbps);
+public sealed record Rung(string Name, int Width, int Height, int VideoKbps)
+{
+    /// <summary>
+    /// A forensic copy: a raw yuv420p frame of the rung's size (the forensic mark) merged into
+    /// every frame before encoding. Null for an ordinary rung.
+    /// </summary>
+    public string? MarkPatternPath { get; init; }
+}
 
 /// <summary>
 /// Encodes [StartSeconds, StartSeconds + DurationSeconds) of the source once, into every rung in <see cref="Outputs"/>

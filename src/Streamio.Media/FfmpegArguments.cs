@@ -90,6 +90,7 @@ public static class FfmpegArguments
             "-t", Seconds(job.DurationSeconds + 1),
             "-i", InputLocation(job.Input),
             .. LogoInput(job.Logo),
+            .. MarkPatternInputs(job, options),
             "-filter_complex", ChunkFilterGraph(job, progress),
         ];
         var keyframes = ForceKeyFrames(job.StartSeconds, job.DurationSeconds, job.SegmentSeconds);
@@ -190,6 +191,8 @@ public static class FfmpegArguments
             }
         }
 
+        // Forensic patterns are the inputs after the source and the logo.
+        var patternInput = job.Logo is null ? 1 : 2;
         for (var i = 0; i < job.Outputs.Count; i++)
         {
             var rung = job.Outputs[i];
@@ -198,12 +201,20 @@ public static class FfmpegArguments
                 graph.Append(CultureInfo.InvariantCulture, $";[logo{i}]scale={logo.WidthOn(rung.Width)}:-2[logo{i}s]");
                 graph.Append(CultureInfo.InvariantCulture, $";[s{i}]scale={rung.Width}:{rung.Height},setsar=1[base{i}]");
                 graph.Append(CultureInfo.InvariantCulture,
-                    $";[base{i}][logo{i}s]overlay={logo.OverlayPosition(rung.Height)}:eof_action=repeat,format=yuv420p[v{i}]");
+                    $";[base{i}][logo{i}s]overlay={logo.OverlayPosition(rung.Height)}:eof_action=repeat,format=yuv420p");
             }
             else
             {
-                graph.Append(CultureInfo.InvariantCulture, $";[s{i}]scale={rung.Width}:{rung.Height},setsar=1,format=yuv420p[v{i}]");
+                graph.Append(CultureInfo.InvariantCulture, $";[s{i}]scale={rung.Width}:{rung.Height},setsar=1,format=yuv420p");
             }
+
+            if (rung.MarkPatternPath is not null)
+            {
+                // grainmerge is A + B − 128 per plane: the pattern's luma moves the brightness, its flat chroma nothing.
+                graph.Append(CultureInfo.InvariantCulture, $"[m{i}];[m{i}][{patternInput++}:v]blend=all_mode=grainmerge");
+            }
+
+            graph.Append(CultureInfo.InvariantCulture, $"[v{i}]");
         }
 
         if (job.Images is { } images && tileCount > 0)
@@ -226,6 +237,18 @@ public static class FfmpegArguments
 
         return graph.ToString();
     }
+
+    /// <summary>
+    /// One input per forensic copy, after the source (so input k + 1 is the k-th marked rung's): a single raw frame. The
+    /// blend repeats it for every frame of the chunk, whatever their timestamps.
+    /// </summary>
+    private static IEnumerable<string> MarkPatternInputs(ChunkEncodeJob job, FfmpegOptions options) =>
+        job.Outputs.Where(rung => rung.MarkPatternPath is not null).SelectMany(rung => (IEnumerable<string>)
+        [
+            .. InputHardening(new MediaInput(rung.MarkPatternPath!, ["file"], "rawvideo"), options),
+            "-f", "rawvideo", "-pix_fmt", "yuv420p", "-video_size", $"{Invariant(rung.Width)}x{Invariant(rung.Height)}",
+            "-i", InputLocation(MediaInput.LocalFile(rung.MarkPatternPath!)),
+        ]);
 
     /// <summary>
     /// The storyboard tiles of a span of the whole timeline: every k with k * interval in [start, start + duration).
@@ -393,6 +416,34 @@ public static class FfmpegArguments
             "-f", "image2", "-update", "1", Path.GetFullPath(spritePath),
         ];
     }
+
+    /// <summary>
+    /// The detector's view of a video: raw 8-bit grayscale frames at a fixed rate and a small fixed size, after an
+    /// optional crop (fractions of the picture, so it fits any resolution). Timestamps restart at zero, so frame k is at k / fps.
+    /// </summary>
+    public static IReadOnlyList<string> GrayFrames(MediaInput input, GraySampling sampling, string outputPath, FfmpegOptions options)
+    {
+        if (sampling.Fps <= 0 || sampling.Width <= 0 || sampling.Height <= 0)
+        {
+            throw new ArgumentException($"Invalid sampling {sampling}.", nameof(sampling));
+        }
+
+        var crop = sampling.Crop is { IsWhole: false } box
+            ? $"crop=iw*{Fraction(box.Width)}:ih*{Fraction(box.Height)}:iw*{Fraction(box.X)}:ih*{Fraction(box.Y)},"
+            : string.Empty;
+        return
+        [
+            .. Common(progress: false),
+            .. InputHardening(input, options),
+            "-max_pixels", Invariant((long)options.MaxWidth * options.MaxHeight),
+            "-i", InputLocation(input),
+            "-map", "0:V:0", "-an", "-sn", "-dn",
+            "-vf", $"setpts=PTS-STARTPTS,{crop}fps={Seconds(sampling.Fps)},scale={Invariant(sampling.Width)}:{Invariant(sampling.Height)}:flags=area,format=gray",
+            "-f", "rawvideo", "-pix_fmt", "gray", Path.GetFullPath(outputPath),
+        ];
+    }
+
+    private static string Fraction(double value) => Math.Clamp(value, 0, 1).ToString("0.0000", CultureInfo.InvariantCulture);
 
     public const string AudioRendition = "audio";
 

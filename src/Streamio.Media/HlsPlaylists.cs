@@ -60,18 +60,29 @@ public static class HlsPlaylists
         double nominalSegmentSeconds,
         bool complete,
         string keyUri,
+        Func<int, string> segmentUri) =>
+        Media(segmentDurations, nominalSegmentSeconds, complete, _ => keyUri, segmentUri);
+
+    /// <summary>
+    /// As above, with a key per segment: a forensic stream mixes segments of two renditions (A and B), each under its
+    /// own key. HLS allows the key to change between any two segments.
+    /// </summary>
+    public static string Media(
+        IReadOnlyList<double> segmentDurations,
+        double nominalSegmentSeconds,
+        bool complete,
+        Func<int, string> keyUri,
         Func<int, string> segmentUri)
     {
         var longest = segmentDurations.Count == 0 ? 0 : segmentDurations.Max();
         // The epsilon only absorbs float noise (4.0000000001 is a 4 s segment).
         var target = (int)Math.Ceiling(Math.Max(longest, nominalSegmentSeconds) - 1e-6);
-        var key = Quoted(keyUri);
         var text = new StringBuilder();
         text.Append(Inv($"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:{target}\n#EXT-X-MEDIA-SEQUENCE:0\n"));
         text.Append(complete ? "#EXT-X-PLAYLIST-TYPE:VOD\n" : "#EXT-X-PLAYLIST-TYPE:EVENT\n");
         for (var i = 0; i < segmentDurations.Count; i++)
         {
-            text.Append(Inv($"#EXT-X-KEY:METHOD=AES-128,URI=\"{key}\",IV={SegmentCipher.IvHex(i)}\n"));
+            text.Append(Inv($"#EXT-X-KEY:METHOD=AES-128,URI=\"{Quoted(keyUri(i))}\",IV={SegmentCipher.IvHex(i)}\n"));
             text.Append(Inv($"#EXTINF:{segmentDurations[i]:0.000000},\n"));
             text.Append(Uri(segmentUri(i))).Append('\n');
         }

@@ -34,6 +34,9 @@ public static class StorageKeys
     public static string ProjectLogo(string projectId, string logoId) => $"{ProjectPrefix(projectId)}logos/{Checked(logoId)}.png";
 
     /// <summary>Every part of one resumable (tus) upload; removed when the upload completes, is terminated or expires.</summary>
+    /// <summary>A recording sent to the leak detector, kept only while it is analysed.</summary>
+    public static string ForensicLeak(string projectId, string leakId) => $"{ProjectPrefix(projectId)}forensics/{Checked(leakId)}";
+
     public static string TusUploadPrefix(string projectId, string uploadId) => $"{ProjectPrefix(projectId)}tus/{Checked(uploadId)}/";
 
     /// <summary>The bytes [<paramref name="start"/>, <paramref name="end"/>) of a tus upload; zero-padded so keys sort by offset.</summary>

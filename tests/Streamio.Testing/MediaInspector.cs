@@ -27,6 +27,24 @@ public static class MediaInspector
         return int.Parse(result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>
+    /// FFmpeg's <c>psnr</c> filter between two videos of the same size, frame by frame: the luma PSNR and the average
+    /// over the planes, in dB (infinity for identical pictures).
+    /// </summary>
+    public static async Task<(double Luma, double Average)> PsnrAsync(string first, string second, params string[] inputOptions)
+    {
+        var result = await FfmpegTools.FfmpegAsync(
+            ["-hide_banner", "-nostdin", .. inputOptions, "-i", first, .. inputOptions, "-i", second, "-lavfi", "[0:v:0][1:v:0]psnr", "-f", "null", "-"]);
+        var line = result.StderrTail.Split('\n').Last(line => line.Contains("PSNR y:", StringComparison.Ordinal));
+        return (PsnrField(line, "y:"), PsnrField(line, "average:"));
+    }
+
+    private static double PsnrField(string line, string name)
+    {
+        var value = line[(line.IndexOf(name, StringComparison.Ordinal) + name.Length)..].Split(' ')[0];
+        return value == "inf" ? double.PositiveInfinity : double.Parse(value, CultureInfo.InvariantCulture);
+    }
+
     /// <summary>The container's duration in seconds.</summary>
     public static async Task<double> DurationAsync(string pathOrUrl, params string[] inputOptions)
     {

@@ -50,6 +50,8 @@ public interface IProjectGrain : IGrainWithStringKey
     /// when there is no such project.
     /// </summary>
     Task<LogoChange?> SetLogoAsync(ProjectLogo? logo);
+    /// <summary>Turns forensic A/B watermarking of the project's new videos on or off (an upload may say otherwise). Null when there is no such project.</summary>
+    Task<ProjectView?> SetForensicsAsync(bool enabled);
 }
 
 /// <summary>
@@ -66,11 +68,13 @@ public sealed record LogoChange(ProjectView Project, ProjectLogo? Replaced);
 /// <param name="PlaybackOrigins">The origins allowed to play and embed the project's videos; empty: any origin.</param>
 /// <param name="Mp4Downloads">Whether playback URLs of ready videos come with a signed MP4 download.</param>
 /// <param name="Logo">The logo new videos carry in every rendition; null: none.</param>
+/// <param name="Forensics">Whether new videos get a forensic A/B copy by default.</param>
 [GenerateSerializer, Immutable]
 public sealed record ProjectView(
     string Id, string Name, DateTimeOffset CreatedAt, IReadOnlyList<ApiKeyView> Keys, IReadOnlyList<WebhookView> Webhooks, IReadOnlyList<string> PlaybackOrigins,
     bool Mp4Downloads,
-    ProjectLogo? Logo = null)
+    ProjectLogo? Logo = null,
+    bool Forensics = false)
 {
     public ApiKeyView? Key(string keyId) => Keys.FirstOrDefault(key => key.Id == keyId);
 

@@ -18,8 +18,22 @@ public sealed record SourceFacts(string Format, double DurationSeconds, int Widt
 [GenerateSerializer, Immutable]
 public sealed record EncodingPlan(double SegmentSeconds, int SegmentCount, IReadOnlyList<RenditionPlan> Renditions);
 
+/// <param name="Forensic">A or B: a marked copy of the forensic rung (named "{rung}-a"/"{rung}-b"), never listed on its own.</param>
 [GenerateSerializer, Immutable]
-public sealed record RenditionPlan(string Name, int Width, int Height, int BitrateKbps, bool IsAudio);
+public sealed record RenditionPlan(string Name, int Width, int Height, int BitrateKbps, bool IsAudio, ForensicCopy Forensic = ForensicCopy.None)
+{
+    /// <summary>A rung a player may pick: video, and not a forensic copy.</summary>
+    public bool IsPlainVideo => !IsAudio && Forensic == ForensicCopy.None;
+}
+
+/// <summary>Which copy of the forensic rung a rendition is: A carries +mark, B carries −mark.</summary>
+[GenerateSerializer]
+public enum ForensicCopy
+{
+    None,
+    A,
+    B,
+}
 
 /// <summary>The storyboard sprite's layout: one tile every <paramref name="IntervalSeconds"/>.</summary>
 [GenerateSerializer, Immutable]
@@ -28,13 +42,19 @@ public sealed record StoryboardInfo(double IntervalSeconds, int TileCount, int C
 /// <summary>A new video whose source is already stored at <paramref name="SourceKey"/>.</summary>
 /// <param name="SourceIsExternal">An object Streamio was pointed at (ingest by key): read in place, never deleted.</param>
 /// <param name="WithLogo">Whether the video carries its project's logo (when the project has one); false opts out.</param>
+/// <param name="Forensic">Encode a forensic A/B copy of one rung, so a leak can be traced to a viewer.</param>
 [GenerateSerializer, Immutable]
-public sealed record NewVideo(string ProjectId, string? Title, string SourceKey, long SourceBytes, bool SourceIsExternal = false, bool WithLogo = true);
+public sealed record NewVideo(
+    string ProjectId, string? Title, string SourceKey, long SourceBytes, bool SourceIsExternal = false, bool WithLogo = true, bool Forensic = false);
 
 /// <summary>One rendition as the video sees it: enough for the API, the master playlist and progress.</summary>
 [GenerateSerializer, Immutable]
-public sealed record RenditionView(string Name, int Width, int Height, int BitrateKbps, bool IsAudio, int SegmentCount, int Registered, bool Complete)
+public sealed record RenditionView(
+    string Name, int Width, int Height, int BitrateKbps, bool IsAudio, int SegmentCount, int Registered, bool Complete, ForensicCopy Forensic = ForensicCopy.None)
 {
+    /// <summary>A rung a player may pick: video, and not a forensic copy.</summary>
+    public bool IsPlainVideo => !IsAudio && Forensic == ForensicCopy.None;
+
     public double Progress => Complete ? 1 : SegmentCount == 0 ? 0 : Math.Min(1, (double)Registered / SegmentCount);
 }
 
@@ -57,7 +77,9 @@ public sealed record VideoView(
     bool SourceDeleted,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    Projects.ProjectLogo? Logo = null)
+    Projects.ProjectLogo? Logo = null,
+    bool Forensic = false,
+    string? ForensicRung = null)
 {
     public bool IsTerminal => Status is VideoStatus.Ready or VideoStatus.Failed;
 

@@ -19,7 +19,8 @@ public sealed record VideoResponse(
     string? Error,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    bool Logo)
+    bool Logo,
+    ForensicResponse? Forensic = null)
 {
     public static VideoResponse From(VideoView video)
     {
@@ -48,7 +49,8 @@ public sealed record VideoResponse(
             video.Error,
             video.CreatedAt,
             video.UpdatedAt,
-            video.Logo is not null);
+            video.Logo is not null,
+            video.Forensic ? new ForensicResponse(video.ForensicRung) : null);
     }
 
     public static string StatusName(VideoStatus status) => status.ToString().ToLowerInvariant();
@@ -61,6 +63,12 @@ public sealed record VideoResponse(
         _ => "queued",
     };
 }
+
+/// <summary>
+/// A forensic video: <paramref name="Rung"/> (null until the source is probed) is encoded as A and B copies, and a
+/// viewer's stream of it carries their code.
+/// </summary>
+public sealed record ForensicResponse(string? Rung);
 
 public sealed record RenditionResponse(string Name, int? Width, int? Height, int BitrateKbps, string Status, double Progress);
 

@@ -12,6 +12,7 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddStreamioGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<EncodingOptions>(configuration.GetSection("Streamio:Encoding"));
+        services.Configure<ForensicOptions>(configuration.GetSection("Streamio:Forensics"));
         services.Configure<SiloWorkOptions>(configuration.GetSection("Streamio:Silo"));
         services.AddSingleton(TimeProvider.System);
         return services;
@@ -28,6 +29,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<IWorkRunner, ChunkRunner>();
         services.AddSingleton<IWorkRunner, AudioRunner>();
         services.AddSingleton<IWorkRunner, FinishRunner>();
+        services.AddSingleton<Media.Forensics.GrayFrameReader>();
+        services.AddSingleton<Forensics.LeakDetector>();
         services.AddSingleton<EncodeWorkerPool>();
         services.AddHostedService(provider => provider.GetRequiredService<EncodeWorkerPool>());
         services.AddSingleton<ImageReconciler>();

@@ -1,3 +1,4 @@
+using Streamio.Abstractions.Forensics;
 using Streamio.Abstractions.Videos;
 using Streamio.Media;
 
@@ -54,6 +55,23 @@ public static class LadderPlanner
             renditions.Add(new RenditionPlan(AudioRendition, 0, 0, options.AudioBitrateKbps, IsAudio: true));
         }
         return new EncodingPlan(options.SegmentSeconds, SegmentCount(source.DurationSeconds, options.SegmentSeconds), renditions);
+    }
+
+    /// <summary>
+    /// A forensic plan: the highest plain rung at or below <paramref name="maxHeight"/> (else the lowest) gets two more
+    /// renditions, its A and B copies, listed after every plain rung so the fast start and the images never pick them.
+    /// </summary>
+    public static (EncodingPlan Plan, string Rung) WithForensicCopies(EncodingPlan plan, int maxHeight)
+    {
+        var plain = plan.Renditions.Where(rendition => rendition.IsPlainVideo).ToList();
+        var rung = plain.Where(rendition => rendition.Height <= maxHeight).MaxBy(rendition => rendition.Height) ?? plain.MinBy(rendition => rendition.Height)!;
+        List<RenditionPlan> renditions =
+        [
+            .. plan.Renditions,
+            rung with { Name = ForensicNames.Copy(rung.Name, ForensicCopy.A), Forensic = ForensicCopy.A },
+            rung with { Name = ForensicNames.Copy(rung.Name, ForensicCopy.B), Forensic = ForensicCopy.B },
+        ];
+        return (plan with { Renditions = renditions }, rung.Name);
     }
 
     private static int Even(double value) => Math.Max(2, (int)Math.Round(value / 2) * 2);

@@ -146,13 +146,18 @@ public sealed class ProjectGrain([PersistentState("project", GrainStorage.Name)]
         return State.View(ProjectId);
     }
 
-    public async Task<ProjectView?> SetMp4DownloadsAsync(bool enabled)
+    public Task<ProjectView?> SetMp4DownloadsAsync(bool enabled) => ChangeSettingAsync(state => state.Mp4Downloads = enabled);
+
+    public Task<ProjectView?> SetForensicsAsync(bool enabled) => ChangeSettingAsync(state => state.Forensics = enabled);
+
+    /// <summary>One of the project's on/off settings; null when there is no such project.</summary>
+    private async Task<ProjectView?> ChangeSettingAsync(Action<ProjectState> change)
     {
         if (!State.Exists)
         {
             return null;
         }
-        State.Mp4Downloads = enabled;
+        change(State);
         await store.WriteStateAsync();
         return State.View(ProjectId);
     }

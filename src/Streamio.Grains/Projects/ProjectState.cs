@@ -24,6 +24,9 @@ public sealed class ProjectState
     /// <summary>The logo new videos carry; null: none.</summary>
     public ProjectLogo? Logo { get; set; }
 
+    /// <summary>Whether new videos get a forensic A/B copy unless their upload says otherwise.</summary>
+    public bool Forensics { get; set; }
+
     public bool Exists => Name.Length > 0;
 
     public ApiKeyRecord? Key(string keyId) => Keys.FirstOrDefault(key => key.Id == keyId);
@@ -31,7 +34,8 @@ public sealed class ProjectState
     public WebhookRecord? Webhook(string webhookId) => Webhooks.FirstOrDefault(webhook => webhook.Id == webhookId);
 
     public ProjectView View(string projectId) =>
-        new(projectId, Name, CreatedAt, Keys.Select(key => key.View()).ToList(), Webhooks.Select(webhook => webhook.View()).ToList(), PlaybackOrigins.ToList(), Mp4Downloads, Logo);
+        new(projectId, Name, CreatedAt, Keys.Select(key => key.View()).ToList(), Webhooks.Select(webhook => webhook.View()).ToList(), PlaybackOrigins.ToList(), Mp4Downloads, Logo,
+            Forensics);
 }
 
 /// <summary>An API key as stored: the public prefix it is looked up by and the SHA-256 of the whole key, never the key.</summary>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Utilities;
+using Streamio.Abstractions.Forensics;
 using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
@@ -19,6 +20,7 @@ namespace Streamio.Grains.Videos;
 public sealed partial class VideoGrain(
     [PersistentState("video", GrainStorage.Name)] IPersistentState<VideoState> store,
     IOptions<EncodingOptions> encoding,
+    IOptions<ForensicOptions> forensics,
     IOptions<SiloWorkOptions> silo,
     IOptions<ReminderOptions> reminders,
     IClusterMembershipService membership,
@@ -63,7 +65,7 @@ public sealed partial class VideoGrain(
         store.State = new VideoState
         {
             Id = VideoId, ProjectId = video.ProjectId, Title = video.Title, SourceKey = video.SourceKey, SourceBytes = video.SourceBytes,
-            SourceIsExternal = video.SourceIsExternal, CreatedAt = now, UpdatedAt = now,
+            SourceIsExternal = video.SourceIsExternal, Forensic = video.Forensic, CreatedAt = now, UpdatedAt = now,
             // Taken now: a logo the project sets or removes later must not change a video half-way through its chunks.
             Logo = video.WithLogo ? (await GrainFactory.GetGrain<IProjectGrain>(video.ProjectId).GetAsync())?.Logo : null,
         };
@@ -98,6 +100,10 @@ public sealed partial class VideoGrain(
         foreach (var rendition in State.Plan?.Renditions ?? [])
         {
             await Variant(rendition.Name).DeleteAsync();
+        }
+        if (State.ForensicRung is not null)
+        {
+            await GrainFactory.GetGrain<IForensicGrain>(VideoId).DeleteAsync();
         }
         await store.ClearStateAsync();
         store.State = new VideoState();
@@ -155,6 +161,13 @@ public sealed partial class VideoGrain(
             return;
         }
         var plan = LadderPlanner.Plan(encoding.Value, source);
+        string? forensicRung = null;
+        if (State.Forensic)
+        {
+            (plan, forensicRung) = LadderPlanner.WithForensicCopies(plan, forensics.Value.RungHeight(encoding.Value.EffectiveLadder));
+            // The code secret exists before any playlist can be asked for it.
+            await GrainFactory.GetGrain<IForensicGrain>(VideoId).InitializeAsync(State.ProjectId, forensicRung);
+        }
         // The variants exist (with their keys) before the state that lists them is written.
         foreach (var rendition in plan.Renditions)
         {
@@ -164,6 +177,7 @@ public sealed partial class VideoGrain(
         item.Status = WorkItemStatus.Done;
         State.Source = source;
         State.Plan = plan;
+        State.ForensicRung = forensicRung;
         State.Status = VideoStatus.Encoding;
         ScheduleEncoding(plan);
         await SaveAsync();
@@ -442,7 +456,7 @@ public sealed partial class VideoGrain(
     private bool IsPlayable()
     {
         var plan = State.Plan;
-        var lowest = plan?.Renditions.Where(rendition => !rendition.IsAudio).MinBy(rendition => rendition.Height);
+        var lowest = plan?.Renditions.Where(rendition => rendition.IsPlainVideo).MinBy(rendition => rendition.Height);
         return lowest is not null
             && _renditions.TryGetValue(lowest.Name, out var video) && video.HasFirst
             && plan!.Renditions.Where(rendition => rendition.IsAudio).All(audio => _renditions.TryGetValue(audio.Name, out var counters) && counters.HasFirst);
@@ -535,10 +549,11 @@ public sealed partial class VideoGrain(
         {
             var counters = _renditions.GetValueOrDefault(rendition.Name) ?? new RenditionCounters();
             return new RenditionView(rendition.Name, rendition.Width, rendition.Height, rendition.BitrateKbps, rendition.IsAudio,
-                State.Plan!.SegmentCount, counters.Registered, counters.Complete);
+                State.Plan!.SegmentCount, counters.Registered, counters.Complete, rendition.Forensic);
         }).ToList(),
         State.Status is VideoStatus.Encoding or VideoStatus.Ready && IsPlayable(),
-        State.HasPoster, State.Storyboard, State.SourceKey, State.SourceIsExternal, State.SourceDeleted, State.CreatedAt, State.UpdatedAt, State.Logo);
+        State.HasPoster, State.Storyboard, State.SourceKey, State.SourceIsExternal, State.SourceDeleted, State.CreatedAt, State.UpdatedAt, State.Logo,
+        State.Forensic, State.ForensicRung);
 
     private sealed class RenditionCounters
     {

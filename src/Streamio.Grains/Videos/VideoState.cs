@@ -27,6 +27,12 @@ public sealed class VideoState
 
     public string? Error { get; set; }
 
+    /// <summary>The upload asked for a forensic A/B copy (planned once the source is probed).</summary>
+    public bool Forensic { get; set; }
+
+    /// <summary>The rung encoded as A and B copies, once planned; null for an ordinary video.</summary>
+    public string? ForensicRung { get; set; }
+
     public SourceFacts? Source { get; set; }
 
     public EncodingPlan? Plan { get; set; }

@@ -3,6 +3,7 @@ using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
 using Streamio.Grains.Planning;
 using Streamio.Media;
+using Streamio.Media.Forensics;
 using Streamio.Storage;
 
 namespace Streamio.Grains.Work;
@@ -12,7 +13,8 @@ namespace Streamio.Grains.Work;
 /// as soon as FFmpeg closes it. The same run takes the chunk's storyboard tiles (and the poster, when its time falls
 /// here), so finishing the video only has to join small images.
 /// </summary>
-public sealed class ChunkRunner(IGrainFactory grains, SegmentPublisher publisher, IObjectStorage storage, IMediaEncoder encoder, IOptions<EncodingOptions> options)
+public sealed class ChunkRunner(
+    IGrainFactory grains, SegmentPublisher publisher, IObjectStorage storage, IMediaEncoder encoder, IOptions<EncodingOptions> options, IOptions<ForensicOptions> forensics)
     : IWorkRunner
 {
     public WorkKind Kind => WorkKind.EncodeChunk;
@@ -25,10 +27,13 @@ public sealed class ChunkRunner(IGrainFactory grains, SegmentPublisher publisher
         {
             targets[name] = await publisher.TargetAsync(work.VideoId, name);
         }
-        var rungs = work.Rungs.Select(name => plan.Renditions.First(rendition => rendition.Name == name))
-            .Select(rendition => new Rung(rendition.Name, rendition.Width, rendition.Height, rendition.BitrateKbps)).ToList();
-        var source = await storage.LocateForReadingAsync(work.SourceKey, TimeSpan.FromHours(6), cancellationToken);
         var workDirectory = Scratch.For(options.Value.WorkPath, work, "chunk");
+        var rungs = work.Rungs.Select(name => plan.Renditions.First(rendition => rendition.Name == name))
+            .Select(rendition => new Rung(rendition.Name, rendition.Width, rendition.Height, rendition.BitrateKbps)
+            {
+                MarkPatternPath = rendition.Forensic == ForensicCopy.None ? null : WriteMarkPattern(work.VideoId, rendition, workDirectory),
+            }).ToList();
+        var source = await storage.LocateForReadingAsync(work.SourceKey, TimeSpan.FromHours(6), cancellationToken);
         var produced = work.Rungs.ToDictionary(name => name, _ => 0);
         try
         {
@@ -64,9 +69,19 @@ public sealed class ChunkRunner(IGrainFactory grains, SegmentPublisher publisher
         await Reports.RetryAsync(() => grains.GetGrain<IVideoGrain>(work.VideoId).OnEncodedAsync(work.ItemId, work.Attempt));
     }
 
+    /// <summary>The A (+) or B (−) copy's mark as one raw frame for FFmpeg to merge into every frame of the rung.</summary>
+    private string WriteMarkPattern(string videoId, RenditionPlan rendition, string workDirectory)
+    {
+        Directory.CreateDirectory(workDirectory);
+        var path = Path.Combine(workDirectory, $"mark-{rendition.Name}.yuv");
+        var sign = rendition.Forensic == ForensicCopy.A ? 1 : -1;
+        File.WriteAllBytes(path, new ForensicPattern(videoId).Yuv420Frame(rendition.Width, rendition.Height, forensics.Value.Strength, sign));
+        return path;
+    }
+
     /// <summary>Each span of the timeline gets its images once: from the chunk that encodes its highest rung.</summary>
     private static bool MakesImages(WorkAssignment work, EncodingPlan plan) =>
-        plan.Renditions.Where(rendition => !rendition.IsAudio).MaxBy(rendition => rendition.Height) is { } highest && work.Rungs.Contains(highest.Name);
+        plan.Renditions.Where(rendition => rendition.IsPlainVideo).MaxBy(rendition => rendition.Height) is { } highest && work.Rungs.Contains(highest.Name);
 
     /// <summary>The video's logo, copied next to the chunk's outputs for FFmpeg to read; null when the video has none.</summary>
     private async Task<LogoOverlay?> FetchLogoAsync(WorkAssignment work, string workDirectory, CancellationToken cancellationToken)

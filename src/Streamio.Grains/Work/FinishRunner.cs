@@ -108,7 +108,7 @@ public sealed class FinishRunner(IGrainFactory grains, IObjectStorage storage, I
             var location = await storage.LocateForReadingAsync(work.SourceKey, TimeSpan.FromHours(1), cancellationToken);
             return new MediaInput(location.Location, location.Protocols);
         }
-        var highest = work.Plan?.Renditions.Where(rendition => !rendition.IsAudio).MaxBy(rendition => rendition.Height)
+        var highest = work.Plan?.Renditions.Where(rendition => rendition.IsPlainVideo).MaxBy(rendition => rendition.Height)
             ?? throw new InvalidOperationException($"Video {work.VideoId} has neither a source nor a video rendition to make images from.");
         var variant = grains.GetGrain<IVariantGrain>(VariantKeys.Of(work.VideoId, highest.Name));
         var view = await variant.GetAsync() ?? throw new VideoGoneException(work.VideoId);

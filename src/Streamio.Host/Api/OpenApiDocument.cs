@@ -38,4 +38,4 @@ public static class OpenApiDocumentExtensions
 }
 
 /// <summary>The upload form, for the OpenAPI description (the handler streams the parts itself).</summary>
-public sealed record UploadForm(IFormFile File, string? Title = null, bool? Logo = null);
+public sealed record UploadForm(IFormFile File, string? Title = null, bool? Logo = null, bool? Forensic = null);

@@ -26,7 +26,7 @@ public static class ProjectEndpoints
         projects.MapPost("{id}/keys/{keyId}/rotate", RotateKeyAsync).WithSummary("Replace a key; the old one works for overlapSeconds more")
             .DescribesBody<RotateRequest>().Produces<CreatedKeyResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-        projects.MapMethods("{id}", ["PATCH"], UpdateAsync).WithSummary("Change a project's playback settings: playbackOrigins, mp4Downloads")
+        projects.MapMethods("{id}", ["PATCH"], UpdateAsync).WithSummary("Change a project's settings: playbackOrigins, mp4Downloads, forensics")
             .DescribesBody<ProjectUpdateRequest>().Produces<ProjectResponse>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         projects.MapPut("{id}/playback-origins", SetPlaybackOriginsAsync)
@@ -132,15 +132,15 @@ public static class ProjectEndpoints
 
     private static async Task<IResult> UpdateAsync(string id, HttpRequest request, IGrainFactory grains, CancellationToken cancellationToken)
     {
-        const string example = """{"playbackOrigins": ["https://app.example.com"], "mp4Downloads": true}""";
+        const string example = """{"playbackOrigins": ["https://app.example.com"], "mp4Downloads": true, "forensics": true}""";
         var (body, error) = await JsonBodies.ReadAsync<ProjectUpdateRequest>(request, example, cancellationToken);
         if (error is not null)
         {
             return error;
         }
-        if (body is null || (body.PlaybackOrigins is null && body.Mp4Downloads is null))
+        if (body is null || (body.PlaybackOrigins is null && body.Mp4Downloads is null && body.Forensics is null))
         {
-            return Problems.BadRequest($"Nothing to change: send playbackOrigins and/or mp4Downloads as application/json, such as {example}.");
+            return Problems.BadRequest($"Nothing to change: send playbackOrigins, mp4Downloads and/or forensics as application/json, such as {example}.");
         }
         IReadOnlyList<string>? origins = null;
         if (body.PlaybackOrigins is not null)
@@ -159,6 +159,10 @@ public static class ProjectEndpoints
             return NoProject(id);
         }
         if (body.Mp4Downloads is { } downloads && (project = await grain.SetMp4DownloadsAsync(downloads)) is null)
+        {
+            return NoProject(id);
+        }
+        if (body.Forensics is { } forensics && (project = await grain.SetForensicsAsync(forensics)) is null)
         {
             return NoProject(id);
         }
@@ -201,16 +205,17 @@ public sealed record RotateRequest(int? OverlapSeconds);
 
 /// <param name="PlaybackOrigins">Origins whose pages may play and embed the project's videos; empty: any origin.</param>
 /// <param name="Mp4Downloads">Whether playback URLs of ready videos come with a signed MP4 download.</param>
+/// <param name="Forensics">Whether new videos get a forensic A/B copy unless their upload says otherwise.</param>
 public sealed record ProjectResponse(
-    string Id, string Name, DateTimeOffset CreatedAt, int ActiveKeys, int Webhooks, IReadOnlyList<string> PlaybackOrigins, bool Mp4Downloads)
+    string Id, string Name, DateTimeOffset CreatedAt, int ActiveKeys, int Webhooks, IReadOnlyList<string> PlaybackOrigins, bool Mp4Downloads, bool Forensics)
 {
     public static ProjectResponse From(ProjectView project) =>
         new(project.Id, project.Name, project.CreatedAt, project.Keys.Count(key => key.IsActive(DateTimeOffset.UtcNow)), project.Webhooks.Count,
-            project.PlaybackOrigins, project.Mp4Downloads);
+            project.PlaybackOrigins, project.Mp4Downloads, project.Forensics);
 }
 
 /// <summary>PATCH /v1/projects/{id}: what is absent stays as it is.</summary>
-public sealed record ProjectUpdateRequest(IReadOnlyList<string?>? PlaybackOrigins, bool? Mp4Downloads);
+public sealed record ProjectUpdateRequest(IReadOnlyList<string?>? PlaybackOrigins, bool? Mp4Downloads, bool? Forensics = null);
 
 public sealed record PlaybackOriginsRequest(IReadOnlyList<string?>? Origins);
 

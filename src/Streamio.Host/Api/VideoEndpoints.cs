@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Streamio.Abstractions.Forensics;
 using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Wire;
@@ -24,7 +25,7 @@ public static class VideoEndpoints
     public static IEndpointRouteBuilder MapVideoEndpoints(this IEndpointRouteBuilder app)
     {
         var videos = app.MapGroup("/v1/videos").RequireProject().WithTags("Videos").ProducesCallerProblems();
-        videos.MapPost("", UploadAsync).DisableAntiforgery().WithSummary("Upload a video (multipart/form-data: file, optional title, optional logo=false)")
+        videos.MapPost("", UploadAsync).DisableAntiforgery().WithSummary("Upload a video (multipart/form-data: file, optional title, optional logo=false, optional forensic=true|false)")
             .DescribesBody<UploadForm>("multipart/form-data").Produces<VideoResponse>(StatusCodes.Status201Created)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge);
         videos.MapGet("", ListAsync).WithSummary("List the project's videos, newest first")
@@ -61,9 +62,13 @@ public static class VideoEndpoints
         var videoId = VideoIntake.NewVideoId();
         var sourceKey = StorageKeys.Source(projectId, videoId);
         ReceivedUpload upload;
+        bool? forensic;
+        bool withLogo;
         try
         {
             upload = await MultipartUpload.ReceiveAsync(context.Request, storage, sourceKey, limit, cancellationToken);
+            forensic = upload.Flag("forensic");
+            withLogo = upload.WithLogo;
         }
         catch (Exception error) when (error is UploadTooLargeException or BadUploadException or IOException or InvalidDataException or OperationCanceledException)
         {
@@ -76,7 +81,7 @@ public static class VideoEndpoints
                 _ => Results.StatusCode(StatusCodes.Status499ClientClosedRequest),
             };
         }
-        return VideoIntake.Created(await intake.CreateAsync(projectId, videoId, upload.Title, upload.SourceKey, upload.Bytes, cancellationToken, upload.WithLogo));
+        return VideoIntake.Created(await intake.CreateAsync(projectId, videoId, upload.Title, upload.SourceKey, upload.Bytes, cancellationToken, withLogo, forensic));
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, VideoCatalog catalog) =>
@@ -150,6 +155,11 @@ public static class VideoEndpoints
             return Problems.Conflict($"Video '{id}' failed and cannot be played: {video.Error}");
         }
         var expiresAt = time.GetUtcNow().AddSeconds(ttl);
+        if (video.ForensicRung is not null && !string.IsNullOrEmpty(body.Viewer))
+        {
+            // Recorded before the URL exists: the detector only ever compares a leak with viewers it knows of.
+            await grains.GetGrain<IForensicGrain>(id).RecordViewerAsync(body.Viewer);
+        }
         var token = tokens.Issue(id, expiresAt, body.Viewer);
         var urls = PlaybackUrls.For(PlaybackUrls.BaseOf(request), id, token);
         var downloads = (await grains.GetGrain<IProjectGrain>(video.ProjectId).GetAsync())?.Mp4Downloads == true;

@@ -28,7 +28,7 @@ public sealed class FrameGrabber(IObjectStorage storage, IGrainFactory grains, F
             return null;
         }
         var index = (int)Math.Floor(seconds / video.SegmentSeconds);
-        var candidates = video.Renditions.Where(rendition => !rendition.IsAudio && rendition.Registered > 0).OrderByDescending(rendition => rendition.Height);
+        var candidates = video.Renditions.Where(rendition => rendition.IsPlainVideo && rendition.Registered > 0).OrderByDescending(rendition => rendition.Height);
         foreach (var rendition in candidates)
         {
             var variant = grains.GetGrain<IVariantGrain>(VariantKeys.Of(video.Id, rendition.Name));

@@ -60,7 +60,7 @@ public sealed class Mp4Downloads(IObjectStorage storage, IGrainFactory grains, F
 
     private async Task BuildAsync(VideoView video, string key)
     {
-        var top = video.Renditions.Where(rendition => !rendition.IsAudio).MaxBy(rendition => rendition.Height)
+        var top = video.Renditions.Where(rendition => rendition.IsPlainVideo).MaxBy(rendition => rendition.Height)
             ?? throw new InvalidOperationException($"Video '{video.Id}' has no video rendition.");
         var audio = video.Renditions.FirstOrDefault(rendition => rendition.IsAudio);
         var scratch = Directory.CreateDirectory(Path.Combine(Path.GetFullPath(encoding.Value.WorkPath), "downloads", Guid.NewGuid().ToString("N")));

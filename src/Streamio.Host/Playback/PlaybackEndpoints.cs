@@ -59,7 +59,8 @@ public static class PlaybackEndpoints
         {
             return Problems.NotFound($"Video '{videoId}' has nothing to play yet: wait until it is playable.");
         }
-        return Results.Text(PlaylistRendering.Master(video, token!), PlaylistType);
+        var forensicViewer = video.ForensicRung is not null && PlaybackTokens.ViewerOf(token) is not null;
+        return Results.Text(PlaylistRendering.Master(video, token!, forensicViewer), PlaylistType);
     }
 
     private static async Task<IResult> MediaPlaylistAsync(string videoId, string rendition, string? token, HttpContext context, VideoCatalog catalog, IGrainFactory grains)
@@ -70,11 +71,15 @@ public static class PlaybackEndpoints
         {
             return Problems.NotFound($"Video '{videoId}' has no rendition '{rendition}'.");
         }
+        if (await ForensicStreams.ForViewerAsync(video, rendition, token, grains) is { } stream)
+        {
+            return Results.Text(await stream.RenderAsync(video, token!, grains), PlaylistType);
+        }
         return Results.Text(PlaylistRendering.Media(video, variant, token!), PlaylistType);
     }
 
     private static async Task<IResult> SegmentAsync(
-        string videoId, string rendition, int index, HttpContext context, VideoCatalog catalog, IObjectStorage storage,
+        string videoId, string rendition, int index, HttpContext context, VideoCatalog catalog, IObjectStorage storage, IGrainFactory grains,
         IOptions<PlaybackOptions> options, CancellationToken cancellationToken)
     {
         // The token names the video; the video's state says which project's prefix its segments live under.
@@ -82,6 +87,11 @@ public static class PlaybackEndpoints
         {
             PlaybackAccess.NoStore(context);
             return Problems.NotFound($"Segment {index} of '{videoId}/{rendition}' does not exist (yet).");
+        }
+        if (await ForensicStreams.RefusalAsync(video, rendition, index, context.Request.Query["token"], grains) is { } refused)
+        {
+            PlaybackAccess.NoStore(context);
+            return refused;
         }
         var key = StorageKeys.Segment(video.ProjectId, videoId, rendition, index);
         if (options.Value.RedirectsSegments && storage is IPresignedUrls presigned)

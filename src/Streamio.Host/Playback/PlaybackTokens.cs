@@ -67,5 +67,19 @@ public sealed class PlaybackTokens
         return _time.GetUtcNow().ToUnixTimeSeconds() >= expires ? TokenCheck.Expired : TokenCheck.Valid;
     }
 
+    /// <summary>The viewer a token names (null or empty: none). Only for a token <see cref="Check"/> found valid.</summary>
+    public static string? ViewerOf(string? token)
+    {
+        try
+        {
+            var fields = token?.Split('.') is [var payload, _] ? Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(payload)).Split('|') : [];
+            return fields is [_, _, { Length: > 0 } viewer] ? viewer : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
     private string Sign(string payload) => WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_secret, Encoding.ASCII.GetBytes(payload)));
 }

@@ -5,7 +5,17 @@ using Streamio.Storage;
 namespace Streamio.Host.Uploads;
 
 /// <summary>What a multipart upload delivered: the stored source and the form fields.</summary>
-public sealed record ReceivedUpload(string SourceKey, long Bytes, string? Title, bool WithLogo = true);
+/// <param name="Fields">The form's other text fields (trimmed), by name.</param>
+public sealed record ReceivedUpload(string SourceKey, long Bytes, string? Title, IReadOnlyDictionary<string, string> Fields)
+{
+    /// <summary>A true/false field; null when absent.</summary>
+    public bool? Flag(string name) => !Fields.TryGetValue(name, out var value)
+        ? null
+        : bool.TryParse(value, out var parsed) ? parsed : throw new BadUploadException($"{name} must be true or false, not '{value}'.");
+
+    /// <summary>The <c>logo</c> field (absent: true); a value that is not a yes or no is a bad upload.</summary>
+    public bool WithLogo => LogoChoice.Parse(Fields.GetValueOrDefault(LogoChoice.Field), out var error) ?? throw new BadUploadException(error!);
+}
 
 /// <summary>
 /// Reads <c>multipart/form-data</c> section by section and streams the <c>file</c> part straight to storage, so an upload
@@ -13,6 +23,9 @@ public sealed record ReceivedUpload(string SourceKey, long Bytes, string? Title,
 /// </summary>
 public static class MultipartUpload
 {
+    /// <summary>Text fields kept from one form; more are skipped (a form is a handful of fields and one file).</summary>
+    private const int MaxFields = 16;
+
     public static async Task<ReceivedUpload> ReceiveAsync(HttpRequest request, IObjectStorage storage, string sourceKey, long maxBytes, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
@@ -22,8 +35,7 @@ public static class MultipartUpload
             throw new BadUploadException("Send the video as multipart/form-data with a 'file' part (and an optional 'title').");
         }
         var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null, HeadersLengthLimit = 16 * 1024 };
-        string? title = null;
-        var withLogo = true;
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
         string? fileName = null;
         long? bytes = null;
         while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
@@ -44,15 +56,10 @@ public static class MultipartUpload
                 var limited = new LimitedReadStream(section.Body, maxBytes);
                 bytes = await storage.PutAsync(sourceKey, limited, cancellationToken);
             }
-            else if (name == "title")
+            else if (name is { Length: > 0 } && !disposition.IsFileDisposition() && fields.Count < MaxFields)
             {
                 using var text = new StreamReader(new LimitedReadStream(section.Body, 4096));
-                title = (await text.ReadToEndAsync(cancellationToken)).Trim();
-            }
-            else if (name == LogoChoice.Field)
-            {
-                using var text = new StreamReader(new LimitedReadStream(section.Body, 64));
-                withLogo = LogoChoice.Parse(await text.ReadToEndAsync(cancellationToken), out var error) ?? throw new BadUploadException(error!);
+                fields[name] = (await text.ReadToEndAsync(cancellationToken)).Trim();
             }
         }
         return bytes switch
@@ -60,7 +67,7 @@ public static class MultipartUpload
             null => throw new BadUploadException("The form has no 'file' part: send the video as a file field named 'file'."),
             0 => throw new BadUploadException("The file is empty (0 bytes)."),
             // No title: the file's name, as the other upload paths do (a name is never used as a path).
-            _ => new ReceivedUpload(sourceKey, bytes.Value, string.IsNullOrEmpty(title) ? fileName : title, withLogo),
+            _ => new ReceivedUpload(sourceKey, bytes.Value, fields.GetValueOrDefault("title") is { Length: > 0 } title ? title : fileName, fields),
         };
     }
 

@@ -1,3 +1,4 @@
+using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Wire;
 
@@ -11,16 +12,28 @@ public sealed class VideoIntake(IGrainFactory grains)
 {
     public static string NewVideoId() => $"v_{Guid.CreateVersion7():N}";
 
-    /// <summary>A source Streamio wrote under the video's own keys (deleted when the video is ready, unless kept).</summary>
-    public Task<VideoView> CreateAsync(
-        string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken, bool withLogo = true) =>
-        grains.GetGrain<IVideoGrain>(videoId).CreateAsync(new NewVideo(projectId, title, sourceKey, sourceBytes, WithLogo: withLogo)).WaitAsync(cancellationToken);
+    /// <summary>
+    /// A source Streamio wrote under the video's own keys (deleted when the video is ready, unless kept). Forensic
+    /// watermarking is what the upload asked for, else the project's setting.
+    /// </summary>
+    public async Task<VideoView> CreateAsync(
+        string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken, bool withLogo = true,
+        bool? forensic = null) =>
+        await grains.GetGrain<IVideoGrain>(videoId)
+            .CreateAsync(new NewVideo(projectId, title, sourceKey, sourceBytes, WithLogo: withLogo, Forensic: forensic ?? await ProjectForensicsAsync(projectId)))
+            .WaitAsync(cancellationToken);
 
     /// <summary>A source that is someone else's object, read in place and never deleted.</summary>
-    public Task<VideoView> IngestAsync(
-        string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken, bool withLogo = true) =>
-        grains.GetGrain<IVideoGrain>(videoId).CreateAsync(new NewVideo(projectId, title, sourceKey, sourceBytes, SourceIsExternal: true, WithLogo: withLogo))
+    public async Task<VideoView> IngestAsync(
+        string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken, bool withLogo = true,
+        bool? forensic = null) =>
+        await grains.GetGrain<IVideoGrain>(videoId)
+            .CreateAsync(new NewVideo(projectId, title, sourceKey, sourceBytes, SourceIsExternal: true, WithLogo: withLogo,
+                Forensic: forensic ?? await ProjectForensicsAsync(projectId)))
             .WaitAsync(cancellationToken);
+
+    private async Task<bool> ProjectForensicsAsync(string projectId) =>
+        (await grains.GetGrain<IProjectGrain>(projectId).GetAsync())?.Forensics == true;
 
     public static IResult Created(VideoView video) => Results.Created($"/v1/videos/{video.Id}", VideoResponse.From(video));
 }

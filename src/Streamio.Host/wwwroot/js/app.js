@@ -1,9 +1,10 @@
-// Streamio's web app: a hash router over three views (library + upload, upload, video), and the API key form shown
+// Streamio's web app: a hash router over four views (library + upload, upload, video, the leak detector), and the API key form shown
 // instead of them whenever the API answers 401.
 import { forgetKey, loadLibraries, releaseImages, saveKey, storedKey, whenUnauthorized } from './api.js';
 import { h, showBanner } from './dom.js';
 import { libraryPanel } from './library.js';
 import { disconnect } from './live.js';
+import { forensicsView } from './forensics.js';
 import { uploadPanel } from './upload.js';
 import { videoView } from './video.js';
 
@@ -55,12 +56,15 @@ async function useKey(key) {
 
 function route() {
   leaveView();
-  const path = location.hash.replace(/^#/, '') || '/';
+  const [path, query = ''] = (location.hash.replace(/^#/, '') || '/').split('?');
   const match = /^\/videos\/([^/]+)$/.exec(path);
   if (match) {
     const [view, stop] = videoView(decodeURIComponent(match[1]));
     main.replaceChildren(view);
     dispose = stop;
+  } else if (path === '/forensics') {
+    document.title = 'Who leaked this? · Streamio';
+    main.replaceChildren(forensicsView(new URLSearchParams(query).get('video') ?? ''));
   } else if (path === '/upload') {
     document.title = 'Upload · Streamio';
     main.replaceChildren(uploadPanel(openVideo));

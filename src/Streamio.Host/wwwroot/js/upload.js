@@ -20,6 +20,7 @@ export function uploadPanel(onUploaded) {
   const input = h('input', { type: 'file', id: 'upload-file', class: 'visually-hidden', accept: 'video/*' });
   const title = h('input', { type: 'text', id: 'upload-title', maxlength: '200', placeholder: 'Defaults to the file name', autocomplete: 'off' });
   const logo = h('input', { type: 'checkbox', id: 'upload-logo', checked: true });
+  const forensic = h('input', { type: 'checkbox', id: 'upload-forensic', 'aria-describedby': 'upload-forensic-help' });
   const progress = h('progress', { id: 'upload-progress', max: '1', value: '0', 'aria-label': 'Upload progress' });
   const stats = h('p', { id: 'upload-stats', class: 'muted', 'aria-live': 'polite' });
   const cancel = h('button', { type: 'button', id: 'upload-cancel', class: 'secondary' }, 'Cancel upload');
@@ -45,6 +46,7 @@ export function uploadPanel(onUploaded) {
     const form = new FormData();
     form.append('title', title.value.trim() || file.name.replace(/\.[^.]+$/, ''));
     form.append('logo', logo.checked ? 'true' : 'false');
+    if (forensic.checked) form.append('forensic', 'true');
     form.append('file', file);
     request = new XMLHttpRequest();
     const started = performance.now();
@@ -89,5 +91,7 @@ export function uploadPanel(onUploaded) {
     input, drop,
     h('div', { class: 'field' }, h('label', { for: 'upload-title' }, 'Title (optional)'), title),
     h('div', { class: 'field checkbox' }, logo, h('label', { for: 'upload-logo' }, 'Draw the project’s logo on every rendition (when the project has one)')),
+    h('div', { class: 'field checkbox' }, forensic, h('label', { for: 'upload-forensic' }, 'Forensic watermark'),
+      h('span', { class: 'muted small', id: 'upload-forensic-help' }, 'Each viewer gets an invisibly marked stream, so a leaked recording can be traced to them.')),
     status, error);
 }

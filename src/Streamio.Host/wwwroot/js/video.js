@@ -13,6 +13,16 @@ const ICONS = {
   fullscreen: icon('M4 4h6v2H6v4H4zm10 0h6v6h-2V6h-4zM4 14h2v4h4v2H4zm14 0h2v6h-6v-2h4z'),
 };
 
+/** What the forensic panel says: on (which rung) with a link to the detector, or off. */
+function forensicText(video) {
+  if (!video.forensic) {
+    return ['Off: playback of this video cannot be traced to a viewer. Tick “Forensic watermark” when uploading to turn it on.'];
+  }
+  const rung = video.forensic.rung ? `the ${video.forensic.rung} rung` : 'one rung (chosen once the video is probed)';
+  return [`On: ${rung} is also encoded as two invisibly marked copies, and a playback URL made for a viewer serves them in that viewer's own A/B order. `,
+    h('a', { href: `#/forensics?video=${encodeURIComponent(video.id)}`, id: 'forensic-detect-link' }, 'Who leaked this?')];
+}
+
 export function videoView(id) {
   const heading = h('h1', { id: 'video-title' }, 'Loading…');
   const badge = h('span', { id: 'video-status' });
@@ -40,6 +50,10 @@ export function videoView(id) {
   const embedHint = h('p', { class: 'muted small', id: 'embed-hint' });
   const embedPanel = h('section', { class: 'panel share', 'aria-labelledby': 'embed-heading', hidden: true },
     h('h2', { id: 'embed-heading' }, h('label', { for: 'embed-code' }, 'Embed')), embedCode, embedHint);
+
+  const forensicState = h('p', { id: 'forensic-state' });
+  const forensicPanel = h('section', { class: 'panel', 'aria-labelledby': 'forensic-heading' },
+    h('h2', { id: 'forensic-heading' }, 'Forensic watermark'), forensicState);
 
   const playerBox = h('div', { class: 'player' }, element, waiting);
   const controlsBox = h('div', { class: 'controls', role: 'group', 'aria-label': 'Player controls' },
@@ -81,6 +95,7 @@ export function videoView(id) {
       h('label', { for: `rendition-${rendition.name}` }, rendition.name),
       h('progress', { id: `rendition-${rendition.name}`, max: '1', value: String(rendition.progress) }),
       h('span', { class: 'small' }, `${Math.round(rendition.progress * 100)}% · ${rendition.status}`))));
+    forensicState.replaceChildren(...forensicText(video));
     if (video.durationSeconds) { seek.max = String(video.durationSeconds); }
     tick();
     if (video.playable && !failed && !hls && !starting) startPlayer();
@@ -202,6 +217,7 @@ export function videoView(id) {
     h('div', { class: 'video-heading' }, heading, badge), meta,
     error, playerBox, controlsBox,
     encodingPanel,
+    forensicPanel,
     h('section', { class: 'panel share', 'aria-labelledby': 'share-heading' },
       h('h2', { id: 'share-heading' }, h('label', { for: 'share-link' }, 'Share')), h('div', { class: 'share-row' }, share, copy)),
     embedPanel);
