@@ -34,6 +34,25 @@ public sealed class ForensicMarkTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void With_a_logo_the_mark_goes_on_top_of_it_and_the_patterns_follow_the_logo_input()
+    {
+        var job = new ChunkEncodeJob(MediaInput.LocalFile("/data/src"), 0, 4, 0, 2,
+            [new Rung("360p", 640, 360, 800), new Rung("360p-b", 640, 360, 800) { MarkPatternPath = "/work/v1/mark-b.yuv" }], "/work/v1")
+        {
+            Logo = new LogoOverlay("/work/v1/logo.png", LogoCorner.TopRight, 0.2, 1),
+        };
+
+        var args = FfmpegArguments.Chunk(job, Options, progress: false);
+
+        var inputs = args.Select((arg, i) => (arg, i)).Where(pair => pair.arg == "-i").Select(pair => args[pair.i + 1]).ToList();
+        Assert.Equal(3, inputs.Count);
+        Assert.Equal("file:/work/v1/mark-b.yuv", inputs[2]);
+        var graph = args[args.ToList().IndexOf("-filter_complex") + 1];
+        Assert.Contains("eof_action=repeat,format=yuv420p[v0]", graph);
+        Assert.Contains("eof_action=repeat,format=yuv420p[m1];[m1][2:v]blend=all_mode=grainmerge[v1]", graph);
+    }
+
+    [Fact]
     public void The_pattern_is_smooth_large_blocks_of_both_signs_its_own_for_each_video()
     {
         var pattern = new ForensicPattern("v_1");
