@@ -46,7 +46,8 @@ internal static class Forensics
         var cost = settings.ContainsKey("detection-only") ? null : await MeasureCostAsync(folder, preset, strength);
         var detection = await MeasureDetectionAsync(folder, preset, strength, leaks);
         await File.WriteAllTextAsync(Path.Combine(output, "forensics.json"),
-            JsonSerializer.Serialize(new { preset, strength, cost, detection }, new JsonSerializerOptions { WriteIndented = true }));
+            JsonSerializer.Serialize(new { preset, strength, cost, detection },
+                new JsonSerializerOptions { WriteIndented = true, IncludeFields = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
     }
 
     private static async Task<object> MeasureCostAsync(string folder, string preset, double strength)
