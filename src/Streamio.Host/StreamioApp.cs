@@ -11,6 +11,7 @@ using Streamio.Media;
 using Streamio.Storage;
 using Streamio.Host.Configuration;
 using Streamio.Host.Videos;
+using Streamio.Host.Telemetry;
 
 using Streamio.Grains.Hosting;
 
@@ -39,7 +40,9 @@ public static class StreamioApp
         var services = builder.Services;
         var options = configuration.GetSection("Streamio").Get<StreamioOptions>() ?? new StreamioOptions();
         options.ValidateRoles();
+        var telemetry = configuration.ReadTelemetryOptions();
         services.Configure<StreamioOptions>(configuration.GetSection("Streamio"));
+        builder.AddStreamioTelemetry(telemetry);
         services.AddProblemDetails();
         services.AddStreamioStorage(configuration);
         services.AddStreamioMedia(configuration);
@@ -47,14 +50,14 @@ public static class StreamioApp
         services.AddStreamioPlayback(configuration);
         if (options.RunsSilo)
         {
-            builder.UseOrleans(silo => silo.UseStreamioCluster(configuration));
+            builder.UseOrleans(silo => silo.UseStreamioCluster(configuration).AddStreamioTelemetry(telemetry));
             services.AddStreamioWebhookDelivery(configuration);
             // After UseOrleans: the workers stop (and drain) before the silo does.
             services.AddStreamioWorkers();
         }
         else
         {
-            builder.UseOrleansClient(client => client.UseStreamioCluster(configuration));
+            builder.UseOrleansClient(client => client.UseStreamioCluster(configuration).AddStreamioTelemetry(telemetry));
         }
         services.AddSingleton<VideoCatalog>();
         services.AddSingleton<VideoIntake>();
@@ -73,6 +76,8 @@ public static class StreamioApp
     public static WebApplication UseStreamio(this WebApplication app)
     {
         var runsApi = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<StreamioOptions>>().Value.RunsApi;
+        var telemetry = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TelemetryOptions>>().Value;
+        app.UseStreamioMetricsPort(telemetry);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         if (runsApi)
@@ -83,6 +88,7 @@ public static class StreamioApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthEndpoints();
+        app.MapStreamioTelemetry(telemetry, runsApi);
         if (runsApi)
         {
             app.MapVideoEndpoints();

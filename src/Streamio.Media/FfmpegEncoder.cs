@@ -25,7 +25,7 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         var reporter = new ProgressReporter(progress, job.DurationSeconds);
         LogChunk(logger, job.StartSeconds, job.DurationSeconds, job.FirstSegmentIndex, string.Join(',', job.Outputs.Select(o => o.Name)));
         reporter.Start();
-        await RunWatchedAsync(arguments, _options.TaskTimeoutFor(job.DurationSeconds), watchers, reporter, onStderrLine: null, cancellationToken).ConfigureAwait(false);
+        await RunWatchedAsync("chunk", arguments, _options.TaskTimeoutFor(job.DurationSeconds), watchers, reporter, onStderrLine: null, cancellationToken).ConfigureAwait(false);
         var result = CollectImages(job);
         reporter.Complete();
         return result;
@@ -49,7 +49,7 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
             : null;
         var timeout = _options.TaskTimeoutFor(job.DurationSeconds ?? _options.MaxDurationSeconds);
         reporter.Start();
-        await RunWatchedAsync(arguments, timeout, [watcher], reporter, learnDuration, cancellationToken).ConfigureAwait(false);
+        await RunWatchedAsync("audio", arguments, timeout, [watcher], reporter, learnDuration, cancellationToken).ConfigureAwait(false);
         reporter.Complete();
     }
 
@@ -61,7 +61,7 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         }
 
         PrepareOutputFile(outputPath);
-        await ffmpeg.RunFfmpegAsync(FfmpegArguments.Poster(input, atSeconds, height, outputPath, _options), _options.TaskTimeoutFloor, null, cancellationToken).ConfigureAwait(false);
+        await ffmpeg.RunFfmpegAsync(FfmpegArguments.Poster(input, atSeconds, height, outputPath, _options), _options.TaskTimeoutFloor, null, cancellationToken, task: new FfmpegTask("poster")).ConfigureAwait(false);
         EnsureWritten(outputPath, $"no frame at {atSeconds}s for the poster");
     }
 
@@ -82,7 +82,7 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         // 4:2:0 JPEG has even dimensions: FFmpeg's pad would round odd tiles down anyway, so say so in the layout.
         var layout = spec with { Columns = columns, TileWidth = Math.Max(2, spec.TileWidth & ~1), TileHeight = Math.Max(2, spec.TileHeight & ~1) };
         PrepareOutputFile(spritePath);
-        await ffmpeg.RunFfmpegAsync(FfmpegArguments.Storyboard(input, layout, rows, spritePath, _options), _options.TaskTimeoutFor(durationSeconds), null, cancellationToken).ConfigureAwait(false);
+        await ffmpeg.RunFfmpegAsync(FfmpegArguments.Storyboard(input, layout, rows, spritePath, _options), _options.TaskTimeoutFor(durationSeconds), null, cancellationToken, task: new FfmpegTask("storyboard")).ConfigureAwait(false);
         EnsureWritten(spritePath, "no storyboard sprite");
         return new StoryboardResult(spritePath, tiles, columns, rows, layout.TileWidth, layout.TileHeight);
     }
@@ -122,7 +122,7 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
                 File.Copy(tilePathsInIndexOrder[i], Path.Combine(staging, $"{i.ToString(CultureInfo.InvariantCulture)}.jpg"));
             }
 
-            await ffmpeg.RunFfmpegAsync(FfmpegArguments.ComposeStoryboard(staging, used, rows, spritePath, _options), _options.TaskTimeoutFloor, null, cancellationToken).ConfigureAwait(false);
+            await ffmpeg.RunFfmpegAsync(FfmpegArguments.ComposeStoryboard(staging, used, rows, spritePath, _options), _options.TaskTimeoutFloor, null, cancellationToken, task: new FfmpegTask("sprite")).ConfigureAwait(false);
         }
         finally
         {
@@ -200,6 +200,7 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
     }
 
     private async Task RunWatchedAsync(
+        string task,
         IReadOnlyList<string> arguments,
         TimeSpan timeout,
         IReadOnlyList<HlsSegmentWatcher> watchers,
@@ -208,7 +209,9 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         CancellationToken cancellationToken)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var run = ffmpeg.RunFfmpegAsync(arguments, timeout, reporter.Enabled ? reporter.OnFfmpegProgress : null, stop.Token, onStderrLine);
+        // The media encoded is what the finished playlists list (the longest rendition), read once FFmpeg has exited.
+        var encoded = new FfmpegTask(task, () => watchers.Max(watcher => watcher.ListedSeconds()));
+        var run = ffmpeg.RunFfmpegAsync(arguments, timeout, reporter.Enabled ? reporter.OnFfmpegProgress : null, stop.Token, onStderrLine, encoded);
         try
         {
             // Segments closed while a cancelled FFmpeg winds down are not reported: the caller has moved on.

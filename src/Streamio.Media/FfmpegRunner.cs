@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Streamio.Media.Processes;
 
@@ -6,7 +7,8 @@ namespace Streamio.Media;
 
 /// <summary>
 /// Runs FFmpeg and ffprobe through the <see cref="IProcessRunner"/> with Streamio's policy: low priority, "q" as the
-/// graceful stop, and <see cref="MediaToolException"/> (with the stderr tail) for any failure.
+/// graceful stop, and <see cref="MediaToolException"/> (with the stderr tail) for any failure. Every run is a span
+/// ("ffmpeg chunk", "ffprobe", …) with its exit code and, for encodes, its speed.
 /// </summary>
 public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> options)
 {
@@ -18,7 +20,8 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
         TimeSpan timeout,
         Action<FfmpegProgress>? onProgress,
         CancellationToken cancellationToken,
-        Action<string>? onStderrLine = null)
+        Action<string>? onStderrLine = null,
+        FfmpegTask? task = null)
     {
         var request = new ProcessRunRequest(_options.FfmpegPath, arguments)
         {
@@ -30,7 +33,7 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
             OnProgress = onProgress ?? (_ => { }),
             OnStderrLine = onStderrLine,
         };
-        var result = await StartAsync(request, cancellationToken).ConfigureAwait(false);
+        var result = await StartAsync(request, task, cancellationToken).ConfigureAwait(false);
         if (result.TimedOut)
         {
             throw new MediaToolException($"ffmpeg timed out after {timeout} and was stopped.", result.StderrTail);
@@ -53,17 +56,26 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
             LowPriority = _options.LowPriority,
             GracePeriod = _options.GracefulStopTimeout,
         };
-        var result = await StartAsync(request, cancellationToken).ConfigureAwait(false);
+        var result = await StartAsync(request, task: null, cancellationToken).ConfigureAwait(false);
         return result.TimedOut
             ? throw new MediaToolException($"ffprobe timed out after {_options.ProbeTimeout} and was stopped.", result.StderrTail)
             : result;
     }
 
-    private async Task<ProcessRunResult> StartAsync(ProcessRunRequest request, CancellationToken cancellationToken)
+    private async Task<ProcessRunResult> StartAsync(ProcessRunRequest request, FfmpegTask? task, CancellationToken cancellationToken)
     {
+        using var span = FfmpegRunTelemetry.Start(Path.GetFileName(request.FileName), task);
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            return await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
+            var result = await runner.RunAsync(request, cancellationToken).ConfigureAwait(false);
+            FfmpegRunTelemetry.Ended(span, task, result, Stopwatch.GetElapsedTime(started));
+            return result;
+        }
+        // Marks the span and lets the exception through to the handlers below (the filter is always false).
+        catch (Exception e) when (span is not null && FailSpan(span, e))
+        {
+            throw;
         }
         catch (Win32Exception e)
         {
@@ -75,6 +87,12 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
         {
             throw new MediaToolException(e.Message, string.Empty);
         }
+    }
+
+    private static bool FailSpan(Activity span, Exception error)
+    {
+        FfmpegRunTelemetry.Failed(span, error);
+        return false;
     }
 
     /// <summary>The line of a stderr tail that says what went wrong: the last one that is not a generic sign-off.</summary>

@@ -55,6 +55,10 @@ public sealed class HlsSegmentWatcher(string rendition, string playlistPath, str
         _ended = ended;
     }
 
+    /// <summary>The duration of every segment the playlist lists now, reported or not (0 before it exists).</summary>
+    public double ListedSeconds() =>
+        TryRead(playlistPath) is { } text ? LocalHlsPlaylist.Parse(text).Entries.Sum(entry => entry.DurationSeconds) : 0;
+
     private static string? TryRead(string path)
     {
         try

@@ -9,9 +9,28 @@ public enum WorkKind
     Finish,
 }
 
-/// <summary>A video's work item as the scheduler queues it. Higher <paramref name="Priority"/> runs first.</summary>
+public static class WorkKinds
+{
+    /// <summary>Every kind, for per-kind counts that list zeros too.</summary>
+    public static readonly IReadOnlyList<WorkKind> All = Enum.GetValues<WorkKind>();
+
+    /// <summary>The kind's name in metrics, spans and logs: probe, chunk, audio, finish.</summary>
+    public static string Label(this WorkKind kind) => kind switch
+    {
+        WorkKind.Probe => "probe",
+        WorkKind.EncodeChunk => "chunk",
+        WorkKind.EncodeAudio => "audio",
+        _ => "finish",
+    };
+}
+
+/// <summary>
+/// A video's work item as the scheduler queues it. Higher <paramref name="Priority"/> runs first. <paramref name="Kind"/>
+/// lets the scheduler count its queue per kind; <paramref name="TraceParent"/> is the W3C trace context of the video's
+/// pipeline (null without tracing), so the worker that runs the item, on whichever silo, joins the upload's trace.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record WorkTicket(string VideoId, int ItemId, int Priority, DateTimeOffset NotBefore);
+public sealed record WorkTicket(string VideoId, int ItemId, int Priority, DateTimeOffset NotBefore, WorkKind Kind = WorkKind.EncodeChunk, string? TraceParent = null);
 
 /// <summary>Everything a silo worker needs to run one attempt of one item.</summary>
 [GenerateSerializer, Immutable]

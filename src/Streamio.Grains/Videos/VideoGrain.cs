@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
@@ -8,6 +9,7 @@ using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
 using Streamio.Grains.Planning;
 using Streamio.Media;
+using Streamio.Telemetry;
 
 namespace Streamio.Grains.Videos;
 
@@ -68,6 +70,8 @@ public sealed partial class VideoGrain(
             SourceIsExternal = video.SourceIsExternal, Forensic = video.Forensic, CreatedAt = now, UpdatedAt = now,
             // Taken now: a logo the project sets or removes later must not change a video half-way through its chunks.
             Logo = video.WithLogo ? (await GrainFactory.GetGrain<IProjectGrain>(video.ProjectId).GetAsync())?.Logo : null,
+            // The creating call's span (a child of the upload request): every later piece of work joins this trace.
+            TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } current ? current.Id : null,
         };
         AddItem(new WorkItem { Kind = WorkKind.Probe, Priority = WorkPriority.Probe });
         Raise(VideoEventTypes.Created);
@@ -134,7 +138,7 @@ public sealed partial class VideoGrain(
         }
         if (item.Attempts >= encoding.Value.MaxAttempts)
         {
-            await FailAsync(ExhaustedMessage(item));
+            await FailAsync(item, ExhaustedMessage(item));
             return null;
         }
         item.Attempts++;
@@ -187,9 +191,9 @@ public sealed partial class VideoGrain(
 
     public async Task OnRejectedAsync(int itemId, int attempt, string reason)
     {
-        if (Running(itemId, attempt) is not null)
+        if (Running(itemId, attempt) is { } item)
         {
-            await FailAsync(reason);
+            await FailAsync(item, reason);
         }
     }
 
@@ -205,6 +209,7 @@ public sealed partial class VideoGrain(
         if (State.PlayableAt is null && State.Status == VideoStatus.Encoding && IsPlayable())
         {
             State.PlayableAt = time.GetUtcNow();
+            StreamioTelemetry.TimeToPlayable.Record((State.PlayableAt.Value - State.CreatedAt).TotalSeconds);
             Raise(VideoEventTypes.Playable);
             await SaveAsync();
             Notify(VideoChange.Status);
@@ -229,7 +234,7 @@ public sealed partial class VideoGrain(
             var incomplete = _renditions.Where(pair => !pair.Value.Complete).Select(pair => pair.Key).ToList();
             if (incomplete.Count > 0)
             {
-                await FailAsync($"Encoding ended with renditions {string.Join(", ", incomplete)} incomplete; the source may be damaged.");
+                await FailAsync(item, $"Encoding ended with renditions {string.Join(", ", incomplete)} incomplete; the source may be damaged.");
                 return;
             }
             AddItem(new WorkItem { Kind = WorkKind.Finish, Priority = WorkPriority.Finish });
@@ -254,6 +259,7 @@ public sealed partial class VideoGrain(
         {
             State.Status = VideoStatus.Ready;
             State.ReadyAt = time.GetUtcNow();
+            StreamioTelemetry.TimeToReady.Record((State.ReadyAt.Value - State.CreatedAt).TotalSeconds);
             State.Work.Clear();
             Raise(VideoEventTypes.Ready);
         }
@@ -380,7 +386,7 @@ public sealed partial class VideoGrain(
         item.RunningOn = null;
         if (item.Attempts >= encoding.Value.MaxAttempts)
         {
-            await FailAsync(ExhaustedMessage(item));
+            await FailAsync(item, ExhaustedMessage(item));
             return false;
         }
         item.Status = WorkItemStatus.Pending;
@@ -393,12 +399,16 @@ public sealed partial class VideoGrain(
     private static string ExhaustedMessage(WorkItem item) =>
         $"{item.Kind switch { WorkKind.Probe => "Probing", WorkKind.Finish => "Finishing", WorkKind.EncodeAudio => "Audio encoding", _ => "Encoding" }} failed after {item.Attempts} attempts: {item.LastError}";
 
-    private async Task FailAsync(string reason)
+    /// <summary>The video fails because of <paramref name="item"/>: said in the log at once, with everything needed to look into it.</summary>
+    private async Task FailAsync(WorkItem item, string reason)
     {
         if (State.IsTerminal)
         {
             return;
         }
+        LogVideoFailed(VideoId, State.ProjectId, item.Kind.Label(), item.Id, item.Attempts, item.FirstSegment, reason);
+        StreamioTelemetry.VideosFailed.Add(1, new KeyValuePair<string, object?>("kind", item.Kind.Label()));
+        Activity.Current?.AddEvent(new ActivityEvent("video failed", tags: new ActivityTagsCollection { ["reason"] = reason }));
         State.Status = VideoStatus.Failed;
         State.Error = reason;
         State.Work.Clear();
@@ -479,7 +489,7 @@ public sealed partial class VideoGrain(
     private async Task EnqueuePendingAsync()
     {
         var tickets = State.Work.Where(item => item.Status == WorkItemStatus.Pending && CanRun(item))
-            .Select(item => new WorkTicket(VideoId, item.Id, item.Priority, item.NotBefore)).ToList();
+            .Select(item => new WorkTicket(VideoId, item.Id, item.Priority, item.NotBefore, item.Kind, State.TraceParent)).ToList();
         if (tickets.Count > 0)
         {
             await Scheduler.EnqueueAsync(tickets);
@@ -563,6 +573,9 @@ public sealed partial class VideoGrain(
 
         public bool HasFirst { get; set; }
     }
+
+    [LoggerMessage(LogLevel.Error, "Video {VideoId} of project {ProjectId} failed: {Kind} item {ItemId} (attempt {Attempts}, from segment {FirstSegment}): {Reason}")]
+    private partial void LogVideoFailed(string videoId, string projectId, string kind, int itemId, int attempts, int firstSegment, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Video {VideoId}: {Kind} attempt {Attempt} failed: {Error}")]
     private partial void LogAttemptFailed(string videoId, WorkKind kind, int attempt, string error);

@@ -63,6 +63,12 @@ public sealed class VideoState
 
     public int NextItemId { get; set; }
 
+    /// <summary>
+    /// The W3C trace context (traceparent) of the call that created the video, when it was traced: the video's work,
+    /// wherever and whenever it runs, starts its spans under it, so one trace follows the pipeline from the upload on.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
     /// <summary>Committed events not yet handed to the project's webhooks (the outbox).</summary>
     public List<VideoEvent> Outbox { get; set; } = [];
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Streamio.Abstractions.Projects;
+using Streamio.Telemetry;
 
 namespace Streamio.Grains.Webhooks;
 
@@ -282,6 +283,7 @@ public sealed partial class WebhookDeliveryGrain(
     private void Log(DeliveryRecord delivery)
     {
         var webhookId = this.GetPrimaryKeyString();
+        StreamioTelemetry.WebhookDeliveries.Add(1, new KeyValuePair<string, object?>("outcome", delivery.Status.ToString().ToLowerInvariant()));
         switch (delivery.Status)
         {
             case DeliveryStatus.Delivered:

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
+using Streamio.Telemetry;
 
 namespace Streamio.Grains.Work;
 
@@ -39,6 +40,7 @@ public sealed partial class EncodeWorkerPool(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        WorkReadings.RegisterPool(this, () => _running.Count, options.Value.Workers);
         var workers = Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(_ => Task.Run(() => WorkerLoopAsync(stoppingToken), CancellationToken.None)));
         if (options.Value.Workers == 0)
         {
@@ -95,12 +97,15 @@ public sealed partial class EncodeWorkerPool(
     private async Task RunAsync(WorkTicket ticket)
     {
         var video = grains.GetGrain<IVideoGrain>(ticket.VideoId);
+        using var span = WorkSpan.Start(ticket);
         try
         {
             if (await video.StartWorkAsync(ticket.ItemId, SiloAddress) is not { } work)
             {
+                span?.AddEvent(new System.Diagnostics.ActivityEvent("stale ticket"));
                 return;
             }
+            WorkSpan.Describe(span, work);
             _running[(ticket.VideoId, ticket.ItemId)] = work;
             try
             {
@@ -108,6 +113,7 @@ public sealed partial class EncodeWorkerPool(
             }
             catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
             {
+                span?.AddEvent(new System.Diagnostics.ActivityEvent("handed back"));
                 await Reports.RetryAsync(() => video.OnWorkReleasedAsync(work.ItemId, work.Attempt));
             }
             catch (VideoGoneException)
@@ -116,11 +122,13 @@ public sealed partial class EncodeWorkerPool(
             }
             catch (Exception error)
             {
+                WorkSpan.Fail(span, error);
                 await Reports.RetryAsync(() => video.OnWorkFailedAsync(work.ItemId, work.Attempt, error.Message));
             }
         }
         catch (Exception error)
         {
+            WorkSpan.Fail(span, error);
             LogReportFailed(error, ticket.VideoId, ticket.ItemId);
         }
         finally
@@ -132,6 +140,7 @@ public sealed partial class EncodeWorkerPool(
 
     public override void Dispose()
     {
+        WorkReadings.UnregisterPool(this);
         _hardStop.Dispose();
         base.Dispose();
     }

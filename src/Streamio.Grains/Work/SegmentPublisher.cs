@@ -1,12 +1,14 @@
 using Streamio.Abstractions.Videos;
 using Streamio.Media;
 using Streamio.Storage;
+using Streamio.Telemetry;
 
 namespace Streamio.Grains.Work;
 
 /// <summary>
 /// Takes a segment FFmpeg just closed: encrypts it with its rendition's key (IV = its sequence number), stores it,
-/// registers it with the variant grain, and tells the video, so it is playable at once.
+/// registers it with the variant grain, and tells the video, so it is playable at once. Each publish is a span
+/// ("publish segment") in the work attempt's trace.
 /// </summary>
 public sealed class SegmentPublisher(IObjectStorage storage, IGrainFactory grains)
 {
@@ -25,9 +27,12 @@ public sealed class SegmentPublisher(IObjectStorage storage, IGrainFactory grain
     {
         var video = grains.GetGrain<IVideoGrain>(target.VideoId);
         var variant = grains.GetGrain<IVariantGrain>(VariantKeys.Of(target.VideoId, target.Rendition));
+        using var span = StreamioTelemetry.Source.StartActivity("publish segment");
+        span?.SetTag(StreamioTelemetry.Attributes.Rendition, target.Rendition).SetTag(StreamioTelemetry.Attributes.SegmentIndex, segment.Index);
         if (target.Registered.Contains(segment.Index))
         {
             // An earlier run of this chunk registered it already; players may be reading that copy.
+            span?.SetTag("streamio.segment.outcome", "kept");
             File.Delete(segment.LocalPath);
             return;
         }
@@ -38,6 +43,7 @@ public sealed class SegmentPublisher(IObjectStorage storage, IGrainFactory grain
             await storage.PutAsync(StorageKeys.Segment(target.ProjectId, target.VideoId, target.Rendition, segment.Index), content, cancellationToken);
         }
         var registration = await variant.RegisterSegmentAsync(segment.Index, segment.DurationSeconds);
+        span?.SetTag("streamio.segment.outcome", registration.Outcome.ToString().ToLowerInvariant());
         File.Delete(segment.LocalPath);
         if (registration.Outcome == RegisterOutcome.Gone)
         {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
+using Streamio.Telemetry;
 
 namespace Streamio.Grains.Work;
 
@@ -11,19 +12,29 @@ namespace Streamio.Grains.Work;
 /// Orleans membership and tells videos at once when a silo running their work is declared dead.
 /// Its queue is memory only: videos own the durable truth and hand their tickets again when they are checked, so a
 /// restarted scheduler fills up again within one check period. Reentrant: every change is synchronous between awaits.
+/// After each change it publishes its counts per kind to this silo's <see cref="WorkReadings"/> (the
+/// <c>streamio.work.waiting</c> and <c>streamio.work.in_flight</c> gauges), and withdraws them when it deactivates.
 /// </summary>
 [Reentrant]
 public sealed partial class WorkSchedulerGrain(IClusterMembershipService membership, TimeProvider time, ILogger<WorkSchedulerGrain> logger)
     : Grain, IWorkSchedulerGrain
 {
     private readonly Dictionary<(string VideoId, int ItemId), Queued> _waiting = [];
-    private readonly Dictionary<(string VideoId, int ItemId), string> _running = [];
+    private readonly Dictionary<(string VideoId, int ItemId), Running> _running = [];
     private readonly List<TaskCompletionSource> _takers = [];
     private long _sequence;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         this.RegisterGrainTimer(WatchMembershipAsync, new GrainTimerCreationOptions(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)) { Interleave = true });
+        PublishCounts();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Whichever silo activates the scheduler next reports the queue; this one stops.
+        WorkReadings.WithdrawQueue(this);
         return Task.CompletedTask;
     }
 
@@ -36,6 +47,7 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
             _running.Remove(key);
             _waiting[key] = new Queued(ticket, _waiting.TryGetValue(key, out var queued) ? queued.Sequence : _sequence++);
         }
+        PublishCounts();
         WakeTakers();
         return Task.CompletedTask;
     }
@@ -46,6 +58,7 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
         {
             _waiting.Remove(key);
         }
+        PublishCounts();
         return Task.CompletedTask;
     }
 
@@ -61,7 +74,8 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
             {
                 var key = (next.Ticket.VideoId, next.Ticket.ItemId);
                 _waiting.Remove(key);
-                _running[key] = siloAddress;
+                _running[key] = new Running(siloAddress, next.Ticket.Kind);
+                PublishCounts();
                 return next.Ticket;
             }
             var remaining = deadline - now;
@@ -80,14 +94,17 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
 
     public Task DoneAsync(string videoId, int itemId)
     {
-        _running.Remove((videoId, itemId));
+        if (_running.Remove((videoId, itemId)))
+        {
+            PublishCounts();
+        }
         return Task.CompletedTask;
     }
 
     public Task<SchedulerView> GetViewAsync() => Task.FromResult(new SchedulerView(
         _waiting.Count,
         _running.Count,
-        _running.Values.GroupBy(silo => silo).ToDictionary(group => group.Key, group => group.Count()),
+        _running.Values.GroupBy(running => running.Silo).ToDictionary(group => group.Key, group => group.Count()),
         _waiting.Keys.Select(key => key.VideoId).Concat(_running.Keys.Select(key => key.VideoId)).Distinct().Count()));
 
     private void WakeTakers()
@@ -101,11 +118,11 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
     private Task WatchMembershipAsync(CancellationToken cancellationToken)
     {
         var snapshot = membership.CurrentSnapshot;
-        var dead = _running.Values.Distinct()
+        var dead = _running.Values.Select(running => running.Silo).Distinct()
             .Where(silo => snapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) == SiloStatus.Dead).ToHashSet();
         foreach (var silo in dead)
         {
-            var lost = _running.Where(pair => pair.Value == silo).Select(pair => pair.Key).ToList();
+            var lost = _running.Where(pair => pair.Value.Silo == silo).Select(pair => pair.Key).ToList();
             LogSiloDead(silo, lost.Count);
             foreach (var key in lost)
             {
@@ -117,10 +134,32 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
                 GrainFactory.GetGrain<IVideoGrain>(videoId).OnSiloDeadAsync(silo).Ignore();
             }
         }
+        if (dead.Count > 0)
+        {
+            PublishCounts();
+        }
         return Task.CompletedTask;
     }
 
+    /// <summary>An immutable snapshot for the gauges, which read it off the grain's scheduler.</summary>
+    private void PublishCounts()
+    {
+        var waiting = WorkKinds.All.ToDictionary(kind => kind.Label(), _ => 0, StringComparer.Ordinal);
+        var inFlight = new Dictionary<string, int>(waiting, StringComparer.Ordinal);
+        foreach (var queued in _waiting.Values)
+        {
+            waiting[queued.Ticket.Kind.Label()]++;
+        }
+        foreach (var running in _running.Values)
+        {
+            inFlight[running.Kind.Label()]++;
+        }
+        WorkReadings.PublishQueue(this, new WorkReadings.QueueCounts(waiting, inFlight));
+    }
+
     private sealed record Queued(WorkTicket Ticket, long Sequence);
+
+    private sealed record Running(string Silo, WorkKind Kind);
 
     [LoggerMessage(LogLevel.Warning, "Silo {Silo} was declared dead with {Count} work items running; their videos run them again")]
     private partial void LogSiloDead(string silo, int count);

@@ -15,7 +15,10 @@ public sealed class AuthorizationProblems : IAuthorizationMiddlewareResultHandle
         if (authorizeResult.Challenged || authorizeResult.Forbidden && context.GetCaller() is { IsAnonymous: true })
         {
             var failure = context.Features.Get<AuthOutcome>()?.Failure ?? AuthFailure.Missing;
-            context.Response.Headers.WWWAuthenticate = "Bearer";
+            // The dashboard is a page: a Basic challenge makes the browser ask for the admin key.
+            context.Response.Headers.WWWAuthenticate = context.Request.Path.StartsWithSegments(ApiKeyAuthenticationHandler.DashboardPath)
+                ? "Basic realm=\"Streamio Orleans dashboard (password: the admin key)\", charset=\"UTF-8\""
+                : "Bearer";
             await Problems.Unauthorized(ApiKeyAuthenticator.Explain(failure)).ExecuteAsync(context);
             return;
         }

@@ -1,6 +1,7 @@
 using Microsoft.Net.Http.Headers;
 using Streamio.Host.Http;
 using Streamio.Host.Videos;
+using Streamio.Telemetry;
 
 namespace Streamio.Host.Playback;
 
@@ -19,8 +20,11 @@ public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origin
         var http = context.HttpContext;
         var videoId = http.GetRouteValue("videoId") as string ?? "";
         var origin = PlaybackOrigins.RequestOrigin(http.Request);
-        if (Refuse(tokens.Check(http.Request.Query["token"], videoId)) is { } refused)
+        StreamioTelemetry.PlaybackRequests.Add(1, new KeyValuePair<string, object?>("resource", Resource(http.Request.Path)));
+        var check = tokens.Check(http.Request.Query["token"], videoId);
+        if (Refuse(check) is { } refused)
         {
+            Denied(check switch { TokenCheck.Expired => "expired", TokenCheck.OtherVideo => "other_video", _ => "token" });
             AllowCors(http, origin is null ? "*" : origin);
             NoStore(http);
             return refused;
@@ -32,6 +36,7 @@ public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origin
             if (!PlaybackOrigins.Allows(allowed, origin, PlaybackOrigins.OwnOrigin(http.Request)))
             {
                 // No Access-Control-Allow-Origin: the refused page cannot even read the refusal.
+                Denied("origin");
                 NoStore(http);
                 return Problems.Forbidden($"Pages on '{origin}' may not play this video: the origin is not among its project's allowed playback origins.");
             }
@@ -55,6 +60,23 @@ public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origin
         http.Response.Headers[HeaderNames.AccessControlMaxAge] = "86400";
         return Results.NoContent();
     }
+
+    /// <summary>What a playback path serves, for the request counter (a handful of values, never an id).</summary>
+    public static string Resource(PathString path)
+    {
+        var value = path.Value ?? "";
+        return value.StartsWith("/keys/", StringComparison.Ordinal) ? "key"
+            : value.EndsWith("/master.m3u8", StringComparison.Ordinal) ? "master"
+            : value.EndsWith(".m3u8", StringComparison.Ordinal) ? "playlist"
+            : value.EndsWith(".ts", StringComparison.Ordinal) ? "segment"
+            : value.EndsWith(".jpg", StringComparison.Ordinal) ? "image"
+            : value.EndsWith(".vtt", StringComparison.Ordinal) ? "storyboard"
+            : value.EndsWith(".mp4", StringComparison.Ordinal) ? "download"
+            : "other";
+    }
+
+    private static void Denied(string reason) =>
+        StreamioTelemetry.PlaybackDenied.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     private static void AllowCors(HttpContext http, string origin)
     {

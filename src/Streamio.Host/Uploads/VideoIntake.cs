@@ -1,6 +1,7 @@
 using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Wire;
+using Streamio.Telemetry;
 
 namespace Streamio.Host.Uploads;
 
@@ -19,18 +20,27 @@ public sealed class VideoIntake(IGrainFactory grains)
     public async Task<VideoView> CreateAsync(
         string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken, bool withLogo = true,
         bool? forensic = null) =>
-        await grains.GetGrain<IVideoGrain>(videoId)
-            .CreateAsync(new NewVideo(projectId, title, sourceKey, sourceBytes, WithLogo: withLogo, Forensic: forensic ?? await ProjectForensicsAsync(projectId)))
-            .WaitAsync(cancellationToken);
+        await CreateVideoAsync(
+            new NewVideo(projectId, title, sourceKey, sourceBytes, WithLogo: withLogo, Forensic: forensic ?? await ProjectForensicsAsync(projectId)),
+            videoId, "upload", cancellationToken);
 
     /// <summary>A source that is someone else's object, read in place and never deleted.</summary>
     public async Task<VideoView> IngestAsync(
         string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken, bool withLogo = true,
         bool? forensic = null) =>
-        await grains.GetGrain<IVideoGrain>(videoId)
-            .CreateAsync(new NewVideo(projectId, title, sourceKey, sourceBytes, SourceIsExternal: true, WithLogo: withLogo,
-                Forensic: forensic ?? await ProjectForensicsAsync(projectId)))
-            .WaitAsync(cancellationToken);
+        await CreateVideoAsync(
+            new NewVideo(projectId, title, sourceKey, sourceBytes, SourceIsExternal: true, WithLogo: withLogo, Forensic: forensic ?? await ProjectForensicsAsync(projectId)),
+            videoId, "ingest", cancellationToken);
+
+    /// <summary>Creates the video and counts it (<c>streamio.uploads</c>, <c>streamio.upload.bytes</c>) by the way it came in.</summary>
+    private async Task<VideoView> CreateVideoAsync(NewVideo video, string videoId, string source, CancellationToken cancellationToken)
+    {
+        var created = await grains.GetGrain<IVideoGrain>(videoId).CreateAsync(video).WaitAsync(cancellationToken);
+        var way = new KeyValuePair<string, object?>("source", source);
+        StreamioTelemetry.Uploads.Add(1, way);
+        StreamioTelemetry.UploadBytes.Add(video.SourceBytes, way);
+        return created;
+    }
 
     private async Task<bool> ProjectForensicsAsync(string projectId) =>
         (await grains.GetGrain<IProjectGrain>(projectId).GetAsync())?.Forensics == true;
