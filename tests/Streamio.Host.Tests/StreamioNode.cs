@@ -63,7 +63,8 @@ public sealed class StreamioNode : IAsyncDisposable
         ["Streamio:Ffmpeg:Preset"] = "ultrafast",
     };
 
-    public static async Task<StreamioNode> StartAsync(Action<Dictionary<string, string?>>? configure = null, string? dataPath = null)
+    /// <param name="build">More for the host builder than settings, e.g. a logging provider that keeps what is logged.</param>
+    public static async Task<StreamioNode> StartAsync(Action<Dictionary<string, string?>>? configure = null, string? dataPath = null, Action<WebApplicationBuilder>? build = null)
     {
         var node = new StreamioNode(dataPath ?? Directory.CreateTempSubdirectory("streamio-node-").FullName);
         var settings = DefaultSettings(node.DataPath);
@@ -72,6 +73,7 @@ public sealed class StreamioNode : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(settings);
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            build?.Invoke(builder);
         });
         await node._app.StartAsync();
         var address = node._app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
