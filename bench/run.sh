@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the Streamio benchmark (see bench/README.md). Arguments go to the harness, e.g. --seconds 60 --preset veryfast,
-# or --scale-out for the cluster benchmark (API node + 1, then 2 single-core silos on a private PostgreSQL), or
-# --cli-upload for the CLI's upload throughput against curl's to the same node.
+# or --scale-out for the cluster benchmark (API node + 1, then 2 single-core silos on a private PostgreSQL),
+# --cli-upload for the CLI's upload throughput against curl's to the same node, or --telemetry for the cost of tracing
+# and metrics (the pipeline with telemetry off and on, alternating).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh

@@ -19,6 +19,7 @@ using Streamio.Abstractions.Wire;
 //        bench/run.sh --listing [--videos 100000]
 //        bench/run.sh --cli-upload [--size-mb 512] [--runs 3]
 //        bench/run.sh --forensics [--strength 3] [--leaks 24] [--preset veryfast] [--detection-only]
+//        bench/run.sh --telemetry [--rounds 2] [--seconds 60] (tracing and metrics on against off)
 var settings = ParseArguments(args);
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
 var preset = settings.GetValueOrDefault("preset", "veryfast");
@@ -49,6 +50,11 @@ var rungs = LadderPlanner.Rungs(EncodingOptions.DefaultLadder, 1920, 1080);
 const double segmentSeconds = 4;
 
 Console.WriteLine($"clip: {clip} (1080p30, {seconds} s, audio); ladder: {string.Join(", ", rungs.Select(r => r.Name))} + audio; preset {preset}; {Environment.ProcessorCount} cores");
+if (settings.ContainsKey("telemetry"))
+{
+    await MeasureTelemetryOverheadAsync(int.Parse(settings.GetValueOrDefault("rounds", "2"), CultureInfo.InvariantCulture));
+    return;
+}
 
 var streamio = await MeasureStreamioAsync();
 var single = await ChildCpu.MeasureAsync(() => Baselines.SingleProcessAsync(clip, rungs, preset, segmentSeconds, Fresh("ffmpeg-single")));
@@ -88,7 +94,44 @@ string Fresh(string name)
     return path;
 }
 
-async Task<StreamioRun> MeasureStreamioAsync()
+async Task MeasureTelemetryOverheadAsync(int rounds)
+{
+    await using var sink = await TelemetryOverhead.Sink.StartAsync();
+    var runs = new List<(int Round, string Mode, StreamioRun Run, string Load)>();
+    for (var round = 1; round <= rounds; round++)
+    {
+        // Alternating which goes first, so a trend in the machine's load does not favour one side.
+        foreach (var on in round % 2 == 1 ? new[] { false, true } : [true, false])
+        {
+            var port = Streamio.Testing.LoopbackPort.Free();
+            var scraper = on ? new TelemetryOverhead.Scraper(port) : null;
+            var load = TelemetryOverhead.LoadAverage();
+            var run = await MeasureStreamioAsync(on ? TelemetryOverhead.On(sink.Endpoint, port) : TelemetryOverhead.Off());
+            if (scraper is not null)
+            {
+                await scraper.DisposeAsync();
+                Console.WriteLine($"  scraped /metrics {scraper.Scrapes} times ({scraper.LastBytes / 1024.0:0} KiB each); OTLP sink so far: {sink.Requests} exports, {sink.Bytes / 1024.0:0} KiB");
+            }
+            runs.Add((round, on ? "on" : "off", run, load));
+            Console.WriteLine($"round {round}, telemetry {(on ? "on " : "off")}: CPU to ready {run.ReadyCpu.TotalSeconds,7:0.00} s, ready after {run.Ready.TotalSeconds,6:0.00} s, playable {run.Playable.TotalSeconds:0.00} s (load average {load})");
+        }
+    }
+    double Mean(string mode, Func<StreamioRun, TimeSpan> measure) => runs.Where(r => r.Mode == mode).Average(r => measure(r.Run).TotalSeconds);
+    var cpuOff = Mean("off", r => r.ReadyCpu);
+    var cpuOn = Mean("on", r => r.ReadyCpu);
+    Console.WriteLine();
+    Console.WriteLine($"CPU upload → ready, mean of {rounds}: off {cpuOff:0.00} s, on {cpuOn:0.00} s: {(cpuOn - cpuOff) / cpuOff:+0.0%;-0.0%} (goal: under +2%)");
+    Console.WriteLine($"wall upload → ready, mean of {rounds}: off {Mean("off", r => r.Ready):0.00} s, on {Mean("on", r => r.Ready):0.00} s; load average now {TelemetryOverhead.LoadAverage()}");
+    var results = new
+    {
+        clipSeconds = seconds, preset, cores = Environment.ProcessorCount, rounds,
+        runs = runs.Select(r => new { r.Round, r.Mode, cpuSeconds = r.Run.ReadyCpu.TotalSeconds, readySeconds = r.Run.Ready.TotalSeconds, playableSeconds = r.Run.Playable.TotalSeconds, loadAverage = r.Load }),
+        cpuOff, cpuOn, overhead = (cpuOn - cpuOff) / cpuOff, otlpExports = sink.Requests, otlpBytes = sink.Bytes,
+    };
+    await File.WriteAllTextAsync(Path.Combine(output, "results-telemetry.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+}
+
+async Task<StreamioRun> MeasureStreamioAsync(Dictionary<string, string?>? telemetry = null)
 {
     var data = Fresh("streamio-data");
     var configuration = new Dictionary<string, string?>
@@ -103,6 +146,10 @@ async Task<StreamioRun> MeasureStreamioAsync()
     if (settings.TryGetValue("workers", out var workers))
     {
         configuration["Streamio:Silo:Workers"] = workers;
+    }
+    foreach (var (key, value) in telemetry ?? [])
+    {
+        configuration[key] = value;
     }
     var app = StreamioApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
     {
@@ -138,9 +185,10 @@ async Task<StreamioRun> MeasureStreamioAsync()
         if (video.Status == "ready")
         {
             var ready = clock.Elapsed;
+            var readyCpu = ChildCpu.Total() - cpuAtUpload;
             await app.StopAsync();
             await app.DisposeAsync();
-            return new StreamioRun(playable!.Value, ladder ?? ready, ladderCpu, ready);
+            return new StreamioRun(playable!.Value, ladder ?? ready, ladderCpu, ready, readyCpu);
         }
         await Task.Delay(20);
     }
@@ -158,4 +206,4 @@ static Dictionary<string, string> ParseArguments(string[] args)
     return parsed;
 }
 
-internal sealed record StreamioRun(TimeSpan Playable, TimeSpan Ladder, TimeSpan LadderCpu, TimeSpan Ready);
+internal sealed record StreamioRun(TimeSpan Playable, TimeSpan Ladder, TimeSpan LadderCpu, TimeSpan Ready, TimeSpan ReadyCpu);
