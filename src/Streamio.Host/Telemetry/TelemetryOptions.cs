@@ -35,7 +35,7 @@ public sealed class TelemetryOptions
 
     public void Validate()
     {
-        if (OtlpEndpoint.Length > 0 && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _))
+        if (OtlpEndpoint.Length > 0 && !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var endpoint) && endpoint.Scheme is "http" or "https"))
         {
             throw new InvalidOperationException($"{SectionName}:OtlpEndpoint is '{OtlpEndpoint}'; it must be an absolute URL such as http://collector:4318.");
         }

@@ -48,7 +48,8 @@ public sealed class MetricsTests : IAsyncLifetime
         using var scraper = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_metricsPort}") };
 
         var text = await scraper.GetStringAsync("/metrics");
-        Assert.Equal(2, PrometheusText.Sum(text, "streamio_silo_workers"));
+        // The gauges are per process, and other tests' nodes share this one: at least this node's two workers.
+        Assert.True(PrometheusText.Sum(text, "streamio_silo_workers") >= 2);
         // The scheduler's silo reports its queue per kind, zeros included: what the autoscaler reads.
         foreach (var kind in new[] { "probe", "chunk", "audio", "finish" })
         {
