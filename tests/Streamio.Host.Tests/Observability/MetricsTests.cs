@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
+using Streamio.Host.Api;
 using Streamio.Testing;
 
 namespace Streamio.Host.Tests.Observability;
@@ -18,7 +20,11 @@ public sealed class MetricsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _node = await StreamioNode.StartAsync(settings => settings["Streamio:Telemetry:PrometheusPort"] = _metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _node = await StreamioNode.StartAsync(settings =>
+        {
+            settings["Streamio:Telemetry:PrometheusPort"] = _metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            settings["Streamio:Webhooks:FirstRetrySeconds"] = "0.5";
+        });
         _admin = _node.CreateClient(StreamioNode.AdminKey);
     }
 
@@ -63,9 +69,17 @@ public sealed class MetricsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Counters_and_histograms_move_with_an_upload_its_encode_and_its_playback()
+    public async Task Counters_and_histograms_move_with_an_upload_its_encode_its_playback_and_its_webhook()
     {
         var clip = await ClipFactory.GetAsync(SharedNodeFixture.StandardClip);
+        // A receiver that fails once: one delivery attempt retried, then one delivered.
+        await using var receiver = new WebhookReceiver { FailuresBeforeSuccess = 1 };
+        await receiver.StartAsync();
+        using (var registered = await _node.Http.PostAsJsonAsync("/v1/webhooks", new { url = receiver.Url, events = new[] { "video.ready" } }))
+        {
+            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+            receiver.Secret = (await registered.Content.ReadFromJsonAsync<CreatedWebhookResponse>())!.Secret;
+        }
         var before = await ScrapeAsync();
 
         var video = await _node.WaitForReadyAsync((await _node.UploadOkAsync(clip, "Measured")).Id);
@@ -79,6 +93,13 @@ public sealed class MetricsTests : IAsyncLifetime
         {
             Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
         }
+        using (var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(2)))
+        {
+            while (!receiver.Received.Any(received => received.VideoId == video.Id))
+            {
+                await Task.Delay(100, deadline.Token);
+            }
+        }
         var after = await ScrapeAsync();
 
         Assert.True(Moved("streamio_uploads_total", ("source", "upload")) >= 1);
@@ -90,6 +111,8 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.True(Moved("streamio_encode_speed_count", ("task", "audio")) >= 1);
         Assert.True(Moved("streamio_playback_requests_total", ("resource", "master")) >= 2);
         Assert.True(Moved("streamio_playback_denied_total", ("reason", "token")) >= 1);
+        Assert.True(Moved("streamio_webhook_deliveries_total", ("outcome", "retrying")) >= 1);
+        Assert.True(Moved("streamio_webhook_deliveries_total", ("outcome", "delivered")) >= 1);
 
         double Moved(string name, params (string, string)[] labels) => PrometheusText.Sum(after, name, labels) - PrometheusText.Sum(before, name, labels);
     }
