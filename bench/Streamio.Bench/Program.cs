@@ -19,7 +19,7 @@ using Streamio.Abstractions.Wire;
 //        bench/run.sh --listing [--videos 100000]
 //        bench/run.sh --cli-upload [--size-mb 512] [--runs 3]
 //        bench/run.sh --forensics [--strength 3] [--leaks 24] [--preset veryfast] [--detection-only]
-//        bench/run.sh --telemetry [--rounds 2] [--seconds 60] (tracing and metrics on against off)
+//        bench/run.sh --telemetry [--rounds 2] [--seconds 60] [--scrape-seconds 15] (tracing and metrics on against off)
 var settings = ParseArguments(args);
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
 var preset = settings.GetValueOrDefault("preset", "veryfast");
@@ -104,7 +104,8 @@ async Task MeasureTelemetryOverheadAsync(int rounds)
         foreach (var on in round % 2 == 1 ? new[] { false, true } : [true, false])
         {
             var port = Streamio.Testing.LoopbackPort.Free();
-            var scraper = on ? new TelemetryOverhead.Scraper(port) : null;
+            var scrape = TimeSpan.FromSeconds(double.Parse(settings.GetValueOrDefault("scrape-seconds", "15"), CultureInfo.InvariantCulture));
+            var scraper = on ? new TelemetryOverhead.Scraper(port, scrape) : null;
             var load = TelemetryOverhead.LoadAverage();
             var run = await MeasureStreamioAsync(on ? TelemetryOverhead.On(sink.Endpoint, port) : TelemetryOverhead.Off());
             if (scraper is not null)

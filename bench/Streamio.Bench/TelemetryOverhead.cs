@@ -12,8 +12,8 @@ namespace Streamio.Bench;
 
 /// <summary>
 /// What tracing and metrics cost the pipeline: the same upload run with telemetry off (no OTLP, no metrics, no
-/// dashboard) and on (every span and metric sent over OTLP/HTTP to a local sink, /metrics scraped every second, the
-/// Orleans dashboard's collectors running), alternating so that a change in the machine's load hits both alike. The
+/// dashboard) and on (every span and metric sent over OTLP/HTTP to a local sink, /metrics scraped every
+/// <c>--scrape-seconds</c> (15 s, a common Prometheus interval), the Orleans dashboard's collectors running), alternating so that a change in the machine's load hits both alike. The
 /// sink and the scraper run in the harness, so their CPU is counted against telemetry: the figure is an upper bound.
 /// </summary>
 public static class TelemetryOverhead
@@ -72,13 +72,18 @@ public static class TelemetryOverhead
         public async ValueTask DisposeAsync() => await _app.DisposeAsync();
     }
 
-    /// <summary>Scrapes a /metrics endpoint every second, as Prometheus would, until disposed.</summary>
+    /// <summary>Scrapes a /metrics endpoint every <paramref name="interval"/>, as Prometheus would, until disposed.</summary>
     public sealed class Scraper : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
+        private readonly TimeSpan _interval;
 
-        public Scraper(int port) => _loop = Task.Run(() => LoopAsync(port));
+        public Scraper(int port, TimeSpan interval)
+        {
+            _interval = interval;
+            _loop = Task.Run(() => LoopAsync(port));
+        }
 
         public int Scrapes { get; private set; }
 
@@ -93,7 +98,7 @@ public static class TelemetryOverhead
                 {
                     LastBytes = (await http.GetByteArrayAsync("/metrics", _stop.Token)).Length;
                     Scrapes++;
-                    await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token);
+                    await Task.Delay(_interval, _stop.Token);
                 }
                 catch (OperationCanceledException)
                 {
