@@ -457,7 +457,7 @@ public static class FfmpegArguments
     /// <summary>H.264 level: 4.0 covers up to 1080p, 5.1 the larger rungs.</summary>
     public static string H264Level(int height) => height > 1080 ? "5.1" : "4.0";
 
-    private static IReadOnlyList<string> HlsOutput(string workDirectory, string rendition, int startNumber, double hlsTime, string playlistPath) =>
+    internal static IReadOnlyList<string> HlsOutput(string workDirectory, string rendition, int startNumber, double hlsTime, string playlistPath) =>
     [
         // avoid_negative_ts stays off in both muxers: shifting the first chunk's B-frame delay would make it overlap the next.
         "-avoid_negative_ts", "disabled",

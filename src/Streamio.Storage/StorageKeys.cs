@@ -24,6 +24,13 @@ public static class StorageKeys
     /// <summary>The MP4 download of the top rendition (with the audio), made on first request once the video is ready.</summary>
     public static string Download(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}download/video.mp4";
 
+    /// <summary>Every object of one viewer's watermark session (all its generations); deleted when the session expires.</summary>
+    public static string WatermarkSessionPrefix(string projectId, string videoId, string sessionId) => $"{VideoPrefix(projectId, videoId)}watermarks/{Checked(sessionId)}/";
+
+    /// <summary>A watermarked segment; the generation changes each time the session starts afresh, so a late write never lands in a newer one.</summary>
+    public static string WatermarkSegment(string projectId, string videoId, string sessionId, string generation, int index) =>
+        $"{WatermarkSessionPrefix(projectId, videoId, sessionId)}{Checked(generation)}/{index}.ts";
+
     /// <summary>One storyboard tile, made by the chunk that holds its time; removed once the sprite is composed.</summary>
     public static string StoryboardTile(string projectId, string videoId, int index) => $"{VideoPrefix(projectId, videoId)}images/tiles/{index:D6}.jpg";
 

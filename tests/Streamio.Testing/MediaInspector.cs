@@ -63,6 +63,22 @@ public static class MediaInspector
         return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>
+    /// Every frame of the first video stream as 8-bit luma (width x height bytes each), decoded through
+    /// <paramref name="pathOrUrl"/> (an HLS URL is played by FFmpeg's own demuxer, decrypting with the served keys).
+    /// </summary>
+    public static async Task<IReadOnlyList<byte[]>> LumaFramesAsync(string pathOrUrl, int width, int height)
+    {
+        using var scratch = new TempDirectory("luma");
+        var raw = scratch.Combine("frames.gray");
+        await FfmpegTools.FfmpegAsync("-v", "error", "-i", pathOrUrl, "-map", "0:v:0", "-f", "rawvideo", "-pix_fmt", "gray", raw);
+        var bytes = await File.ReadAllBytesAsync(raw);
+        var size = width * height;
+        return bytes.Length % size != 0
+            ? throw new InvalidOperationException($"{bytes.Length} bytes of luma are not whole {width}x{height} frames.")
+            : Enumerable.Range(0, bytes.Length / size).Select(i => bytes.AsSpan(i * size, size).ToArray()).ToList();
+    }
+
     /// <summary>Packets of a stream in file order.</summary>
     public static async Task<IReadOnlyList<PacketInfo>> PacketsAsync(string pathOrUrl, string stream = "v:0", params string[] inputOptions)
     {

@@ -74,7 +74,21 @@ public sealed record RenditionResponse(string Name, int? Width, int? Height, int
 
 public sealed record VideoPage(IReadOnlyList<VideoResponse> Items, string? NextCursor);
 
-public sealed record PlaybackRequest(int? TtlSeconds, string? Viewer);
+/// <summary>A playback URL request; with <paramref name="Watermark"/>, a URL to a stream with the text burned into every frame.</summary>
+public sealed record PlaybackRequest(int? TtlSeconds, string? Viewer, WatermarkRequest? Watermark = null);
+
+/// <summary>
+/// The text to draw on every frame of one viewer's stream: <c>position</c> is top-left, top-right, bottom-left,
+/// bottom-right (the default) or moving; <c>opacity</c> 0–1 (default 0.5); <c>fontSize</c> in pixels (8–144, default 24).
+/// </summary>
+public sealed record WatermarkRequest(string? Text, string? Position, double? Opacity, int? FontSize);
+
+/// <summary>
+/// A watermarked stream: the signed master playlist (playable as soon as its first segment exists; until then its
+/// EVENT playlist is empty), the session it belongs to and when that session ends. <c>reused</c>: the same viewer's
+/// session was already running.
+/// </summary>
+public sealed record WatermarkedPlaybackResponse(string Url, DateTimeOffset ExpiresAt, string SessionId, DateTimeOffset SessionExpiresAt, string Status, bool Reused);
 
 /// <summary>
 /// Signed URLs sharing one token and expiry: the master playlist, the poster or any frame (<c>?time=</c>, <c>?width=</c>),

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Streamio.Grains.Planning;
+using Streamio.Grains.Watermarks;
 using Streamio.Grains.Work;
 
 namespace Streamio.Grains.Hosting;
@@ -14,6 +15,7 @@ public static class GrainsServiceCollectionExtensions
         services.Configure<EncodingOptions>(configuration.GetSection("Streamio:Encoding"));
         services.Configure<ForensicOptions>(configuration.GetSection("Streamio:Forensics"));
         services.Configure<SiloWorkOptions>(configuration.GetSection("Streamio:Silo"));
+        services.Configure<WatermarkOptions>(configuration.GetSection(WatermarkOptions.SectionName));
         services.AddSingleton(TimeProvider.System);
         return services;
     }
@@ -33,6 +35,9 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<Forensics.LeakDetector>();
         services.AddSingleton<EncodeWorkerPool>();
         services.AddHostedService(provider => provider.GetRequiredService<EncodeWorkerPool>());
+        services.AddSingleton<WatermarkRunner>();
+        services.AddSingleton<WatermarkSessionHost>();
+        services.AddHostedService(provider => provider.GetRequiredService<WatermarkSessionHost>());
         services.AddSingleton<ImageReconciler>();
         services.AddHostedService(provider => provider.GetRequiredService<ImageReconciler>());
         // The host must wait for the grace period (plus time to hand work back) before it gives up on stopping.

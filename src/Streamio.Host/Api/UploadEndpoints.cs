@@ -6,8 +6,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Streamio.Abstractions.Uploads;
+using Streamio.Abstractions.Watermarks;
 using Streamio.Abstractions.Wire;
 using Streamio.Host.Auth;
+using Streamio.Host.Playback;
 using Streamio.Host.Uploads;
 using Streamio.Storage;
 using Streamio.Host.Configuration;
@@ -211,7 +213,7 @@ public static class UploadEndpoints
     /// <summary>A video from an object already in the bucket, under the ingest prefix: FFmpeg reads it in place through presigned URLs.</summary>
     private static async Task<IResult> IngestAsync(
         HttpContext context, HttpRequest request, IObjectStorage storage, VideoIntake intake, IOptions<UploadOptions> uploadOptions, IOptions<StreamioOptions> options,
-        CancellationToken cancellationToken)
+        IOptions<PlaybackOptions> playback, WatermarkSessions watermarks, CancellationToken cancellationToken)
     {
         if (storage is not IPresignedUrls)
         {
@@ -219,7 +221,8 @@ public static class UploadEndpoints
                 "Ingest by key reads an object in place from S3, and this Streamio stores on the local disk (Streamio:Storage:Kind=Local): " +
                 "upload the file with POST /v1/videos or POST /v1/uploads instead.");
         }
-        var (body, invalid) = await ReadJsonAsync<IngestRequest>(request, "{\"key\": \"ingest/...\", \"title\": \"...\"}", cancellationToken);
+        var (body, invalid) = await ReadJsonAsync<IngestRequest>(request,
+            "{\"key\": \"ingest/...\", \"title\": \"...\", \"viewer\": \"...\", \"watermark\": {\"text\": \"...\"}}", cancellationToken);
         if (invalid is not null)
         {
             return invalid;
@@ -239,6 +242,25 @@ public static class UploadEndpoints
         {
             return Problems.BadRequest($"title must be at most {MaxTitleLength} characters.");
         }
+        // Checked before the video exists, so a refused watermark leaves nothing behind.
+        WatermarkSpec? watermark = null;
+        var ttl = body.TtlSeconds ?? playback.Value.DefaultTtlSeconds;
+        if (body.Watermark is { } asked)
+        {
+            (watermark, var refused) = WatermarkSessions.Check(asked);
+            if (refused is not null)
+            {
+                return refused;
+            }
+            if (ttl < 1 || ttl > playback.Value.MaxTtlSeconds)
+            {
+                return Problems.BadRequest($"ttlSeconds must be between 1 and {playback.Value.MaxTtlSeconds}.");
+            }
+            if (body.Viewer is { Length: > 200 } || body.Viewer?.Contains('|') == true)
+            {
+                return Problems.BadRequest("viewer must be at most 200 characters and contain no '|'.");
+            }
+        }
         var size = await storage.GetSizeAsync(key, cancellationToken);
         if (size is null)
         {
@@ -253,7 +275,14 @@ public static class UploadEndpoints
             return Problems.TooLarge(options.Value.MaxUploadBytes);
         }
         var video = await intake.IngestAsync(projectId, VideoIntake.NewVideoId(), NullIfBlank(body.Title), key, size.Value, cancellationToken, body.Logo ?? true);
-        return VideoIntake.Created(video);
+        if (watermark is null)
+        {
+            return VideoIntake.Created(video);
+        }
+        // The URL comes back at once: the session follows the rendition as it is encoded.
+        return await watermarks.StartAsync(request, video, body.Viewer, watermark, ttl,
+            stream => Results.Created($"/v1/videos/{video.Id}", new WatermarkedIngestResponse(VideoResponse.From(video), stream)),
+            $" The video {video.Id} was created: ask for its watermarked URL with POST /v1/videos/{video.Id}/playback.");
     }
 
     /// <summary>An optional JSON body: null when there is none, or a 400 that shows the expected shape.</summary>
@@ -297,8 +326,12 @@ public sealed record UploadStatusResponse(string UploadId, string VideoId, strin
 
 public sealed record UploadedContent(string UploadId, string Key, long Bytes);
 
+/// <summary>An object to ingest; with <paramref name="Watermark"/>, a watermarked stream for <paramref name="Viewer"/> starts with it.</summary>
 /// <param name="Logo">false: the video does not carry the project's logo.</param>
-public sealed record IngestRequest(string? Key, string? Title, bool? Logo = null);
+public sealed record IngestRequest(string? Key, string? Title, bool? Logo = null, string? Viewer = null, int? TtlSeconds = null, WatermarkRequest? Watermark = null);
+
+/// <summary>The video an ingest created, and its watermarked stream (playable as soon as its first segment is made).</summary>
+public sealed record WatermarkedIngestResponse(VideoResponse Video, WatermarkedPlaybackResponse Playback);
 
 public sealed record S3EventNotification(IReadOnlyList<S3EventRecord>? Records);
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Streamio.Abstractions.Forensics;
 using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
+using Streamio.Abstractions.Watermarks;
 using Streamio.Abstractions.Wire;
 using Streamio.Host.Auth;
 using Streamio.Host.Playback;
@@ -33,9 +34,10 @@ public static class VideoEndpoints
         videos.MapGet("{id}", GetAsync).WithSummary("Read a video").Produces<VideoResponse>().ProducesProblem(StatusCodes.Status404NotFound);
         videos.MapDelete("{id}", DeleteAsync).WithSummary("Delete a video and every object of it")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
-        videos.MapPost("{id}/playback", CreatePlaybackAsync).WithSummary("Create a signed playback URL")
-            .DescribesBody<PlaybackRequest>().Produces<PlaybackResponse>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
+        videos.MapPost("{id}/playback", CreatePlaybackAsync).WithSummary("Create a signed playback URL (with watermark: a stream with the text burned into every frame)")
+            .DescribesBody<PlaybackRequest>().Produces<PlaybackResponse>().Produces<WatermarkedPlaybackResponse>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         videos.MapGet("{id}/thumbnail.jpg", (string id, HttpContext context, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
             ServeImageAsync(context, id, StorageKeys.Poster, "image/jpeg", storage, catalog, ct)).WithSummary("The poster image");
         videos.MapGet("{id}/storyboard.jpg", (string id, HttpContext context, IObjectStorage storage, VideoCatalog catalog, CancellationToken ct) =>
@@ -129,9 +131,10 @@ public static class VideoEndpoints
 
     private static async Task<IResult> CreatePlaybackAsync(
         string id, HttpRequest request, VideoCatalog catalog, PlaybackTokens tokens, IOptions<PlaybackOptions> options, IGrainFactory grains, TimeProvider time,
-        CancellationToken cancellationToken)
+        WatermarkSessions watermarks, CancellationToken cancellationToken)
     {
-        var (read, error) = await JsonBodies.ReadAsync<PlaybackRequest>(request, """{"ttlSeconds": 3600, "viewer": "..."}""", cancellationToken);
+        var (read, error) = await JsonBodies.ReadAsync<PlaybackRequest>(request,
+            """{"ttlSeconds": 3600, "viewer": "...", "watermark": {"text": "...", "position": "moving", "opacity": 0.5, "fontSize": 24}}""", cancellationToken);
         if (error is not null)
         {
             return error;
@@ -146,6 +149,15 @@ public static class VideoEndpoints
         {
             return Problems.BadRequest("viewer must be at most 200 characters and contain no '|'.");
         }
+        WatermarkSpec? watermark = null;
+        if (body.Watermark is { } asked)
+        {
+            (watermark, var refused) = WatermarkSessions.Check(asked);
+            if (refused is not null)
+            {
+                return refused;
+            }
+        }
         if (await catalog.GetInProjectAsync(request.HttpContext.GetProjectId(), id) is not { } video)
         {
             return Problems.NotFound($"There is no video '{id}'.");
@@ -153,6 +165,10 @@ public static class VideoEndpoints
         if (video.Status == VideoStatus.Failed)
         {
             return Problems.Conflict($"Video '{id}' failed and cannot be played: {video.Error}");
+        }
+        if (watermark is not null)
+        {
+            return await watermarks.StartAsync(request, video, body.Viewer, watermark, ttl);
         }
         var expiresAt = time.GetUtcNow().AddSeconds(ttl);
         if (video.ForensicRung is not null && !string.IsNullOrEmpty(body.Viewer))

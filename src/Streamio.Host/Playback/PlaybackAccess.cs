@@ -21,10 +21,11 @@ public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origin
         var videoId = http.GetRouteValue("videoId") as string ?? "";
         var origin = PlaybackOrigins.RequestOrigin(http.Request);
         StreamioTelemetry.PlaybackRequests.Add(1, new KeyValuePair<string, object?>("resource", Resource(http.Request.Path)));
-        var check = tokens.Check(http.Request.Query["token"], videoId);
+        // Watermark session routes name their session: only that session's token opens them.
+        var check = tokens.Check(http.Request.Query["token"], videoId, http.GetRouteValue("sessionId") as string);
         if (Refuse(check) is { } refused)
         {
-            Denied(check switch { TokenCheck.Expired => "expired", TokenCheck.OtherVideo => "other_video", _ => "token" });
+            Denied(check switch { TokenCheck.Expired => "expired", TokenCheck.OtherVideo => "other_video", TokenCheck.OtherSession => "other_session", _ => "token" });
             AllowCors(http, origin is null ? "*" : origin);
             NoStore(http);
             return refused;
@@ -65,7 +66,7 @@ public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origin
     public static string Resource(PathString path)
     {
         var value = path.Value ?? "";
-        return value.StartsWith("/keys/", StringComparison.Ordinal) ? "key"
+        return value.StartsWith("/keys/", StringComparison.Ordinal) || value.EndsWith(".key", StringComparison.Ordinal) ? "key"
             : value.EndsWith("/master.m3u8", StringComparison.Ordinal) ? "master"
             : value.EndsWith(".m3u8", StringComparison.Ordinal) ? "playlist"
             : value.EndsWith(".ts", StringComparison.Ordinal) ? "segment"
@@ -94,6 +95,7 @@ public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origin
         TokenCheck.Valid => null,
         TokenCheck.Expired => Problems.Forbidden("The playback token has expired: ask for a new URL with POST /v1/videos/{id}/playback."),
         TokenCheck.OtherVideo => Problems.Forbidden("The playback token is for another video."),
+        TokenCheck.OtherSession => Problems.Forbidden("The playback token is for another stream of this video (another viewer's watermarked session, or the plain stream): play the URL it came with."),
         _ => Problems.Forbidden("The playback token is missing or invalid: play the URL returned by POST /v1/videos/{id}/playback unchanged."),
     };
 

@@ -28,6 +28,7 @@ public static class PlaybackEndpoints
         services.AddSingleton<PlaybackAccess>();
         services.AddSingleton<FrameGrabber>();
         services.AddSingleton<Mp4Downloads>();
+        services.AddSingleton<WatermarkSessions>();
         return services;
     }
 
@@ -49,6 +50,7 @@ public static class PlaybackEndpoints
         // Preflights carry no token to check (a browser sends them before its GET, which is checked).
         app.MapMethods("/play/{videoId}/{**rest}", ["OPTIONS"], PlaybackAccess.Preflight).ExcludeFromDescription();
         app.MapMethods("/keys/{videoId}/{**rest}", ["OPTIONS"], PlaybackAccess.Preflight).ExcludeFromDescription();
+        app.MapWatermarkPlaybackEndpoints();
         return app;
     }
 

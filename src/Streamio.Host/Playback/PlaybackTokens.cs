@@ -13,11 +13,15 @@ public enum TokenCheck
     BadSignature,
     Expired,
     OtherVideo,
+
+    /// <summary>A watermark session's token on another session's (or the plain stream's) route, or the reverse.</summary>
+    OtherSession,
 }
 
 /// <summary>
 /// Signed, expiring playback tokens: base64url("videoId|expiresUnix|viewer") + "." + base64url(HMAC-SHA256). They ride in
-/// the query string of every playlist, segment and key URI, because players send no custom headers.
+/// the query string of every playlist, segment and key URI, because players send no custom headers. A watermark
+/// session's token has a fourth field, the session: it opens that session's routes only, never the plain stream.
 /// </summary>
 public sealed class PlaybackTokens
 {
@@ -30,13 +34,14 @@ public sealed class PlaybackTokens
         _secret = Encoding.UTF8.GetBytes(SecretFiles.Resolve(options.Value.TokenSecret, "Streamio:Playback:TokenSecret", streamio.Value.DataPath, "playback-token.secret"));
     }
 
-    public string Issue(string videoId, DateTimeOffset expiresAt, string? viewer)
-    {
-        var payload = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes($"{videoId}|{expiresAt.ToUnixTimeSeconds()}|{viewer}"));
-        return $"{payload}.{Sign(payload)}";
-    }
+    public string Issue(string videoId, DateTimeOffset expiresAt, string? viewer) => Signed($"{videoId}|{expiresAt.ToUnixTimeSeconds()}|{viewer}");
 
-    public TokenCheck Check(string? token, string videoId)
+    /// <summary>A token for one watermark session's routes.</summary>
+    public string IssueForSession(string videoId, string sessionId, DateTimeOffset expiresAt, string? viewer) =>
+        Signed($"{videoId}|{expiresAt.ToUnixTimeSeconds()}|{viewer}|{sessionId}");
+
+    /// <summary>Checks a token for a route of <paramref name="videoId"/>: the plain stream's, or session <paramref name="sessionId"/>'s.</summary>
+    public TokenCheck Check(string? token, string videoId, string? sessionId = null)
     {
         var parts = token?.Split('.');
         if (parts is not { Length: 2 })
@@ -56,13 +61,17 @@ public sealed class PlaybackTokens
         {
             return TokenCheck.Malformed;
         }
-        if (fields.Length != 3 || !long.TryParse(fields[1], out var expires))
+        if (fields.Length is not (3 or 4) || !long.TryParse(fields[1], out var expires))
         {
             return TokenCheck.Malformed;
         }
         if (fields[0] != videoId)
         {
             return TokenCheck.OtherVideo;
+        }
+        if ((fields.Length == 4 ? fields[3] : null) != sessionId)
+        {
+            return TokenCheck.OtherSession;
         }
         return _time.GetUtcNow().ToUnixTimeSeconds() >= expires ? TokenCheck.Expired : TokenCheck.Valid;
     }
@@ -73,12 +82,18 @@ public sealed class PlaybackTokens
         try
         {
             var fields = token?.Split('.') is [var payload, _] ? Encoding.UTF8.GetString(WebEncoders.Base64UrlDecode(payload)).Split('|') : [];
-            return fields is [_, _, { Length: > 0 } viewer] ? viewer : null;
+            return fields is [_, _, { Length: > 0 } viewer, ..] ? viewer : null;
         }
         catch (FormatException)
         {
             return null;
         }
+    }
+
+    private string Signed(string fields)
+    {
+        var payload = WebEncoders.Base64UrlEncode(Encoding.UTF8.GetBytes(fields));
+        return $"{payload}.{Sign(payload)}";
     }
 
     private string Sign(string payload) => WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_secret, Encoding.ASCII.GetBytes(payload)));
