@@ -21,7 +21,7 @@ RUN npm ci --omit=dev --no-audit --no-fund
 # 3. Runtime: ASP.NET Core (Ubuntu 24.04) + the distribution's FFmpeg, run as a non-root user.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg \
+ && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./

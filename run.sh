@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 source scripts/deps.sh
 ensure_dotnet
 ensure_ffmpeg
+ensure_fonts
 ensure_node_packages
 dotnet build src/Streamio.Host -c Release -nologo -clp:ErrorsOnly
 # Started from here, so the relative data paths land in ./data; appsettings.json is read from the build output.

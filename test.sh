@@ -5,6 +5,7 @@ cd "$(dirname "$0")"
 source scripts/deps.sh
 ensure_dotnet
 ensure_ffmpeg
+ensure_fonts
 ensure_postgres
 ensure_node_packages
 ensure_chromium

@@ -25,6 +25,13 @@ ensure_ffmpeg() {
   fi
 }
 
+# The font burned-in watermarks are drawn with (Streamio:Watermark:FontFile points into it).
+ensure_fonts() {
+  if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+    apt_install fonts-dejavu-core
+  fi
+}
+
 # The PostgreSQL tests start a private server from these binaries (no service needs to run).
 ensure_postgres() {
   if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then

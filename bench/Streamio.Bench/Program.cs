@@ -20,6 +20,7 @@ using Streamio.Abstractions.Wire;
 //        bench/run.sh --cli-upload [--size-mb 512] [--runs 3]
 //        bench/run.sh --forensics [--strength 3] [--leaks 24] [--preset veryfast] [--detection-only]
 //        bench/run.sh --telemetry [--rounds 2] [--seconds 60] [--scrape-seconds 15] (tracing and metrics on against off)
+//        bench/run.sh --watermark [--seconds 30] [--samples 7] [--max-sessions 8] [--preset veryfast]
 var settings = ParseArguments(args);
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
 var preset = settings.GetValueOrDefault("preset", "veryfast");
@@ -33,6 +34,11 @@ if (settings.ContainsKey("scale-out"))
 if (settings.ContainsKey("cli-upload"))
 {
     await CliUpload.RunAsync(settings, output);
+    return;
+}
+if (settings.ContainsKey("watermark"))
+{
+    await Watermarks.RunAsync(settings, output);
     return;
 }
 if (settings.ContainsKey("listing"))

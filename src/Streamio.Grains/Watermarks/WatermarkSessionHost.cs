@@ -33,6 +33,11 @@ public sealed partial class WatermarkSessionHost(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var capacity = Math.Max(0, options.Value.MaxSessionsPerSilo);
+        if (capacity > 0 && !File.Exists(options.Value.FontFile))
+        {
+            // Sessions taken here fail with the same words; said at start-up so an operator sees it before a viewer does.
+            LogFontMissing(options.Value.FontFile);
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             string? key;
@@ -91,6 +96,9 @@ public sealed partial class WatermarkSessionHost(
         _stop.Dispose();
         base.Dispose();
     }
+
+    [LoggerMessage(LogLevel.Error, "The watermark font {FontFile} does not exist: watermarked streams will fail. Install fonts-dejavu-core (scripts/deps.sh does) or set Streamio:Watermark:FontFile")]
+    private partial void LogFontMissing(string fontFile);
 
     [LoggerMessage(LogLevel.Warning, "Taking a watermark session from the slot registry failed")]
     private partial void LogTakeFailed(Exception error);
