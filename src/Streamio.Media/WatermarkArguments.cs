@@ -57,12 +57,19 @@ public static class WatermarkArguments
             "-profile:v", "high", "-level:v", FfmpegArguments.H264Level(job.Height),
             "-b:v", kbps, "-maxrate", kbps, "-bufsize", bufsize,
             "-g", FfmpegArguments.NoNaturalKeyframes, "-sc_threshold", "0", "-forced-idr", "1",
-            "-force_key_frames", $"expr:gte(t,n_forced*{FfmpegArguments.Seconds(job.SegmentSeconds)})",
+            "-force_key_frames", KeyFrames(job.SegmentSeconds),
             "-enc_time_base", FfmpegArguments.EncoderTimeBase,
             "-fps_mode", "passthrough",
             .. FfmpegArguments.HlsOutput(job.WorkDirectory, Output, 0, FfmpegArguments.MuxerSplitSeconds(job.SegmentSeconds), PlaylistPath(job.WorkDirectory)),
         ];
     }
+
+    /// <summary>
+    /// A keyframe on the first frame, the next half a segment later (a short first segment is ready sooner, and the
+    /// player starts on it), then one every segment. Measured from the previous keyframe, so any start time works.
+    /// </summary>
+    public static string KeyFrames(double segmentSeconds) =>
+        $"expr:if(isnan(prev_forced_t),1,gte(t-prev_forced_t+{FfmpegArguments.Seconds(FfmpegArguments.TimeTolerance)},if(eq(n_forced,1),{FfmpegArguments.Seconds(segmentSeconds / 2)},{FfmpegArguments.Seconds(segmentSeconds)})))";
 
     /// <summary>
     /// drawtext with the text from a file and expansion off: nothing the viewer typed is ever parsed as filter syntax or

@@ -29,7 +29,7 @@ public sealed class WatermarkArgumentsTests
     }
 
     [Fact]
-    public void The_output_is_h264_hls_with_a_keyframe_on_every_segment_boundary()
+    public void The_output_is_h264_hls_with_a_keyframe_on_every_segment_boundary_the_first_segment_half_as_long()
     {
         var args = WatermarkArguments.Encode(Job, "veryfast");
 
@@ -37,7 +37,7 @@ public sealed class WatermarkArgumentsTests
         Assert.Equal("veryfast", ValueAfter(args, "-preset"));
         Assert.Equal("3000k", ValueAfter(args, "-b:v"));
         Assert.Equal("4.0", ValueAfter(args, "-level:v"));
-        Assert.Equal("expr:gte(t,n_forced*2)", ValueAfter(args, "-force_key_frames"));
+        Assert.Equal("expr:if(isnan(prev_forced_t),1,gte(t-prev_forced_t+0.000001,if(eq(n_forced,1),1,2)))", ValueAfter(args, "-force_key_frames"));
         Assert.Equal(FfmpegArguments.NoNaturalKeyframes, ValueAfter(args, "-g"));
         Assert.Equal("hls", ValueAfter(args, "-f", occurrence: 2));
         Assert.Equal("/scratch/ws1/video/%d.ts", ValueAfter(args, "-hls_segment_filename"));

@@ -81,8 +81,12 @@ public sealed class WatermarkDrawingTests
             }
         }
         Assert.Equal(150, await MediaInspector.CountFramesAsync(joined));
-        var keyframes = (await MediaInspector.PacketsAsync(joined)).Where(packet => packet.IsKey).Count();
-        Assert.Equal(3, keyframes);
+        // Whatever the input's start time: a keyframe on the first frame, 1 s later, then every 2 s.
+        var keyframes = (await MediaInspector.PacketsAsync(joined)).Where(packet => packet.IsKey).Select(packet => packet.Pts).Order().ToList();
+        Assert.Equal(3, keyframes.Count);
+        Assert.Equal(1.0, keyframes[1] - keyframes[0], 3);
+        Assert.Equal(2.0, keyframes[2] - keyframes[1], 3);
+        Assert.Equal([1.0, 2.0, 2.0], entries.Select(entry => Math.Round(entry.DurationSeconds, 1)));
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using Streamio.Abstractions.Videos;
+using Microsoft.Extensions.Options;
 using Streamio.Abstractions.Watermarks;
+using Streamio.Grains.Watermarks;
 using Streamio.Host.Http;
 using Streamio.Media;
 using Streamio.Storage;
@@ -41,7 +43,7 @@ public static class WatermarkPlaybackEndpoints
         }
         if (session.Status == WatermarkSessionStatus.Failed)
         {
-            return Problems.Conflict($"This watermarked stream failed: {session.Error} Ask for a new URL with POST /v1/videos/{videoId}/playback.");
+            return Failed(videoId, session);
         }
         if (session.Rendition is not { } rendition)
         {
@@ -53,15 +55,21 @@ public static class WatermarkPlaybackEndpoints
         return Results.Text(HlsPlaylists.Master([video], audio), PlaylistType);
     }
 
-    private static async Task<IResult> VideoPlaylistAsync(string videoId, string sessionId, string? token, HttpContext context, IGrainFactory grains)
+    /// <summary>The segments made so far: an empty EVENT playlist while the session starts, so a player can wait on it.</summary>
+    private static async Task<IResult> VideoPlaylistAsync(
+        string videoId, string sessionId, string? token, HttpContext context, IGrainFactory grains, IOptions<WatermarkOptions> options)
     {
         PlaybackAccess.NoStore(context);
-        if (await SessionAsync(grains, videoId, sessionId) is not { Rendition: { } rendition } session)
+        if (await SessionAsync(grains, videoId, sessionId) is not { } session)
         {
             return Gone(videoId);
         }
+        if (session.Status == WatermarkSessionStatus.Failed)
+        {
+            return Failed(videoId, session);
+        }
         var query = Query(token!);
-        return Results.Text(HlsPlaylists.Media(session.SegmentDurations, rendition.SegmentSeconds, session.Complete,
+        return Results.Text(HlsPlaylists.Media(session.SegmentDurations, session.Rendition?.SegmentSeconds ?? options.Value.SegmentSeconds, session.Complete,
             $"{Root(videoId, sessionId)}/video.key{query}", index => $"video/{index}.ts{query}"), PlaylistType);
     }
 
@@ -144,6 +152,9 @@ public static class WatermarkPlaybackEndpoints
 
     private static Task<WatermarkSessionView?> SessionAsync(IGrainFactory grains, string videoId, string sessionId) =>
         grains.GetGrain<IWatermarkSessionGrain>(WatermarkSessionKeys.Of(videoId, sessionId)).GetAsync();
+
+    private static IResult Failed(string videoId, WatermarkSessionView session) =>
+        Problems.Conflict($"This watermarked stream failed: {session.Error} Ask for a new URL with POST /v1/videos/{videoId}/playback.");
 
     private static IResult Gone(string videoId) =>
         Problems.NotFound($"This watermarked stream has ended (its session expired) or never existed: ask for a new URL with POST /v1/videos/{videoId}/playback.");

@@ -60,8 +60,9 @@ export function listVideos(limit, cursor) {
   return json(`/v1/videos?${query}`);
 }
 
-export const createPlayback = (id) =>
-  json(`/v1/videos/${encodeURIComponent(id)}/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+/** A signed playback URL; with body.watermark, a stream with that text burned into every frame (one viewer's session). */
+export const createPlayback = (id, body = {}) =>
+  json(`/v1/videos/${encodeURIComponent(id)}/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 // Images under /v1/videos need the key too, which <img src> and CSS url() cannot send: with a key they are fetched
 // into blob: URLs, cached per view and revoked when the view changes (releaseImages). Without a key the browser

@@ -1,6 +1,6 @@
 // The video page: live status and per-rendition progress, the hls.js player (started as soon as the video is playable),
-// quality selection, storyboard previews on the seek bar, and a share link.
-import { createPlayback, getVideo, imageSource, loadLibraries } from './api.js';
+// quality selection, storyboard previews on the seek bar, a share link, and a watermarked stream on request.
+import { createPlayback, getVideo, imageSource, loadLibraries, problemOf } from './api.js';
 import { formatDuration, h, showBanner, statusBadge } from './dom.js';
 import { watch } from './live.js';
 import { loadStoryboard, showTile } from './storyboard.js';
@@ -54,6 +54,24 @@ export function videoView(id) {
   const forensicState = h('p', { id: 'forensic-state' });
   const forensicPanel = h('section', { class: 'panel', 'aria-labelledby': 'forensic-heading' },
     h('h2', { id: 'forensic-heading' }, 'Forensic watermark'), forensicState);
+  // Watermark: the same player on a stream with the text burned into every frame (a session per viewer on the server).
+  const markText = h('input', { type: 'text', id: 'watermark-text', maxlength: '200', placeholder: 'viewer@example.com', required: true });
+  const markPosition = h('select', { id: 'watermark-position' },
+    ...[['bottom-right', 'Bottom right'], ['bottom-left', 'Bottom left'], ['top-right', 'Top right'], ['top-left', 'Top left'], ['moving', 'Moving (cannot be cropped out)']]
+      .map(([value, label]) => h('option', { value }, label)));
+  const markOpacity = h('input', { type: 'number', id: 'watermark-opacity', min: '0.05', max: '1', step: '0.05', value: '0.5' });
+  const markSize = h('input', { type: 'number', id: 'watermark-size', min: '8', max: '144', step: '1', value: '24' });
+  const markApply = h('button', { type: 'submit', id: 'watermark-apply' }, 'Play with watermark');
+  const markPlain = h('button', { type: 'button', id: 'watermark-plain', class: 'secondary', hidden: true }, 'Plain stream');
+  const markStatus = h('p', { class: 'small', id: 'watermark-status', role: 'status', 'aria-live': 'polite' });
+  const field = (label, control) => h('div', { class: 'field' }, h('label', { for: control.id }, label), control);
+  const markForm = h('form', { class: 'watermark-form', id: 'watermark-form' },
+    field('Text', markText), field('Position', markPosition), field('Opacity', markOpacity), field('Font size (px)', markSize),
+    h('div', { class: 'watermark-actions' }, markApply, markPlain));
+  const watermarkPanel = h('section', { class: 'panel', 'aria-labelledby': 'watermark-heading', hidden: true },
+    h('h2', { id: 'watermark-heading' }, 'Watermark'),
+    h('p', { class: 'muted small' }, 'Burns the text into every frame of a stream made for one viewer (720p at most). The stream starts at once and grows while it is made.'),
+    markForm, markStatus);
 
   const playerBox = h('div', { class: 'player' }, element, waiting);
   const controlsBox = h('div', { class: 'controls', role: 'group', 'aria-label': 'Player controls' },
@@ -99,6 +117,7 @@ export function videoView(id) {
     if (video.durationSeconds) { seek.max = String(video.durationSeconds); }
     tick();
     if (video.playable && !failed && !hls && !starting) startPlayer();
+    watermarkPanel.hidden = failed || !video.playable;
     if (video.storyboardUrl && !storyboardRequested) {
       storyboardRequested = true;
       loadStoryboard(video.storyboardUrl).then((cues) => { storyboard = cues; }).catch(() => {});
@@ -120,45 +139,102 @@ export function videoView(id) {
       embedHint.textContent = `This link works until ${new Date(expiresAt).toLocaleString()}. For embeds that last, have your server ask for `
         + 'fresh links with POST /v1/videos/{id}/playback (see docs/embedding.md).';
       embedPanel.hidden = false;
-      const Hls = window.Hls;
-      element.muted = true; // Browsers allow autoplay only when muted; the viewer can unmute.
-      if (Hls.isSupported()) {
-        // Start at 0 even while the playlist is still growing (EVENT), and on the rung that is encoded first.
-        hls = new Hls({ startPosition: 0, startLevel: 0, capLevelToPlayerSize: false });
-        hls.on(Hls.Events.MANIFEST_PARSED, (_, data) => {
-          quality.replaceChildren(h('option', { value: '-1' }, 'Auto'),
-            ...data.levels.map((level, index) => h('option', { value: String(index) }, `${level.height}p`)));
-          quality.disabled = false;
-          element.play().catch(() => {});
-        });
-        hls.on(Hls.Events.LEVEL_SWITCHED, (_, data) => {
-          const level = hls.levels[data.level];
-          playing.textContent = `Playing ${level.height}p`;
-          playing.dataset.height = String(level.height);
-        });
-        hls.on(Hls.Events.ERROR, (_, data) => {
-          if (data.fatal) {
-            if (data.type === Hls.ErrorTypes.NETWORK_ERROR) hls.startLoad();
-            else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
-            else error.textContent = `Playback failed: ${data.details}`;
-          }
-        });
-        hls.loadSource(url);
-        hls.attachMedia(element);
-      } else if (element.canPlayType('application/vnd.apple.mpegurl')) {
-        element.src = url;
-        element.play().catch(() => {});
-      } else {
-        error.textContent = 'This browser cannot play HLS.';
-      }
-      waiting.hidden = true;
-      seek.disabled = false;
+      attach(url);
     } catch (failure) {
       error.textContent = `Playback could not start: ${failure.message}`;
     } finally {
       starting = false;
     }
   }
+
+  /** Plays url (the plain or a watermarked master playlist) from the start, replacing whatever played before. */
+  function attach(url) {
+    hls?.destroy();
+    hls = null;
+    element.dataset.source = url;
+    const Hls = window.Hls;
+    element.muted = true; // Browsers allow autoplay only when muted; the viewer can unmute.
+    if (Hls.isSupported()) {
+      // Start at 0 even while the playlist is still growing (EVENT), and on the rung that is encoded first.
+      hls = new Hls({ startPosition: 0, startLevel: 0, capLevelToPlayerSize: false });
+      hls.on(Hls.Events.MANIFEST_PARSED, (_, data) => {
+        quality.replaceChildren(h('option', { value: '-1' }, 'Auto'),
+          ...data.levels.map((level, index) => h('option', { value: String(index) }, `${level.height}p`)));
+        quality.disabled = false;
+        element.play().catch(() => {});
+      });
+      hls.on(Hls.Events.LEVEL_SWITCHED, (_, data) => {
+        const level = hls.levels[data.level];
+        playing.textContent = `Playing ${level.height}p`;
+        playing.dataset.height = String(level.height);
+      });
+      hls.on(Hls.Events.ERROR, (_, data) => {
+        if (data.fatal) {
+          if (data.type === Hls.ErrorTypes.NETWORK_ERROR) hls.startLoad();
+          else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) hls.recoverMediaError();
+          else error.textContent = `Playback failed: ${data.details}`;
+        }
+      });
+      hls.loadSource(url);
+      hls.attachMedia(element);
+    } else if (element.canPlayType('application/vnd.apple.mpegurl')) {
+      element.src = url;
+      element.play().catch(() => {});
+    } else {
+      error.textContent = 'This browser cannot play HLS.';
+    }
+    waiting.hidden = true;
+    seek.disabled = false;
+  }
+
+  markForm.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    markApply.disabled = true;
+    markStatus.classList.remove('error');
+    markStatus.textContent = 'Starting the watermarked stream…';
+    try {
+      const text = markText.value;
+      const stream = await createPlayback(id, {
+        viewer: text,
+        watermark: { text, position: markPosition.value, opacity: Number(markOpacity.value), fontSize: Number(markSize.value) },
+      });
+      if (disposed) return;
+      markStatus.textContent = 'Waiting for the first watermarked segment…';
+      await firstSegment(stream.url);
+      if (disposed) return;
+      attach(stream.url);
+      markPlain.hidden = false;
+      markStatus.dataset.session = stream.sessionId;
+      markStatus.textContent = `Playing with the watermark “${text}”${stream.reused ? ' (the same viewer’s running stream)' : ''}; `
+        + `this stream lasts until ${new Date(stream.sessionExpiresAt).toLocaleString()}.`;
+    } catch (failure) {
+      markStatus.classList.add('error');
+      markStatus.textContent = failure.message;
+    } finally {
+      markApply.disabled = false;
+    }
+  });
+  /**
+   * The session's stream exists from the request on, but its video playlist is empty until the first segment is made:
+   * wait for that (playlists need no key, the URL's token is enough), so the player starts on it.
+   */
+  async function firstSegment(masterUrl) {
+    const playlist = masterUrl.replace('/master.m3u8?', '/video.m3u8?');
+    for (let waited = 0; waited < 120_000 && !disposed; waited += 250) {
+      const media = await fetch(playlist);
+      if (!media.ok) throw new Error(await problemOf(media));
+      if ((await media.text()).includes('#EXTINF')) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error('The watermarked stream did not start in time: try again.');
+  }
+
+  markPlain.addEventListener('click', () => {
+    markPlain.hidden = true;
+    delete markStatus.dataset.session;
+    markStatus.textContent = '';
+    startPlayer();
+  });
 
   const tick = () => { clock.textContent = `${formatDuration(element.currentTime)} / ${formatDuration(duration())}`; };
   element.addEventListener('timeupdate', () => {
@@ -218,6 +294,7 @@ export function videoView(id) {
     error, playerBox, controlsBox,
     encodingPanel,
     forensicPanel,
+    watermarkPanel,
     h('section', { class: 'panel share', 'aria-labelledby': 'share-heading' },
       h('h2', { id: 'share-heading' }, h('label', { for: 'share-link' }, 'Share')), h('div', { class: 'share-row' }, share, copy)),
     embedPanel);
