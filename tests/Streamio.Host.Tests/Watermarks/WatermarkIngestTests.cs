@@ -25,7 +25,7 @@ public sealed class WatermarkIngestTests(S3NodeFixture fixture)
         }
 
         using var response = await node.Http.PostAsJsonAsync("/v1/videos/ingest",
-            new IngestRequest(key, "Lecture", "student-7", null, new WatermarkRequest("student-7", "top-right", 1, 32)));
+            new IngestRequest(key, "Lecture", Viewer: "student-7", Watermark: new WatermarkRequest("student-7", "top-right", 1, 32)));
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var ingested = (await response.Content.ReadFromJsonAsync<WatermarkedIngestResponse>())!;
@@ -51,7 +51,7 @@ public sealed class WatermarkIngestTests(S3NodeFixture fixture)
         var before = (await node.Http.GetFromJsonAsync<VideoPage>("/v1/videos?limit=100"))!.Items.Count;
 
         using var response = await node.Http.PostAsJsonAsync("/v1/videos/ingest",
-            new IngestRequest(key, "Refused", "v", null, new WatermarkRequest(new string('x', 1024 * 1024), null, null, null)));
+            new IngestRequest(key, "Refused", Viewer: "v", Watermark: new WatermarkRequest(new string('x', 1024 * 1024), null, null, null)));
 
         Assert.Contains("at most 200", await UploadClient.ProblemAsync(response, HttpStatusCode.BadRequest));
         Assert.Equal(before, (await node.Http.GetFromJsonAsync<VideoPage>("/v1/videos?limit=100"))!.Items.Count);
