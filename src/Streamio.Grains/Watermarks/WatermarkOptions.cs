@@ -8,8 +8,13 @@ public sealed class WatermarkOptions
     /// <summary>How long a session lives; its segments and key are deleted after it, and playback URLs never outlive it.</summary>
     public int SessionTtlSeconds { get; set; } = 3600;
 
-    /// <summary>Sessions (FFmpeg runs) a silo runs at once; a request when every silo is full gets 429.</summary>
-    public int MaxSessionsPerSilo { get; set; } = Math.Max(1, Environment.ProcessorCount);
+    /// <summary>
+    /// Sessions (FFmpeg runs) a silo runs at once; a request when every silo is full gets 429. Unset: the silo's cores,
+    /// or none on a control silo (<c>Streamio:Silo:Workers=0</c>), which takes no work of any kind.
+    /// </summary>
+    public int? MaxSessionsPerSilo { get; set; }
+
+    public int SessionsFor(SiloWorkOptions silo) => MaxSessionsPerSilo ?? (silo.Workers == 0 ? 0 : Math.Max(1, Environment.ProcessorCount));
 
     /// <summary>The rendition watermarked: the tallest at or under this height (the lowest when none is).</summary>
     public int MaxHeight { get; set; } = 720;

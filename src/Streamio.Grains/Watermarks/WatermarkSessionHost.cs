@@ -8,7 +8,7 @@ namespace Streamio.Grains.Watermarks;
 
 /// <summary>
 /// A silo's watermark sessions: one loop polls the slot registry with this silo's capacity
-/// (<see cref="WatermarkOptions.MaxSessionsPerSilo"/>) and running count, and runs each session it is given here, up to
+/// (<see cref="WatermarkOptions.SessionsFor"/>) and running count, and runs each session it is given here, up to
 /// that many at once. On shutdown the runs are stopped; the registry notices the silo leave and the sessions start again
 /// on another silo.
 /// </summary>
@@ -17,6 +17,7 @@ public sealed partial class WatermarkSessionHost(
     ILocalSiloDetails silo,
     WatermarkRunner runner,
     IOptions<WatermarkOptions> options,
+    IOptions<SiloWorkOptions> work,
     ILogger<WatermarkSessionHost> logger) : BackgroundService
 {
     private static readonly TimeSpan PollWait = TimeSpan.FromSeconds(2);
@@ -32,7 +33,7 @@ public sealed partial class WatermarkSessionHost(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var capacity = Math.Max(0, options.Value.MaxSessionsPerSilo);
+        var capacity = Math.Max(0, options.Value.SessionsFor(work.Value));
         if (capacity > 0 && !File.Exists(options.Value.FontFile))
         {
             // Sessions taken here fail with the same words; said at start-up so an operator sees it before a viewer does.

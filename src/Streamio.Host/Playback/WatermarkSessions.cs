@@ -57,7 +57,7 @@ public sealed class WatermarkSessions(IGrainFactory grains, PlaybackTokens token
             var retry = options.Value.RetryAfterSeconds;
             request.HttpContext.Response.Headers.RetryAfter = retry.ToString(CultureInfo.InvariantCulture);
             return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many watermark sessions",
-                detail: $"Every silo already runs its maximum of {options.Value.MaxSessionsPerSilo} watermarked streams (Streamio:Watermark:MaxSessionsPerSilo): " +
+                detail: "Every silo already runs its maximum of watermarked streams (Streamio:Watermark:MaxSessionsPerSilo): " +
                         $"try again in {retry} s, or add silos." + fullNote);
         }
         var requested = time.GetUtcNow().AddSeconds(ttlSeconds);
