@@ -25,6 +25,7 @@ var settings = ParseArguments(args);
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
 var preset = settings.GetValueOrDefault("preset", "veryfast");
 var output = Path.GetFullPath(settings.GetValueOrDefault("out", Path.Combine("bench", "out")));
+var streamioRuns = 0;
 Directory.CreateDirectory(output);
 if (settings.ContainsKey("scale-out"))
 {
@@ -140,7 +141,9 @@ async Task MeasureTelemetryOverheadAsync(int rounds)
 
 async Task<StreamioRun> MeasureStreamioAsync(Dictionary<string, string?>? telemetry = null)
 {
-    var data = Fresh("streamio-data");
+    // A folder of its own per run: Microsoft.Data.Sqlite pools connections per connection string for the life of the
+    // process, so a second run on the same path would be handed connections to the previous run's deleted database.
+    var data = Fresh($"streamio-data-{++streamioRuns}");
     var configuration = new Dictionary<string, string?>
     {
         ["Streamio:DataPath"] = data,

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Streamio.Abstractions.Videos;
 using Streamio.Grains.Work;
 using Streamio.Storage;
 using Streamio.Testing;
@@ -36,6 +37,37 @@ public sealed class FinishingTests(SharedNodeFixture fixture)
         Assert.Equal([0xFF, 0xD8], sprite[..2]);
         Assert.Equal("ready", (await node.GetVideoAsync(video.Id)).Status);
         Assert.Equal(0, await node.Services.GetRequiredService<ImageReconciler>().ReconcileAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_repair_that_cannot_succeed_is_given_up_and_the_video_stays_ready()
+    {
+        var node = fixture.Node;
+        var storage = node.Services.GetRequiredService<IObjectStorage>();
+        var grains = node.Services.GetRequiredService<IGrainFactory>();
+        var video = await node.WaitForReadyAsync((await node.UploadOkAsync(await ClipFactory.GetAsync(Small))).Id);
+        // Nothing left to rebuild the images from: no source, no first segment of any rendition.
+        await storage.DeleteAsync(StorageKeys.Poster("default", video.Id), CancellationToken.None);
+        foreach (var rendition in video.Renditions)
+        {
+            await storage.DeleteAsync(StorageKeys.Segment("default", video.Id, rendition.Name, 0), CancellationToken.None);
+        }
+
+        var grain = grains.GetGrain<IVideoGrain>(video.Id);
+        Assert.True(await grain.RepairImagesAsync());
+        // While the repair is pending or running, no second one is taken; once it has used up its attempts it is dropped,
+        // so a later repair can be asked for again.
+        var dropped = false;
+        for (var i = 0; i < 1200 && !(dropped = await grain.RepairImagesAsync()); i++)
+        {
+            await Task.Delay(100);
+        }
+        Assert.True(dropped, "the failed repair is still holding the video's work list");
+        Assert.False(await storage.ExistsAsync(StorageKeys.Poster("default", video.Id), CancellationToken.None), "the repair could not have succeeded");
+        var after = await node.GetVideoAsync(video.Id);
+        Assert.Equal(("ready", null), (after.Status, after.Error));
+        // Gone, so the shared node's reconciler has nothing of this test's left to repair.
+        (await node.Http.DeleteAsync($"/v1/videos/{video.Id}")).EnsureSuccessStatusCode();
     }
 
     [Fact]

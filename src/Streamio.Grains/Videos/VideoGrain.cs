@@ -329,7 +329,7 @@ public sealed partial class VideoGrain(
             await StopRemindersAsync();
             return;
         }
-        foreach (var siloAddress in State.Work.Where(item => item.Status == WorkItemStatus.Running).Select(item => item.RunningOn!).Distinct().ToList())
+        foreach (var siloAddress in State.Work.Where(item => item.Status == WorkItemStatus.Running).Select(item => item.RunningOn).OfType<string>().Distinct().ToList())
         {
             if (IsGone(siloAddress))
             {
@@ -404,6 +404,13 @@ public sealed partial class VideoGrain(
     {
         if (State.IsTerminal)
         {
+            // A repair of a ready video that used up its attempts: the video stays as it is and the repair is given up
+            // (the next start-up's reconciler may try again). Left in the list, it would keep the check reminder alive.
+            if (State.Work.Remove(item))
+            {
+                LogRepairGivenUp(VideoId, item.Kind, item.Attempts, reason);
+                await SaveAsync();
+            }
             return;
         }
         LogVideoFailed(VideoId, State.ProjectId, item.Kind.Label(), item.Id, item.Attempts, item.FirstSegment, reason);
@@ -582,6 +589,9 @@ public sealed partial class VideoGrain(
 
     [LoggerMessage(LogLevel.Warning, "Video {VideoId}: {Kind} item {ItemId} was running on silo {Silo}, which is gone; it runs again")]
     private partial void LogSiloLost(string videoId, WorkKind kind, int itemId, string silo);
+
+    [LoggerMessage(LogLevel.Warning, "Video {VideoId}: the {Kind} repair is given up after {Attempts} attempts ({Reason}); the video stays as it is")]
+    private partial void LogRepairGivenUp(string videoId, WorkKind kind, int attempts, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Video {VideoId}: checking on its work failed; the reminder retries")]
     private partial void LogCheckFailed(Exception error, string videoId);
