@@ -113,12 +113,8 @@ internal static class Forensics
         var data = Path.Combine(folder, "node");
         var app = StreamioApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(EmbeddedData.Settings(data))
             {
-                ["Streamio:DataPath"] = data,
-                ["Streamio:Storage:LocalPath"] = Path.Combine(data, "objects"),
-                ["Streamio:Database:ConnectionString"] = $"Data Source={Path.Combine(data, "streamio.db")}",
-                ["Streamio:Encoding:WorkPath"] = Path.Combine(data, "work"),
                 ["Streamio:Encoding:SegmentSeconds"] = "2",
                 ["Streamio:Encoding:Ladder:0:Name"] = "360p",
                 ["Streamio:Encoding:Ladder:0:Width"] = "640",

@@ -26,13 +26,7 @@ internal static class Listing
         {
             Directory.Delete(data, recursive: true);
         }
-        var configuration = new Dictionary<string, string?>
-        {
-            ["Streamio:DataPath"] = data,
-            ["Streamio:Storage:LocalPath"] = Path.Combine(data, "objects"),
-            ["Streamio:Database:ConnectionString"] = $"Data Source={Path.Combine(data, "streamio.db")}",
-            ["Streamio:Encoding:WorkPath"] = Path.Combine(data, "work"),
-        };
+        var configuration = EmbeddedData.Settings(data);
         var seeded = await SeedAsync(configuration, large);
         Console.WriteLine($"seeded 10 + {large} listing entries in {seeded.TotalSeconds:0.0} s ({(large + 10) / seeded.TotalSeconds:0} adds/s)");
 

@@ -144,12 +144,8 @@ async Task<StreamioRun> MeasureStreamioAsync(Dictionary<string, string?>? teleme
     // A folder of its own per run: Microsoft.Data.Sqlite pools connections per connection string for the life of the
     // process, so a second run on the same path would be handed connections to the previous run's deleted database.
     var data = Fresh($"streamio-data-{++streamioRuns}");
-    var configuration = new Dictionary<string, string?>
+    var configuration = new Dictionary<string, string?>(EmbeddedData.Settings(data))
     {
-        ["Streamio:DataPath"] = data,
-        ["Streamio:Storage:LocalPath"] = Path.Combine(data, "objects"),
-        ["Streamio:Database:ConnectionString"] = $"Data Source={Path.Combine(data, "streamio.db")}",
-        ["Streamio:Encoding:WorkPath"] = Path.Combine(data, "work"),
         ["Streamio:Encoding:SegmentsPerChunk"] = settings.GetValueOrDefault("segments-per-chunk", "3"),
         ["Streamio:Ffmpeg:Preset"] = preset,
     };

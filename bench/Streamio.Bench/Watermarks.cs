@@ -38,12 +38,8 @@ internal static class Watermarks
         }
         var app = StreamioApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(EmbeddedData.Settings(data))
             {
-                ["Streamio:DataPath"] = data,
-                ["Streamio:Storage:LocalPath"] = Path.Combine(data, "objects"),
-                ["Streamio:Database:ConnectionString"] = $"Data Source={Path.Combine(data, "streamio.db")}",
-                ["Streamio:Encoding:WorkPath"] = Path.Combine(data, "work"),
                 ["Streamio:Watermark:MaxSessionsPerSilo"] = maxSessions.ToString(CultureInfo.InvariantCulture),
                 ["Streamio:Watermark:Preset"] = preset,
             });
