@@ -1,0 +1,84 @@
+using Streamio.Abstractions.Videos;
+
+namespace Streamio.Abstractions.Live;
+
+/// <summary>
+/// Where a live stream stands. <c>Idle</c>: nobody publishes. <c>Connected</c>: a publisher is accepted and the ladder is
+/// starting (or it dropped and the reconnect grace is running). <c>Live</c>: segments are being published.
+/// <c>Ended</c>: the last session ended (grace over, deleted publisher, silo lost); its recording is or becomes a video.
+/// A new publish on an ended stream starts a new session.
+/// </summary>
+public enum LiveStatus
+{
+    Idle,
+    Connected,
+    Live,
+    Ended,
+}
+
+/// <summary>What <c>POST /v1/live-streams</c> asks for.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveStreamCreate(string ProjectId, string? Title, int DvrWindowSeconds, bool Record);
+
+/// <summary>
+/// One publish-to-end span of a stream. Legs are the publisher's connections within it: a reconnect inside the grace
+/// period adds a leg (a discontinuity in the playlists), not a session.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveSessionView(
+    string SessionId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    int Legs,
+    string? Silo,
+    string? Protocol,
+    IReadOnlyList<RenditionPlan> Renditions,
+    double SegmentSeconds,
+    double? LatencySeconds,
+    string? RecordingVideoId,
+    string? EndReason);
+
+/// <summary>A live stream as the API shows it (the key is its project's to see, like a webhook secret).</summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveStreamView(
+    string Id,
+    string ProjectId,
+    string? Title,
+    string StreamKey,
+    LiveStatus Status,
+    int DvrWindowSeconds,
+    bool Record,
+    DateTimeOffset CreatedAt,
+    LiveSessionView? Session,
+    IReadOnlyList<string> RecordingVideoIds);
+
+/// <summary>
+/// A publisher the ingest accepted, as the silo tells the stream: which silo holds it and how it came in.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LivePublisher(string Silo, string Protocol, string Remote);
+
+/// <summary>
+/// The stream's answer to a publisher: the session and leg to encode for, or a refusal (deleted, another publisher
+/// already live). <see cref="Renditions"/> is null on a session's first leg until the silo plans the ladder.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveLeg(bool Accepted, string? SessionId, int Leg, int FirstSegmentIndex, string? Refusal, IReadOnlyList<RenditionPlan>? Renditions);
+
+/// <summary>One segment of one rendition in a live playlist; <c>Discontinuity</c> marks the first one of a later leg.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveSegment(int Index, double DurationSeconds, bool Discontinuity, DateTimeOffset ProgramDateTime);
+
+/// <summary>A rendition's segments inside the DVR window, oldest first, and whether the session has ended.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LivePlaylistView(string SessionId, string Rendition, IReadOnlyList<LiveSegment> Segments, double SegmentSeconds, bool Ended);
+
+/// <summary>The live events webhooks can subscribe to.</summary>
+public static class LiveEventTypes
+{
+    public const string Connected = "live.connected";
+    public const string Ended = "live.ended";
+    public const string RecordingReady = "live.recording.ready";
+
+    public static readonly IReadOnlyList<string> All = [Connected, Ended, RecordingReady];
+}
