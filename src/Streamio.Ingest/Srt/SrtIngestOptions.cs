@@ -21,7 +21,10 @@ public sealed class SrtIngestOptions
     /// <summary>SRT's receive latency (the publisher's own setting wins when larger): the time lost packets have to be resent.</summary>
     public int LatencyMs { get; set; } = 120;
 
-    /// <summary>Silence from a publisher after which its connection is dropped (a crashed or unplugged encoder).</summary>
+    /// <summary>
+    /// Silence from a publisher after which its connection is dropped (a crashed or unplugged encoder). libsrt breaks a
+    /// connection only after 16 unanswered keep-alive periods of at least 300 ms, so values under about 5 s act as 5 s.
+    /// </summary>
     public double PeerIdleTimeoutSeconds { get; set; } = 5;
 
     /// <summary>
@@ -61,9 +64,9 @@ public sealed class SrtIngestOptions
             yield return $"{Section}:LatencyMs must be 0..60000 (was {LatencyMs}).";
         }
 
-        if (PeerIdleTimeoutSeconds is < 0.1 or > 3600)
+        if (PeerIdleTimeoutSeconds is < 1 or > 3600)
         {
-            yield return $"{Section}:PeerIdleTimeoutSeconds must be 0.1..3600 (was {PeerIdleTimeoutSeconds}).";
+            yield return $"{Section}:PeerIdleTimeoutSeconds must be 1..3600 (was {PeerIdleTimeoutSeconds}).";
         }
 
         if (AuthorizeTimeoutSeconds is < 0.1 or > 30)

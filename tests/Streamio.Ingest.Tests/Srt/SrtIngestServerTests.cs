@@ -1,10 +1,12 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Streamio.Testing;
+using Xunit.Abstractions;
 
 namespace Streamio.Ingest.Tests.Srt;
 
 /// <summary>The SRT ingest server against real FFmpeg publishers on loopback.</summary>
-public sealed class SrtIngestServerTests
+public sealed class SrtIngestServerTests(ITestOutputHelper output)
 {
     private const int PublishedFrames = 4 * SrtPublisher.FramesPerSecond;
 
@@ -100,17 +102,35 @@ public sealed class SrtIngestServerTests
     }
 
     [Fact]
+    public async Task A_publisher_over_MaxConnections_is_refused_in_the_handshake()
+    {
+        await using var server = await SrtTestServer.StartAsync(options => options.MaxConnections = 1);
+
+        var first = SrtPublisher.Start(server.Port, SrtTestServer.Key, seconds: 120);
+        await SrtEventually.TrueAsync(() => server.Server.ConnectionCount == 1, "the first publisher connected");
+        var second = await SrtPublisher.Start(server.Port, SrtTestServer.OtherKey, seconds: 2).Run;
+        first.Kill();
+        await first.Run;
+
+        Assert.NotEqual(0, second.ExitCode);
+        Assert.Equal("ls_alpha", Assert.Single(server.Handler.Sessions).Session.LiveStreamId);
+        Assert.Contains(server.Logger.Entries, e => e.Message.Contains("(MaxConnections)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_killed_publisher_ends_its_media_after_the_peer_idle_timeout()
     {
-        await using var server = await SrtTestServer.StartAsync(options => options.PeerIdleTimeoutSeconds = 1.5);
+        await using var server = await SrtTestServer.StartAsync(options => options.PeerIdleTimeoutSeconds = 6);
 
         var publisher = SrtPublisher.Start(server.Port, SrtTestServer.Key, seconds: 120);
         await SrtEventually.TrueAsync(() => server.Handler.Sessions is [{ Bytes: > 50_000 }], "media from the publisher");
+        var killedAt = Stopwatch.StartNew();
         publisher.Kill();
         await publisher.Run;
 
         var recorded = Assert.Single(server.Handler.Sessions);
         await SrtEventually.CompletesAsync(recorded.Ended, "the media's end after the publisher vanished");
+        output.WriteLine($"media ended {killedAt.Elapsed.TotalSeconds:0.00} s after the SIGKILL (peer idle timeout 6 s; libsrt breaks no sooner than about 5 s)");
         Assert.False(recorded.TokenCancelledAtEnd);
         await SrtEventually.TrueAsync(() => server.Server.ConnectionCount == 0, "the connection to be closed");
         Assert.Contains(server.Logger.Entries, e => e.Message.Contains("closed: the handler returned", StringComparison.Ordinal));
@@ -180,10 +200,12 @@ public sealed class SrtIngestServerTests
         return recorded;
     }
 
-    private static async Task AssertDecodesAsync(string path)
+    private async Task AssertDecodesAsync(string path)
     {
         var frames = await MediaInspector.CountFramesAsync(path);
-        Assert.InRange(frames, PublishedFrames * 0.9, PublishedFrames);
+        output.WriteLine($"{frames} of {PublishedFrames} published frames decoded from {new FileInfo(path).Length} bytes");
+        // The tail still in SRT's receive buffer (about the latency) when the publisher closes is not delivered.
+        Assert.InRange(frames, PublishedFrames * 0.85, PublishedFrames);
         Assert.True(await MediaInspector.CountFramesAsync(path, "a:0") > 0, "the audio decodes");
     }
 }
