@@ -88,7 +88,7 @@ public sealed partial class SrtIngestServer(
         // After srt_close on the listener returns, libsrt runs no more listen callbacks for it (it removes the listener
         // under the lock the callback runs in), so the handle the callback reads can be freed below.
         CloseListener();
-        _acceptThread?.Join();
+        _acceptThread?.Join(TimeSpan.FromSeconds(5));
         foreach (var socket in _admitted.Keys)
         {
             SrtNative.Close(socket);

@@ -192,6 +192,20 @@ public sealed class SrtIngestServerTests(ITestOutputHelper output)
         Assert.Contains(server.Logger.Entries, e => e.Message.Contains("did not answer within 0.5 s", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_port_taken_by_another_socket_leaves_the_server_off_with_the_reason_logged()
+    {
+        using var taken = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var port = ((System.Net.IPEndPoint)taken.Client.LocalEndPoint!).Port;
+
+        await using var server = await SrtTestServer.StartAsync(options => options.Port = port);
+
+        Assert.Null(server.Server.BoundPort);
+        var error = Assert.Single(server.Logger.Entries, e => e.Level == LogLevel.Error);
+        Assert.Contains($"127.0.0.1:{port}/udp", error.Message, StringComparison.Ordinal);
+        Assert.Contains("srt_bind", error.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<RecordedSession> SingleSessionEndedAsync(SrtTestServer server)
     {
         await SrtEventually.TrueAsync(() => server.Handler.Sessions.Count == 1, "a session");
