@@ -38,7 +38,10 @@ internal static class SrtSocketAddress
         return bytes;
     }
 
-    /// <summary>The endpoint in <paramref name="bytes"/>, or null for a family other than IPv4/IPv6 or a short buffer.</summary>
+    /// <summary>
+    /// The endpoint in <paramref name="bytes"/>, or null for a family other than IPv4/IPv6 or a short buffer. An IPv4
+    /// peer of a dual-stack listener (<c>::ffff:a.b.c.d</c>) comes back as the IPv4 address it is.
+    /// </summary>
     public static IPEndPoint? FromBytes(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < IPv4Length)
@@ -51,11 +54,12 @@ internal static class SrtSocketAddress
         return family switch
         {
             FamilyIPv4 => new IPEndPoint(new IPAddress(bytes.Slice(4, 4)), port),
-            FamilyIPv6 when bytes.Length >= IPv6Length =>
-                new IPEndPoint(new IPAddress(bytes.Slice(8, 16), BinaryPrimitives.ReadUInt32LittleEndian(bytes[24..])), port),
+            FamilyIPv6 when bytes.Length >= IPv6Length => new IPEndPoint(Unmapped(new IPAddress(bytes.Slice(8, 16), BinaryPrimitives.ReadUInt32LittleEndian(bytes[24..]))), port),
             _ => null,
         };
     }
+
+    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     /// <summary>Reads a <c>const sockaddr*</c> handed over by libsrt (its family says how long it is).</summary>
     public static unsafe IPEndPoint? FromPointer(nint sockaddr)

@@ -31,6 +31,32 @@ public sealed class SrtIngestServerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_publisher_over_IPv6_is_seen_with_its_IPv6_address()
+    {
+        await using var server = await SrtTestServer.StartAsync(options => options.BindAddress = "::1");
+
+        var result = await SrtPublisher.Start(server.Port, SrtTestServer.Key, seconds: 1, host: "[::1]").Run;
+
+        Assert.True(result.Succeeded, result.StderrTail);
+        var recorded = await SingleSessionEndedAsync(server);
+        Assert.Equal(System.Net.IPAddress.IPv6Loopback, recorded.Session.Remote.Address);
+        Assert.NotEqual(0, recorded.Session.Remote.Port);
+        Assert.Equal(recorded.Session.Remote, Assert.Single(server.Authorizer.Requests).Remote);
+    }
+
+    [Fact]
+    public async Task A_dual_stack_listener_takes_IPv4_publishers_too()
+    {
+        await using var server = await SrtTestServer.StartAsync(options => options.BindAddress = "::");
+
+        var result = await SrtPublisher.Start(server.Port, SrtTestServer.Key, seconds: 1).Run;
+
+        Assert.True(result.Succeeded, result.StderrTail);
+        var recorded = await SingleSessionEndedAsync(server);
+        Assert.Equal(System.Net.IPAddress.Loopback, recorded.Session.Remote.Address);
+    }
+
+    [Fact]
     public async Task A_wrong_key_fails_the_handshake_and_nothing_reaches_the_handler()
     {
         await using var server = await SrtTestServer.StartAsync();

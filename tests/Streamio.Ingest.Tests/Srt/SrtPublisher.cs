@@ -12,10 +12,10 @@ public sealed class SrtPublisher
 
     private int _pid;
 
-    private SrtPublisher(int port, string streamId, double seconds, string? passphrase)
+    private SrtPublisher(string host, int port, string streamId, double seconds, string? passphrase)
     {
         Run = FfmpegTools.Runner().RunAsync(
-            new ProcessRunRequest(FfmpegTools.Ffmpeg, Arguments(port, streamId, seconds, passphrase))
+            new ProcessRunRequest(FfmpegTools.Ffmpeg, Arguments(host, port, streamId, seconds, passphrase))
             {
                 Timeout = TimeSpan.FromSeconds(seconds + 60),
                 OnStarted = pid => Volatile.Write(ref _pid, pid),
@@ -26,16 +26,16 @@ public sealed class SrtPublisher
     /// <summary>The FFmpeg run: its exit code and stderr tail.</summary>
     public Task<ProcessRunResult> Run { get; }
 
-    public static SrtPublisher Start(int port, string streamId, double seconds = 4, string? passphrase = null) =>
-        new(port, streamId, seconds, passphrase);
+    public static SrtPublisher Start(int port, string streamId, double seconds = 4, string? passphrase = null, string host = "127.0.0.1") =>
+        new(host, port, streamId, seconds, passphrase);
 
     /// <summary>
     /// FFmpeg's libsrt options: <c>latency</c> is in microseconds. FFmpeg 5.1 takes the stream id verbatim up to the
     /// next '&amp;' (no URL decoding), so the access-control form goes in as it is.
     /// </summary>
-    public static IReadOnlyList<string> Arguments(int port, string streamId, double seconds, string? passphrase)
+    public static IReadOnlyList<string> Arguments(string host, int port, string streamId, double seconds, string? passphrase)
     {
-        var url = $"srt://127.0.0.1:{port}?streamid={streamId}&latency=120000"
+        var url = $"srt://{host}:{port}?streamid={streamId}&latency=120000"
             + (passphrase is null ? "" : $"&passphrase={passphrase}");
         return
         [

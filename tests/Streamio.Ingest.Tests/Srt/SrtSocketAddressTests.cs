@@ -26,6 +26,14 @@ public sealed class SrtSocketAddressTests
     }
 
     [Fact]
+    public void An_IPv4_peer_of_a_dual_stack_listener_reads_as_IPv4()
+    {
+        var mapped = SrtSocketAddress.ToBytes(new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.7"), 5000));
+
+        Assert.Equal(new IPEndPoint(IPAddress.Parse("192.0.2.7"), 5000), SrtSocketAddress.FromBytes(mapped));
+    }
+
+    [Fact]
     public void An_unknown_family_or_a_short_buffer_is_no_endpoint()
     {
         Assert.Null(SrtSocketAddress.FromBytes(new byte[16] { 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }));
