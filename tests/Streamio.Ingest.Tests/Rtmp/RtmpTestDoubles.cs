@@ -51,12 +51,20 @@ public sealed class RecordingPublishHandler(string directory) : IPublishHandler
 
     public long? StopAfterBytes { get; init; }
 
+    /// <summary>When set, the handler reads nothing until this completes: a slow consumer.</summary>
+    public Task? ReadWhen { get; set; }
+
     public async Task RunAsync(IngestSession session, CancellationToken cancellationToken)
     {
         var record = new RecordedSession(session, System.IO.Path.Combine(directory, $"{session.LiveStreamId}-{Guid.NewGuid():N}.flv"));
         _sessions.Enqueue(record);
         try
         {
+            if (ReadWhen is { } gate)
+            {
+                await gate;
+            }
+
             await using var file = File.Create(record.Path);
             var buffer = new byte[64 * 1024];
             int read;
