@@ -46,8 +46,7 @@ public sealed class RtmpProtocolTests
     public async Task Media_before_publish_is_never_handed_on()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys);
-        using var client = await RtmpTestClient.ConnectAsync(server.Port);
-        await client.ConnectAppAsync();
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
 
         await client.SendVideoAsync(1, 0, marker: 0xBB);
         var (streamId, code) = await client.PublishAsync(Key);
@@ -66,8 +65,7 @@ public sealed class RtmpProtocolTests
     public async Task Unpublishing_then_publishing_again_on_one_connection_gives_two_sessions()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys);
-        using var client = await RtmpTestClient.ConnectAsync(server.Port);
-        await client.ConnectAppAsync();
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
 
         var (firstStream, firstCode) = await client.PublishAsync(Key);
         await client.SendVideoAsync(firstStream, 0, marker: 1);
@@ -87,8 +85,7 @@ public sealed class RtmpProtocolTests
     public async Task A_second_publish_while_publishing_is_refused_and_the_first_carries_on()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys);
-        using var client = await RtmpTestClient.ConnectAsync(server.Port);
-        await client.ConnectAppAsync();
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
         var (streamId, _) = await client.PublishAsync(Key);
 
         var (_, secondCode) = await client.PublishAsync(Key);
@@ -105,8 +102,7 @@ public sealed class RtmpProtocolTests
     public async Task Unknown_commands_are_ignored()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys);
-        using var client = await RtmpTestClient.ConnectAsync(server.Port);
-        await client.ConnectAppAsync();
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
 
         await client.SendCommandAsync(0, "_checkbw", null);
         await client.SendCommandAsync(0, "somethingNew", null, "argument", 42.0);
@@ -119,8 +115,7 @@ public sealed class RtmpProtocolTests
     public async Task A_refused_key_gets_bad_name_and_the_connection_is_closed()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys);
-        using var client = await RtmpTestClient.ConnectAsync(server.Port);
-        await client.ConnectAppAsync();
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
 
         var (streamId, code) = await client.PublishAsync("not-a-key-at-all");
         await client.SendVideoAsync(streamId, 0, marker: 9);
@@ -134,8 +129,7 @@ public sealed class RtmpProtocolTests
     public async Task An_empty_key_is_refused_without_asking_the_authorizer()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys);
-        using var client = await RtmpTestClient.ConnectAsync(server.Port);
-        await client.ConnectAppAsync();
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
 
         var (_, code) = await client.PublishAsync(string.Empty);
 
@@ -147,8 +141,7 @@ public sealed class RtmpProtocolTests
     public async Task Publish_before_connect_is_malformed_and_closes_only_that_connection()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys);
-        using var good = await RtmpTestClient.ConnectAsync(server.Port);
-        await good.ConnectAppAsync();
+        using var good = await RtmpTestClient.ConnectedAsync(server.Port);
         using var bad = await RtmpTestClient.ConnectAsync(server.Port);
 
         await bad.SendCommandAsync(1, "publish", null, Key, "live");
@@ -163,8 +156,7 @@ public sealed class RtmpProtocolTests
     public async Task A_large_message_before_publish_is_refused_from_its_header()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys);
-        using var client = await RtmpTestClient.ConnectAsync(server.Port);
-        await client.ConnectAppAsync();
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
 
         await client.SendAsync(new RtmpMessage(RtmpMessageType.CommandAmf0, 0, 0, new byte[100_000]), 3);
 
@@ -178,8 +170,7 @@ public sealed class RtmpProtocolTests
         var release = new TaskCompletionSource();
         await using var server = await RtmpTestServer.StartAsync(Keys);
         server.Handler.ReadWhen = release.Task;
-        using var client = await RtmpTestClient.ConnectAsync(server.Port);
-        await client.ConnectAppAsync();
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
         var (streamId, _) = await client.PublishAsync(Key);
         await client.SetChunkSizeAsync(64 * 1024);
         const int messages = 64;
@@ -223,8 +214,7 @@ public sealed class RtmpProtocolTests
     public async Task A_publisher_that_goes_silent_is_closed_after_the_idle_timeout()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys, new Dictionary<string, string?> { ["Streamio:Live:Rtmp:IdleTimeoutSeconds"] = "1" });
-        using var client = await RtmpTestClient.ConnectAsync(server.Port);
-        await client.ConnectAppAsync();
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
         var (streamId, _) = await client.PublishAsync(Key);
         await client.SendVideoAsync(streamId, 0, marker: 1);
 

@@ -38,6 +38,14 @@ public sealed class RtmpTestClient : IDisposable
         return client;
     }
 
+    /// <summary>A client past the handshake and connected to "live".</summary>
+    public static async Task<RtmpTestClient> ConnectedAsync(int port)
+    {
+        var client = await ConnectAsync(port);
+        var answer = await client.ConnectAppAsync();
+        return answer.Name == "_result" ? client : throw new InvalidOperationException($"connect was answered with {answer.Name}.");
+    }
+
     /// <summary>connect to the app; returns the answer (_result or _error).</summary>
     internal async Task<RtmpCommand> ConnectAppAsync(string app = "live")
     {
