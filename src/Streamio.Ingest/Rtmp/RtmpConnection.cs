@@ -326,6 +326,8 @@ internal sealed class RtmpConnection : IDisposable
             return;
         }
 
+        // From here only silence counts (the idle timeout, armed around each read), not the handshake deadline.
+        _timeout.CancelAfter(Timeout.InfiniteTimeSpan);
         WriteControl(RtmpControl.StreamBegin(streamId));
         await SendStatusAsync(streamId, RtmpReplies.StatusLevel, "NetStream.Publish.Start", "Publishing.").ConfigureAwait(false);
         _chunkReader.MaxMessageBytes = _options.MaxMessageBytes;
