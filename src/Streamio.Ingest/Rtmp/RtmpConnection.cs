@@ -30,6 +30,7 @@ internal sealed class RtmpConnection : IDisposable
     private readonly long _id;
     private readonly IPEndPoint _remote;
     private readonly CancellationToken _stopping;
+    private readonly DateTimeOffset _connectedAt = DateTimeOffset.UtcNow;
     private readonly CancellationTokenSource _connection;
     private readonly CancellationTokenSource _timeout;
     private readonly RtmpChunkReader _chunkReader = new(CommandMessageLimit);
@@ -333,7 +334,7 @@ internal sealed class RtmpConnection : IDisposable
         _chunkReader.MaxMessageBytes = _options.MaxMessageBytes;
 
         var session = new RtmpPublishSession(streamId, liveStreamId);
-        var ingest = new IngestSession(IngestProtocol.Rtmp, liveStreamId, streamKey, _remote, "flv", session.Media, DateTimeOffset.UtcNow);
+        var ingest = new IngestSession(IngestProtocol.Rtmp, liveStreamId, streamKey, _remote, "flv", session.Media, _connectedAt);
         _session = session;
         session.Handler = Task.Run(() => RunHandlerAsync(session, ingest));
         RtmpLog.PublishStarted(_logger, RtmpLog.KeyPrefix(streamKey), _remote, liveStreamId);

@@ -225,6 +225,56 @@ public sealed class RtmpProtocolTests
     }
 
     [Fact]
+    public async Task The_server_acknowledges_received_bytes_at_the_window_the_publisher_asked_for()
+    {
+        await using var server = await RtmpTestServer.StartAsync(Keys);
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
+        var (streamId, _) = await client.PublishAsync(Key);
+
+        await client.SendAsync(RtmpControl.WindowAcknowledgementSize(100_000), RtmpControl.ChunkStreamId);
+        for (var i = 0; i < 4; i++)
+        {
+            await client.SendAsync(new RtmpMessage(RtmpMessageType.Video, streamId, (uint)(i * 40), new byte[60_000]), 6);
+        }
+
+        var first = RtmpControl.ReadUInt32(await client.ReceiveAsync(RtmpMessageType.Acknowledgement));
+        var second = RtmpControl.ReadUInt32(await client.ReceiveAsync(RtmpMessageType.Acknowledgement));
+        Assert.InRange(first, 100_000u, 250_000u);
+        Assert.True(second >= first + 100_000, $"{second} after {first}");
+    }
+
+    [Fact]
+    public async Task Many_publishers_at_once_each_get_their_own_session_and_bytes()
+    {
+        var keys = Enumerable.Range(0, 20).ToDictionary(i => $"many-key-{i:D2}", i => $"live-{i:D2}");
+        await using var server = await RtmpTestServer.StartAsync(keys);
+
+        await Task.WhenAll(keys.Keys.Select((key, index) => Task.Run(async () =>
+        {
+            using var client = await RtmpTestClient.ConnectedAsync(server.Port);
+            var (streamId, code) = await client.PublishAsync(key);
+            Assert.Equal("NetStream.Publish.Start", code);
+            for (var i = 0; i <= index; i++)
+            {
+                await client.SendVideoAsync(streamId, (uint)(i * 40), marker: (byte)index);
+            }
+
+            await client.SendCommandAsync(streamId, "deleteStream", null, (double)streamId);
+        })));
+
+        await RtmpWait.UntilAsync(() => server.Handler.Sessions.Count == 20 && server.Handler.Sessions.All(s => s.Returned), "all 20 sessions to end");
+        foreach (var session in server.Handler.Sessions)
+        {
+            var index = int.Parse(session.Session.LiveStreamId["live-".Length..], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal($"many-key-{index:D2}", session.Session.StreamKey);
+            var flv = await File.ReadAllBytesAsync(session.Path);
+            // Its own tags only: index + 1 of them, each carrying its own marker.
+            Assert.Equal(13 + ((index + 1) * (11 + 6 + 4)), flv.Length);
+            Assert.All(Enumerable.Range(0, index + 1), i => Assert.Equal(index, flv[13 + (i * 21) + 11 + 5]));
+        }
+    }
+
+    [Fact]
     public async Task Invalid_settings_fail_start_up_with_every_problem_named()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RtmpTestServer.StartAsync(

@@ -99,11 +99,8 @@ public sealed class RtmpTestClient : IDisposable
     {
         while (true)
         {
-            var message = await ReceiveAsync() ?? throw new IOException("The server closed the connection.");
-            if (message.Type == RtmpMessageType.CommandAmf0)
-            {
-                return RtmpCommand.Parse(message);
-            }
+            var message = await ReceiveAsync(RtmpMessageType.CommandAmf0);
+            return RtmpCommand.Parse(message);
         }
     }
 
@@ -125,6 +122,19 @@ public sealed class RtmpTestClient : IDisposable
     }
 
     public void Dispose() => _tcp.Dispose();
+
+    /// <summary>The next message of that type, skipping others; fails if the server closes first.</summary>
+    internal async Task<RtmpMessage> ReceiveAsync(RtmpMessageType type)
+    {
+        while (true)
+        {
+            var message = await ReceiveAsync() ?? throw new IOException($"The server closed the connection before sending {type}.");
+            if (message.Type == type)
+            {
+                return message;
+            }
+        }
+    }
 
     private async Task<RtmpMessage?> ReceiveAsync()
     {
