@@ -220,6 +220,13 @@ internal sealed class RtmpChunkReader(int maxMessageBytes)
             }
 
             value = (uint)full;
+            // Some encoders leave the repeat out of a message's continuation chunks: then these 4 bytes, which differ
+            // from the header's value, are payload.
+            if (format == 3 && previous?.Partial is not null && value != previous.ExtendedValue)
+            {
+                reader.Rewind(4);
+                value = previous.ExtendedValue;
+            }
         }
 
         header = new ChunkHeader(timestampField, value, length, type, streamId);
@@ -248,6 +255,9 @@ internal sealed class RtmpChunkReader(int maxMessageBytes)
     {
         public uint TimestampField { get; private set; }
 
+        /// <summary>The 4-byte extended value of the message's first chunk, when it had one.</summary>
+        public uint ExtendedValue { get; private set; }
+
         public uint Timestamp { get; private set; }
 
         public int Length { get; private set; }
@@ -263,6 +273,7 @@ internal sealed class RtmpChunkReader(int maxMessageBytes)
         public void Begin(ChunkHeader header, int format)
         {
             TimestampField = header.TimestampField;
+            ExtendedValue = header.TimestampValue;
             Length = header.Length;
             Type = header.Type;
             StreamId = header.StreamId;

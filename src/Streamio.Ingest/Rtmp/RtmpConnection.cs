@@ -44,6 +44,7 @@ internal sealed class RtmpConnection : IDisposable
     private RtmpPublishSession? _session;
     private string? _closeReason;
     private volatile bool _handlerEnded;
+    private volatile bool _handlerFailed;
     private bool _lingerForReply;
 
     public RtmpConnection(Socket socket, long id, RtmpIngestOptions options, IPublishAuthorizer authorizer, IPublishHandler handler, ILogger logger, CancellationToken stopping)
@@ -91,7 +92,7 @@ internal sealed class RtmpConnection : IDisposable
         }
         catch (OperationCanceledException) when (_handlerEnded)
         {
-            reason = "the publish handler returned";
+            reason = _handlerFailed ? "the publish handler failed" : "the publish handler returned";
         }
         catch (OperationCanceledException) when (_timeout.IsCancellationRequested)
         {
@@ -365,6 +366,7 @@ internal sealed class RtmpConnection : IDisposable
         }
         catch (Exception e)
         {
+            _handlerFailed = true;
             RtmpLog.HandlerFailed(_logger, e, session.LiveStreamId);
         }
         finally

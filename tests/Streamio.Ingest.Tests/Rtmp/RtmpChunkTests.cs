@@ -126,6 +126,21 @@ public sealed class RtmpChunkTests
     }
 
     [Fact]
+    public void Continuation_chunks_that_leave_out_the_extended_timestamp_are_still_read()
+    {
+        var payload = Bytes(300, seed: 13);
+        var bytes = Concat(
+            Convert.FromHexString("06" + "FFFFFF" + "00012C" + "09" + "01000000" + "01000000"), payload[..128],
+            [0xC6], payload[128..256],
+            [0xC6], payload[256..]);
+
+        var message = Assert.Single(ReadAll(new RtmpChunkReader(1024), bytes));
+
+        Assert.Equal(0x01000000u, message.Timestamp);
+        Assert.Equal(payload, message.Payload);
+    }
+
+    [Fact]
     public void Set_chunk_size_changes_how_the_following_chunks_are_read()
     {
         var payload = Bytes(1000, seed: 9);

@@ -275,6 +275,21 @@ public sealed class RtmpProtocolTests
     }
 
     [Fact]
+    public async Task A_handler_that_throws_closes_the_connection_and_is_logged()
+    {
+        await using var server = await RtmpTestServer.StartAsync(Keys, handlerStopsAfterBytes: 1);
+        server.Handler.FailAtStop = true;
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
+        var (streamId, _) = await client.PublishAsync(Key);
+
+        await client.SendVideoAsync(streamId, 0, marker: 1);
+
+        Assert.True(await client.ClosedByServerAsync());
+        await RtmpWait.UntilAsync(() => server.Log.Entries.Any(e => e.Message.Contains("closed: the publish handler failed", StringComparison.Ordinal)), "the close to be logged");
+        Assert.Contains(server.Log.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.Message.Contains("handler for live stream live-1 failed", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Invalid_settings_fail_start_up_with_every_problem_named()
     {
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RtmpTestServer.StartAsync(

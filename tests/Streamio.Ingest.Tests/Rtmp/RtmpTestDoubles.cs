@@ -51,6 +51,9 @@ public sealed class RecordingPublishHandler(string directory) : IPublishHandler
 
     public long? StopAfterBytes { get; init; }
 
+    /// <summary>With <see cref="StopAfterBytes"/>: throw there instead of returning.</summary>
+    public bool FailAtStop { get; set; }
+
     /// <summary>When set, the handler reads nothing until this completes: a slow consumer.</summary>
     public Task? ReadWhen { get; set; }
 
@@ -76,6 +79,11 @@ public sealed class RecordingPublishHandler(string directory) : IPublishHandler
                 record.Add(read);
                 if (record.Bytes >= StopAfterBytes)
                 {
+                    if (FailAtStop)
+                    {
+                        throw new InvalidOperationException("The test handler fails here.");
+                    }
+
                     return;
                 }
             }
