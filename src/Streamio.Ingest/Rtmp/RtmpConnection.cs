@@ -127,6 +127,7 @@ internal sealed class RtmpConnection : IDisposable
         var first = await _input.ReadAtLeastAsync(1, _timeout.Token).ConfigureAwait(false);
         if (first.Buffer.IsEmpty)
         {
+            _input.AdvanceTo(first.Buffer.End);
             _closeReason = "closed before the handshake";
             return false;
         }

@@ -11,17 +11,24 @@ public sealed class RtmpProtocolTests
     private static readonly Dictionary<string, string> Keys = new() { [Key] = "live-1" };
 
     [Fact]
-    public async Task Connect_is_answered_with_success_and_create_stream_with_a_stream_id()
+    public async Task Connect_is_answered_with_window_bandwidth_chunk_size_and_success_and_create_stream_with_a_stream_id()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys);
         using var client = await RtmpTestClient.ConnectAsync(server.Port);
 
-        var connected = await client.ConnectAppAsync();
+        await client.SendConnectAsync("live");
+        var window = await client.ReceiveAsync(RtmpMessageType.WindowAcknowledgementSize);
+        var bandwidth = await client.ReceiveAsync(RtmpMessageType.SetPeerBandwidth);
+        var chunkSize = await client.ReceiveAsync(RtmpMessageType.SetChunkSize);
+        var connected = await client.ReceiveCommandAsync();
         await client.SendCommandAsync(0, "releaseStream", null, Key);
         var released = await client.ReceiveCommandAsync();
         await client.SendCommandAsync(0, "createStream", null);
         var created = await client.ReceiveCommandAsync();
 
+        Assert.Equal(2_500_000u, RtmpControl.ReadUInt32(window));
+        Assert.Equal(Convert.FromHexString("002625A0" + "02"), bandwidth.Payload); // 2,500,000, dynamic
+        Assert.Equal(4096u, RtmpControl.ReadUInt32(chunkSize)); // the _result after it arrives in 4096-byte chunks
         Assert.Equal("_result", connected.Name);
         Assert.Equal("NetConnection.Connect.Success", Assert.IsAssignableFrom<Amf0Properties>(connected.Arguments[0]).GetString("code"));
         Assert.Equal(("_result", 2.0), (released.Name, released.TransactionId));

@@ -49,9 +49,12 @@ public sealed class RtmpTestClient : IDisposable
     /// <summary>connect to the app; returns the answer (_result or _error).</summary>
     internal async Task<RtmpCommand> ConnectAppAsync(string app = "live")
     {
-        await SendCommandAsync(0, "connect", new Amf0Object { { "app", app }, { "type", "nonprivate" }, { "tcUrl", $"rtmp://127.0.0.1/{app}" } });
+        await SendConnectAsync(app);
         return await ReceiveCommandAsync();
     }
+
+    internal Task SendConnectAsync(string app) =>
+        SendCommandAsync(0, "connect", new Amf0Object { { "app", app }, { "type", "nonprivate" }, { "tcUrl", $"rtmp://127.0.0.1/{app}" } });
 
     /// <summary>createStream then publish; returns the stream id and the onStatus code.</summary>
     internal async Task<(uint StreamId, string? Code)> PublishAsync(string key)
