@@ -44,8 +44,25 @@ public sealed class RtmpIngestServer(
         }
 
         // Bound here rather than in the background loop: a taken port fails start-up, and the port is known on return.
-        _listener = new TcpListener(IPAddress.Parse(_options.BindAddress), _options.Port);
-        _listener.Start();
+        var address = IPAddress.Parse(_options.BindAddress);
+        _listener = new TcpListener(address, _options.Port);
+        if (address.Equals(IPAddress.IPv6Any))
+        {
+            // "::" takes IPv4 publishers too.
+            _listener.Server.DualMode = true;
+        }
+
+        try
+        {
+            _listener.Start();
+        }
+        catch (SocketException e)
+        {
+            _listener.Dispose();
+            throw new InvalidOperationException(
+                $"RTMP ingest cannot listen on {_options.BindAddress} port {_options.Port} ({RtmpIngestOptions.SectionName}:BindAddress, Port): {e.Message}", e);
+        }
+
         LocalEndPoint = (IPEndPoint)_listener.LocalEndpoint;
         RtmpLog.Listening(logger, LocalEndPoint);
         return base.StartAsync(cancellationToken);

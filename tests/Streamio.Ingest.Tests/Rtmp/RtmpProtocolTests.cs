@@ -309,6 +309,21 @@ public sealed class RtmpProtocolTests
     }
 
     [Fact]
+    public async Task A_taken_port_fails_start_up_naming_the_setting()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => RtmpTestServer.StartAsync(
+            Keys,
+            new Dictionary<string, string?> { ["Streamio:Live:Rtmp:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }));
+
+        Assert.Contains($"cannot listen on 127.0.0.1 port {port}", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Streamio:Live:Rtmp:BindAddress", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Disabled_it_does_not_listen()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys, new Dictionary<string, string?> { ["Streamio:Live:Rtmp:Enabled"] = "false" });

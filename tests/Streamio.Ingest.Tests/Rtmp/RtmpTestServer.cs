@@ -59,9 +59,18 @@ public sealed class RtmpTestServer : IAsyncDisposable
             .AddRtmpIngest(configuration);
         var provider = services.BuildServiceProvider();
         var server = new RtmpTestServer(provider, folder, authorizer, handler, log);
-        foreach (var hosted in provider.GetServices<IHostedService>())
+        try
         {
-            await hosted.StartAsync(CancellationToken.None);
+            foreach (var hosted in provider.GetServices<IHostedService>())
+            {
+                await hosted.StartAsync(CancellationToken.None);
+            }
+        }
+        catch
+        {
+            await provider.DisposeAsync();
+            folder.Dispose();
+            throw;
         }
 
         return server;
