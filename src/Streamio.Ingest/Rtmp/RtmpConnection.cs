@@ -250,8 +250,17 @@ internal sealed class RtmpConnection : IDisposable
                 RequireConnected(command);
                 await PublishAsync(command.StringArgument(0) ?? string.Empty, streamId).ConfigureAwait(false);
                 break;
-            case "FCUnpublish" or "deleteStream" or "closeStream":
+            case "FCUnpublish":
                 await EndSessionAsync().ConfigureAwait(false);
+                break;
+            case "deleteStream" or "closeStream":
+                // deleteStream names the stream in its argument, closeStream is sent on it; another stream is not this publish.
+                var closed = command.Name == "deleteStream" && command.Arguments is [double id, ..] ? (uint)id : streamId;
+                if (closed == _session?.StreamId)
+                {
+                    await EndSessionAsync().ConfigureAwait(false);
+                }
+
                 break;
             case "play":
                 await SendCommandAsync(RtmpReplies.OnStatus(streamId, RtmpReplies.ErrorLevel, "NetStream.Play.Failed", "This server takes publishers only.")).ConfigureAwait(false);

@@ -89,6 +89,21 @@ public sealed class RtmpProtocolTests
     }
 
     [Fact]
+    public async Task Deleting_another_stream_does_not_end_the_publish()
+    {
+        await using var server = await RtmpTestServer.StartAsync(Keys);
+        using var client = await RtmpTestClient.ConnectedAsync(server.Port);
+        var (streamId, _) = await client.PublishAsync(Key);
+
+        await client.SendCommandAsync(0, "deleteStream", null, (double)(streamId + 5));
+        await client.SendVideoAsync(streamId, 0, marker: 3);
+        await client.SendCommandAsync(0, "deleteStream", null, (double)streamId);
+
+        await RtmpWait.UntilAsync(() => server.Handler.Sessions is [{ Returned: true }], "the session to end");
+        Assert.Equal(13 + 11 + 6 + 4, new FileInfo(server.Handler.Sessions[0].Path).Length);
+    }
+
+    [Fact]
     public async Task A_second_publish_while_publishing_is_refused_and_the_first_carries_on()
     {
         await using var server = await RtmpTestServer.StartAsync(Keys);
