@@ -268,7 +268,7 @@ internal sealed class RtmpConnection : IDisposable
                 _lingerForReply = true;
                 break;
             default:
-                RtmpLog.IgnoredCommand(_logger, _id, command.Name);
+                RtmpLog.IgnoredCommand(_logger, _id, RtmpLog.Shorten(command.Name));
                 break;
         }
     }
@@ -292,9 +292,9 @@ internal sealed class RtmpConnection : IDisposable
         var app = (command.CommandObject?.GetString("app") ?? string.Empty).Split('?')[0].Trim('/');
         if (!string.Equals(app, _options.Application, StringComparison.OrdinalIgnoreCase))
         {
-            var reason = $"unknown application '{app}' (publish to rtmp://host:port/{_options.Application}/KEY)";
+            var reason = $"unknown application '{RtmpLog.Shorten(app)}' (publish to rtmp://host:port/{_options.Application}/KEY)";
             RtmpLog.ConnectRejected(_logger, _id, _remote, reason);
-            await SendCommandAsync(RtmpReplies.ConnectRejected(command.TransactionId, $"Unknown application '{app}'.")).ConfigureAwait(false);
+            await SendCommandAsync(RtmpReplies.ConnectRejected(command.TransactionId, $"Unknown application '{RtmpLog.Shorten(app)}'.")).ConfigureAwait(false);
             _closeReason = reason;
             _lingerForReply = true;
             return;

@@ -9,6 +9,9 @@ internal static partial class RtmpLog
     /// <summary>The first 4 characters of a key (fewer for a short one, so half of it at most), then an ellipsis.</summary>
     public static string KeyPrefix(string key) => key[..Math.Min(4, key.Length / 2)] + "…";
 
+    /// <summary>A peer's text (an app or command name) cut to a length a log line can hold.</summary>
+    public static string Shorten(string text) => text.Length <= 64 ? text : text[..64] + "…";
+
     [LoggerMessage(Level = LogLevel.Information, Message = "RTMP ingest listening on {EndPoint}")]
     public static partial void Listening(ILogger logger, IPEndPoint endPoint);
 
