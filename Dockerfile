@@ -39,7 +39,9 @@ VOLUME /data
 # 8080: HTTP (API, web app, /healthz, /readyz); 11111: Orleans silo-to-silo; 30000: Orleans gateway (clients to silos).
 # Only a cluster needs the two Orleans ports reachable from other pods.
 EXPOSE 8080 11111 30000
-# 9000/udp: SRT ingest, the port every live stream publishes to (Streamio__Live__Srt__Port).
+# Live ingest, the ports every live stream publishes to: 1935 RTMP (TCP, Streamio__Live__Rtmp__Port) and 9000/udp SRT
+# (Streamio__Live__Srt__Port).
+EXPOSE 1935
 EXPOSE 9000/udp
 # Kubernetes sends SIGTERM; the silo stops taking chunks, gets Streamio__Silo__ShutdownGraceSeconds to finish them,
 # then leaves the Orleans cluster.
