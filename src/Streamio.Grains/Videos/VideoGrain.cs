@@ -168,6 +168,8 @@ public sealed partial class VideoGrain(
         string? forensicRung = null;
         if (State.Forensic)
         {
+            // One A/B choice per whole segment: a forensic video keeps a uniform timeline.
+            plan = LadderPlanner.WholeSegments(plan, source.DurationSeconds);
             (plan, forensicRung) = LadderPlanner.WithForensicCopies(plan, forensics.Value.RungHeight(encoding.Value.EffectiveLadder));
             // The code secret exists before any playlist can be asked for it.
             await GrainFactory.GetGrain<IForensicGrain>(VideoId).InitializeAsync(State.ProjectId, forensicRung);
@@ -570,7 +572,7 @@ public sealed partial class VideoGrain(
         }).ToList(),
         State.Status is VideoStatus.Encoding or VideoStatus.Ready && IsPlayable(),
         State.HasPoster, State.Storyboard, State.SourceKey, State.SourceIsExternal, State.SourceDeleted, State.CreatedAt, State.UpdatedAt, State.Logo,
-        State.Forensic, State.ForensicRung);
+        State.Forensic, State.ForensicRung, State.Plan?.FirstSeconds ?? 0);
 
     private sealed class RenditionCounters
     {
