@@ -20,6 +20,7 @@ using Streamio.Abstractions.Wire;
 //        bench/run.sh --cli-upload [--size-mb 512] [--runs 3]
 //        bench/run.sh --forensics [--strength 3] [--leaks 24] [--preset veryfast] [--detection-only]
 //        bench/run.sh --telemetry [--rounds 2] [--seconds 60] [--scrape-seconds 15] (tracing and metrics on against off)
+//        bench/run.sh --first-frame [--seconds 60] [--rounds 3] (where the time to playable goes, span by span)
 //        bench/run.sh --watermark [--seconds 30] [--samples 7] [--max-sessions 8] [--preset veryfast]
 var settings = ParseArguments(args);
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);
@@ -45,6 +46,11 @@ if (settings.ContainsKey("watermark"))
 if (settings.ContainsKey("listing"))
 {
     await Listing.RunAsync(settings, output);
+    return;
+}
+if (settings.ContainsKey("first-frame"))
+{
+    await FirstFrame.RunAsync(settings, output);
     return;
 }
 if (settings.ContainsKey("forensics"))
