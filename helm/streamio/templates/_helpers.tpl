@@ -276,6 +276,8 @@ to find the silos' gateways (from the membership table).
   value: {{ .Values.playback.defaultTtlSeconds | quote }}
 - name: Streamio__Encoding__SegmentSeconds
   value: {{ .Values.encoding.segmentSeconds | quote }}
+- name: Streamio__Encoding__FirstSegmentSeconds
+  value: {{ .Values.encoding.firstSegmentSeconds | quote }}
 - name: Streamio__Encoding__SegmentsPerChunk
   value: {{ .Values.encoding.segmentsPerChunk | quote }}
 - name: Streamio__Encoding__MaxAttempts
