@@ -25,7 +25,7 @@ public static class StreamioConfiguration
         "Streamio:Cluster:NumVotesForDeathDeclaration", "Streamio:Cluster:IAmAliveTablePublishSeconds",
 
         // Streamio:Silo (liveness is Orleans membership now: no lease, heartbeat, dead-after or poll settings).
-        "Streamio:Silo:Workers", "Streamio:Silo:ShutdownGraceSeconds",
+        "Streamio:Silo:Workers", "Streamio:Silo:FastLaneWorkers", "Streamio:Silo:ShutdownGraceSeconds",
 
         // Streamio:Telemetry: /metrics for Prometheus on its own port (the chart's metrics.port; KEDA reads the work waiting from it).
         "Streamio:Telemetry:PrometheusPort",
