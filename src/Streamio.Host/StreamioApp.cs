@@ -102,6 +102,7 @@ public static class StreamioApp
             app.UseStreamioWeb();
             app.MapTusEndpoints();
             app.MapUploadEndpoints();
+            app.MapGrowingSourceEndpoints();
             app.MapClusterEndpoints();
             app.MapOpenApi();
         }
