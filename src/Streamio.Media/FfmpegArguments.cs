@@ -36,6 +36,14 @@ public static class FfmpegArguments
     }
 
     /// <summary>Input options that fence a hostile source in: protocols, demuxers, probe budget, stream count.</summary>
+    /// <summary>
+    /// A growing source's stream analysis stops early: containers without a header listing their streams (MPEG-TS) would
+    /// otherwise wait for seconds of media the uploader has not sent yet.
+    /// </summary>
+    private const double GrowingAnalyzeSeconds = 2;
+
+    private const long GrowingProbeBytes = 5_000_000;
+
     public static IReadOnlyList<string> InputHardening(MediaInput input, FfmpegOptions options)
     {
         if (input.Protocols.Count == 0)
@@ -47,14 +55,14 @@ public static class FfmpegArguments
         [
             "-protocol_whitelist", string.Join(',', input.Protocols),
             "-format_whitelist", input.Formats ?? options.AllowedFormats,
-            "-probesize", Invariant(options.ProbeSizeBytes),
-            "-analyzeduration", Invariant((long)(options.AnalyzeDurationSeconds * 1_000_000)),
+            "-probesize", Invariant(input.Growing ? Math.Min(options.ProbeSizeBytes, GrowingProbeBytes) : options.ProbeSizeBytes),
+            "-analyzeduration", Invariant((long)(Math.Min(options.AnalyzeDurationSeconds, input.Growing ? GrowingAnalyzeSeconds : double.MaxValue) * 1_000_000)),
             "-max_streams", Invariant(options.MaxStreams),
         ];
         if (input.Protocols.Any(p => p != "file"))
         {
             // A stalled network read fails the task instead of hanging until the task timeout.
-            args.AddRange(["-rw_timeout", Invariant((long)options.ProbeTimeout.TotalMicroseconds)]);
+            args.AddRange(["-rw_timeout", Invariant((long)(input.Growing ? options.GrowingReadTimeout : options.ProbeTimeout).TotalMicroseconds)]);
         }
 
         return args;
@@ -84,8 +92,9 @@ public static class FfmpegArguments
             "-copyts", "-start_at_zero",
             .. InputHardening(job.Input, options),
             "-max_pixels", Invariant((long)options.MaxWidth * options.MaxHeight),
-            // Before -i: a fast seek to the keyframe before Start, then decoded frames before Start are dropped.
-            "-ss", Seconds(job.StartSeconds),
+            // Before -i: a fast seek to the keyframe before Start, then decoded frames before Start are dropped. A growing
+            // source cannot seek and is read from 0, where a failed seek would drop every frame (FFmpeg 5.1, Matroska).
+            .. (job.Input.Growing && job.StartSeconds == 0 ? (string[])[] : ["-ss", Seconds(job.StartSeconds)]),
             // Only bounds the read; the exact end is the trim in the graph.
             "-t", Seconds(job.DurationSeconds + 1),
             "-i", InputLocation(job.Input),

@@ -13,7 +13,7 @@ public sealed class FfmpegOptions
     public string FfprobePath { get; set; } = "ffprobe";
 
     /// <summary>Demuxers FFmpeg may pick for a source (content decides which; anything else is refused).</summary>
-    public string AllowedFormats { get; set; } = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm";
+    public string AllowedFormats { get; set; } = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts";
 
     /// <summary>Largest accepted frame, in either orientation (a portrait 4320x7680 fits a 7680x4320 cap).</summary>
     public int MaxWidth { get; set; } = 7680;
@@ -35,6 +35,9 @@ public sealed class FfmpegOptions
     public bool LowPriority { get; set; } = true;
 
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a read of an upload still arriving may wait for its next bytes before FFmpeg gives up.</summary>
+    public TimeSpan GrowingReadTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Shortest timeout of any FFmpeg task, whatever its media duration.</summary>
     public TimeSpan TaskTimeoutFloor { get; set; } = TimeSpan.FromMinutes(2);

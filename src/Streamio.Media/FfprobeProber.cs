@@ -12,7 +12,7 @@ namespace Streamio.Media;
 /// </summary>
 public sealed class FfprobeProber(FfmpegRunner tools, IOptions<FfmpegOptions> options) : IMediaProber
 {
-    public const string UnsupportedReason = "The file is not a supported video: Streamio accepts MP4, MOV, MKV and WebM.";
+    public const string UnsupportedReason = "The file is not a supported video: Streamio accepts MP4, MOV, MKV, WebM and MPEG-TS.";
 
     // stderr of a failed probe that points at our infrastructure, not at the file: retry, do not blame the uploader.
     private static readonly string[] InfrastructureErrors =
@@ -59,7 +59,7 @@ public sealed class FfprobeProber(FfmpegRunner tools, IOptions<FfmpegOptions> op
             throw new MediaRejectedException(UnsupportedReason);
         }
 
-        return Interpret(result.StandardOutput, _options);
+        return Interpret(result.StandardOutput, _options, durationRequired: !input.Growing);
     }
 
     /// <summary>
@@ -67,7 +67,8 @@ public sealed class FfprobeProber(FfmpegRunner tools, IOptions<FfmpegOptions> op
     /// raw model (<see cref="FFProbeAnalysis"/>): typed fields, our rules on top. Not its <c>IMediaAnalysis</c>: that
     /// view throws on a stream tag it cannot parse and takes any-case "rotate" tags for a rotation FFmpeg never applies.
     /// </summary>
-    public static MediaProbe Interpret(string ffprobeJson, FfmpegOptions options)
+    /// <param name="durationRequired">False for the head of an upload still arriving, whose duration may not be known yet (0).</param>
+    public static MediaProbe Interpret(string ffprobeJson, FfmpegOptions options, bool durationRequired = true)
     {
         var analysis = ReadAnalysis(ffprobeJson);
         var format = analysis.Format;
@@ -89,7 +90,11 @@ public sealed class FfprobeProber(FfmpegRunner tools, IOptions<FfmpegOptions> op
             ?? throw new MediaRejectedException("The file has no video stream. " + UnsupportedReason);
         var videoInfo = ReadVideo(video, options);
         var duration = Number(format.Duration) ?? Number(video.Duration);
-        if (duration is not > 0 || double.IsNaN(duration.Value))
+        if (!durationRequired && duration is not > 0)
+        {
+            duration = 0;
+        }
+        else if (duration is not > 0 || double.IsNaN(duration.Value))
         {
             throw new MediaRejectedException("The video has no duration: the file may be truncated or still being recorded.");
         }

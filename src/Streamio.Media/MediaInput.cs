@@ -8,6 +8,15 @@ namespace Streamio.Media;
 /// </summary>
 public sealed record MediaInput(string Location, IReadOnlyList<string> Protocols, string? Formats = null)
 {
+    /// <summary>
+    /// An upload still arriving, read from the front over HTTP: its duration may be unknown to the probe, and a read
+    /// may wait as long as the uploader pauses (<see cref="FfmpegOptions.GrowingReadTimeout"/>).
+    /// </summary>
+    public bool Growing { get; init; }
+
+    /// <summary>The growing source of an upload in progress (<c>GET /internal/sources/{videoId}</c> on the node receiving it).</summary>
+    public static MediaInput GrowingUpload(string url) => new(url, ["http", "tcp"]) { Growing = true };
+
     public static MediaInput LocalFile(string path) => new(path, ["file"]);
 
     /// <summary>One of Streamio's own renditions, decrypted to an MPEG-TS file (images rebuilt after the source is gone).</summary>

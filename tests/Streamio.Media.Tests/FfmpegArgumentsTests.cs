@@ -19,7 +19,7 @@ public sealed class FfmpegArgumentsTests
         var args = FfmpegArguments.InputHardening(MediaInput.LocalFile("/x.mp4"), Options);
 
         Assert.Equal(
-            ["-protocol_whitelist", "file", "-format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm",
+            ["-protocol_whitelist", "file", "-format_whitelist", "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts",
              "-probesize", "50000000", "-analyzeduration", "20000000", "-max_streams", "16"],
             args);
     }
@@ -40,6 +40,26 @@ public sealed class FfmpegArgumentsTests
 
         Assert.Equal("https,tls,tcp", ValueAfter(args, "-protocol_whitelist"));
         Assert.Equal("30000000", ValueAfter(args, "-rw_timeout"));
+    }
+
+    [Fact]
+    public void A_growing_upload_is_read_over_http_with_a_short_analysis_and_a_long_read_timeout()
+    {
+        var args = FfmpegArguments.InputHardening(MediaInput.GrowingUpload("http://api:8080/internal/sources/v_1?exp=1&sig=s"), Options);
+
+        Assert.Equal("http,tcp", ValueAfter(args, "-protocol_whitelist"));
+        Assert.Equal("600000000", ValueAfter(args, "-rw_timeout"));
+        Assert.Equal("2000000", ValueAfter(args, "-analyzeduration"));
+        Assert.Equal("5000000", ValueAfter(args, "-probesize"));
+    }
+
+    [Fact]
+    public void A_chunk_of_a_growing_upload_from_its_start_does_not_seek()
+    {
+        var growing = Chunk with { Input = MediaInput.GrowingUpload("http://api:8080/internal/sources/v_1?exp=1&sig=s"), StartSeconds = 0 };
+
+        Assert.DoesNotContain("-ss", FfmpegArguments.Chunk(growing, Options, progress: false));
+        Assert.Equal("0", ValueAfter(FfmpegArguments.Chunk(Chunk with { StartSeconds = 0 }, Options, progress: false), "-ss"));
     }
 
     [Theory]
@@ -65,7 +85,7 @@ public sealed class FfmpegArgumentsTests
 
         Assert.Equal(["-hide_banner", "-v", "error", "-print_format", "json", "-show_format", "-show_streams"], args.Take(7));
         Assert.Equal("file", ValueAfter(args, "-protocol_whitelist"));
-        Assert.Equal("mov,mp4,m4a,3gp,3g2,mj2,matroska,webm", ValueAfter(args, "-format_whitelist"));
+        Assert.Equal("mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts", ValueAfter(args, "-format_whitelist"));
         Assert.Equal("file:/x.mp4", args[^1]);
         Assert.Equal("-i", args[^2]);
     }

@@ -21,6 +21,9 @@ public interface IVariantGrain : IGrainWithStringKey
     /// <summary>The encoder's last run produced <paramref name="segmentCount"/> segments in all: the rendition's true length.</summary>
     Task<SegmentRegistration> CompleteAsync(int segmentCount);
 
+    /// <summary>The plan's segment count, known once a video encoded while uploading has its whole source (the head's was provisional).</summary>
+    Task PlanSegmentsAsync(int segmentCount);
+
     Task DeleteAsync();
 }
 

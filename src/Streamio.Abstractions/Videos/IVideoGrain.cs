@@ -3,13 +3,26 @@ using Streamio.Abstractions.Work;
 namespace Streamio.Abstractions.Videos;
 
 /// <summary>
-/// A video (key: video id). Owns the lifecycle uploaded → probing → encoding → ready | failed, schedules its work, and
+/// A video (key: video id). Owns the lifecycle (uploading →) uploaded → probing → encoding → ready | failed, schedules its work, and
 /// tells watchers and webhooks what happened. Each method is one guarded transition.
 /// </summary>
 public interface IVideoGrain : IGrainWithStringKey
 {
     /// <summary>Creates the video and schedules its probe. Throws when the id is taken.</summary>
     Task<VideoView> CreateAsync(NewVideo video);
+
+    /// <summary>
+    /// The upload of a video created as <see cref="VideoStatus.Uploading"/> completed with <paramref name="sourceBytes"/>
+    /// stored at its source key: the source is probed again for its duration and the ordinary plan takes over. Null when
+    /// there is no such video or it is not uploading.
+    /// </summary>
+    Task<VideoView?> OnUploadedAsync(long sourceBytes, string? title);
+
+    /// <summary>
+    /// The upload of an <see cref="VideoStatus.Uploading"/> video broke off or was refused: its work is cancelled and the
+    /// video removed as by <see cref="DeleteAsync"/> (its objects are the caller's to delete). False when it is not uploading.
+    /// </summary>
+    Task<bool> AbandonAsync(string reason);
 
     /// <summary>The video, or null when there is none.</summary>
     [ReadOnly]

@@ -8,7 +8,16 @@ public enum VideoStatus
     Encoding,
     Ready,
     Failed,
+
+    /// <summary>Created at the start of an upload whose source reads from the front: encoding while the bytes arrive.</summary>
+    Uploading,
 }
+
+/// <summary>
+/// Whether the video was encoded while its upload ran (issue 14); <paramref name="Reason"/> says why not when it was not.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record ProgressiveInfo(bool Used, string? Reason = null);
 
 /// <summary>What the probe found out about a source.</summary>
 [GenerateSerializer, Immutable]
@@ -78,9 +87,15 @@ public sealed record StoryboardInfo(double IntervalSeconds, int TileCount, int C
 /// <param name="SourceIsExternal">An object Streamio was pointed at (ingest by key): read in place, never deleted.</param>
 /// <param name="WithLogo">Whether the video carries its project's logo (when the project has one); false opts out.</param>
 /// <param name="Forensic">Encode a forensic A/B copy of one rung, so a leak can be traced to a viewer.</param>
+/// <param name="ProgressiveSource">
+/// The signed URL of the upload still arriving (GET /internal/sources/{id}): the video starts as
+/// <see cref="VideoStatus.Uploading"/> and encodes from it until <see cref="IVideoGrain.OnUploadedAsync"/>.
+/// </param>
+/// <param name="Progressive">Whether encoding while uploading was used, and why not (shown in the video's details).</param>
 [GenerateSerializer, Immutable]
 public sealed record NewVideo(
-    string ProjectId, string? Title, string SourceKey, long SourceBytes, bool SourceIsExternal = false, bool WithLogo = true, bool Forensic = false);
+    string ProjectId, string? Title, string SourceKey, long SourceBytes, bool SourceIsExternal = false, bool WithLogo = true, bool Forensic = false,
+    string? ProgressiveSource = null, ProgressiveInfo? Progressive = null);
 
 /// <summary>One rendition as the video sees it: enough for the API, the master playlist and progress.</summary>
 [GenerateSerializer, Immutable]
@@ -115,7 +130,8 @@ public sealed record VideoView(
     Projects.ProjectLogo? Logo = null,
     bool Forensic = false,
     string? ForensicRung = null,
-    double FirstSegmentSeconds = 0)
+    double FirstSegmentSeconds = 0,
+    ProgressiveInfo? Progressive = null)
 {
     public bool IsTerminal => Status is VideoStatus.Ready or VideoStatus.Failed;
 

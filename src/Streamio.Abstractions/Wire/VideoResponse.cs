@@ -4,6 +4,7 @@ namespace Streamio.Abstractions.Wire;
 
 /// <summary>The shape of a video in the HTTP API, in SignalR updates and in webhook bodies (DESIGN §4).</summary>
 /// <param name="Logo">Whether every rendition carries the project's logo (taken when the video was made).</param>
+/// <param name="Progressive">Whether it was encoded while its upload ran, and why not (null: not an upload through the API).</param>
 public sealed record VideoResponse(
     string Id,
     string? Title,
@@ -20,7 +21,8 @@ public sealed record VideoResponse(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     bool Logo,
-    ForensicResponse? Forensic = null)
+    ForensicResponse? Forensic = null,
+    ProgressiveInfo? Progressive = null)
 {
     public static VideoResponse From(VideoView video)
     {
@@ -50,7 +52,8 @@ public sealed record VideoResponse(
             video.CreatedAt,
             video.UpdatedAt,
             video.Logo is not null,
-            video.Forensic ? new ForensicResponse(video.ForensicRung) : null);
+            video.Forensic ? new ForensicResponse(video.ForensicRung) : null,
+            video.Progressive);
     }
 
     public static string StatusName(VideoStatus status) => status.ToString().ToLowerInvariant();

@@ -32,7 +32,10 @@ public static class WorkKinds
 [GenerateSerializer, Immutable]
 public sealed record WorkTicket(string VideoId, int ItemId, int Priority, DateTimeOffset NotBefore, WorkKind Kind = WorkKind.EncodeChunk, string? TraceParent = null);
 
-/// <summary>Everything a silo worker needs to run one attempt of one item.</summary>
+/// <summary>
+/// Everything a silo worker needs to run one attempt of one item. <c>ProgressiveSource</c>, when set, is the URL of an
+/// upload still arriving, read from the front instead of <c>SourceKey</c> (the plan's duration is provisional then).
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WorkAssignment(
     string VideoId,
@@ -50,7 +53,8 @@ public sealed record WorkAssignment(
     bool SourceIsExternal,
     bool SourceDeleted,
     bool Repair,
-    Projects.ProjectLogo? Logo = null);
+    Projects.ProjectLogo? Logo = null,
+    string? ProgressiveSource = null);
 
 /// <summary>What the scheduler knows: work waiting, work running and where.</summary>
 [GenerateSerializer, Immutable]

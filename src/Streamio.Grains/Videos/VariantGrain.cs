@@ -66,6 +66,17 @@ public sealed class VariantGrain([PersistentState("variant", GrainStorage.Name)]
         return Registration(RegisterOutcome.Registered);
     }
 
+    public async Task PlanSegmentsAsync(int segmentCount)
+    {
+        if (State.Key.Length == 0 || State.Complete || State.SegmentCountFinal)
+        {
+            return;
+        }
+        State.SegmentCount = segmentCount;
+        State.Complete = !State.Rendition.IsAudio && State.Segments.Count >= segmentCount;
+        await store.WriteStateAsync();
+    }
+
     public async Task DeleteAsync()
     {
         await store.ClearStateAsync();

@@ -72,7 +72,14 @@ public sealed partial class VideoGrain(
             Logo = video.WithLogo ? (await GrainFactory.GetGrain<IProjectGrain>(video.ProjectId).GetAsync())?.Logo : null,
             // The creating call's span (a child of the upload request): every later piece of work joins this trace.
             TraceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C, Recorded: true } current ? current.Id : null,
+            Progressive = video.ProgressiveSource is null ? video.Progressive : new ProgressiveInfo(true),
         };
+        if (video.ProgressiveSource is { } growing)
+        {
+            State.Status = VideoStatus.Uploading;
+            State.UploadPending = true;
+            State.ProgressiveSource = growing;
+        }
         AddItem(new WorkItem { Kind = WorkKind.Probe, Priority = WorkPriority.Probe });
         Raise(VideoEventTypes.Created);
         await store.WriteStateAsync();
@@ -82,6 +89,47 @@ public sealed partial class VideoGrain(
         await EnsureRemindedAsync();
         await CheckQuietlyAsync();
         return View();
+    }
+
+    public async Task<VideoView?> OnUploadedAsync(long sourceBytes, string? title)
+    {
+        if (!State.Exists || !State.UploadPending)
+        {
+            return null;
+        }
+        State.UploadPending = false;
+        State.ProgressiveSource = null;
+        State.SourceBytes = sourceBytes;
+        State.Title = title ?? State.Title;
+        if (State.Status == VideoStatus.Failed)
+        {
+            // The head was refused (its reason is the video's error), as a whole source would have been.
+        }
+        else if (State.Plan is null)
+        {
+            // The head was not probed yet: the ordinary path from here (a head probe still running reports as usual).
+            State.Status = VideoStatus.Uploaded;
+        }
+        else
+        {
+            // The plan's ladder and timeline stay; the final probe of the stored source fixes the segment count.
+            State.Status = VideoStatus.Encoding;
+            AddItem(new WorkItem { Kind = WorkKind.Probe, Priority = WorkPriority.Probe });
+        }
+        await SaveAsync();
+        Notify(VideoChange.Status);
+        await EnqueuePendingAsync();
+        return View();
+    }
+
+    public async Task<bool> AbandonAsync(string reason)
+    {
+        if (!State.Exists || !State.UploadPending)
+        {
+            return false;
+        }
+        LogAbandoned(VideoId, reason);
+        return await DeleteAsync(State.ProjectId);
     }
 
     public Task<VideoView?> GetAsync() => Task.FromResult(State.Exists ? View() : null);
@@ -144,6 +192,7 @@ public sealed partial class VideoGrain(
         item.Attempts++;
         item.Status = WorkItemStatus.Running;
         item.RunningOn = siloAddress;
+        item.Head = item.Kind == WorkKind.Probe && State.UploadPending;
         var statusChanged = item.Kind == WorkKind.Probe && State.Status == VideoStatus.Uploaded;
         if (statusChanged)
         {
@@ -155,16 +204,33 @@ public sealed partial class VideoGrain(
             Notify(VideoChange.Status);
         }
         return new WorkAssignment(VideoId, State.ProjectId, item.Id, item.Attempts, item.Kind, State.SourceKey, State.Source, State.Plan,
-            item.FirstSegment, item.SegmentCount, item.Rungs, item.IsLastChunk, State.SourceIsExternal, State.SourceDeleted, item.Repair, State.Logo);
+            item.FirstSegment, item.SegmentCount, item.Rungs, item.IsLastChunk, State.SourceIsExternal, State.SourceDeleted, item.Repair, State.Logo,
+            State.UploadPending ? State.ProgressiveSource : null);
     }
 
     public async Task OnProbedAsync(int itemId, int attempt, SourceFacts source)
     {
-        if (Running(itemId, attempt) is not { } item || State.Status != VideoStatus.Probing)
+        if (Running(itemId, attempt) is not { } item || State.Status is not (VideoStatus.Probing or VideoStatus.Uploaded or VideoStatus.Uploading or VideoStatus.Encoding))
         {
             return;
         }
-        var plan = LadderPlanner.Plan(encoding.Value, source);
+        if (State.Plan is { } provisional)
+        {
+            await FinalizePlanAsync(item, provisional, source);
+            return;
+        }
+        if (item.Head && !State.UploadPending && source.DurationSeconds <= 0)
+        {
+            // The head had no duration and the whole source is stored now: probe that instead (this attempt does not count).
+            item.Attempts--;
+            item.Status = WorkItemStatus.Pending;
+            item.RunningOn = null;
+            await SaveAsync();
+            await EnqueuePendingAsync();
+            return;
+        }
+        var progressive = State.UploadPending;
+        var plan = LadderPlanner.Plan(encoding.Value, progressive ? source with { DurationSeconds = Math.Max(source.DurationSeconds, ProvisionalSeconds) } : source);
         string? forensicRung = null;
         if (State.Forensic)
         {
@@ -184,8 +250,16 @@ public sealed partial class VideoGrain(
         State.Source = source;
         State.Plan = plan;
         State.ForensicRung = forensicRung;
-        State.Status = VideoStatus.Encoding;
-        ScheduleEncoding(plan);
+        if (progressive)
+        {
+            State.PlanProvisional = true;
+            ScheduleWhileUploading(plan);
+        }
+        else
+        {
+            State.Status = VideoStatus.Encoding;
+            ScheduleEncoding(plan);
+        }
         await SaveAsync();
         Notify(VideoChange.Status);
         await EnqueuePendingAsync();
@@ -208,7 +282,7 @@ public sealed partial class VideoGrain(
         counters.Registered = Math.Max(counters.Registered, registration.Registered);
         counters.Complete |= registration.Complete;
         counters.HasFirst |= index == 0;
-        if (State.PlayableAt is null && State.Status == VideoStatus.Encoding && IsPlayable())
+        if (State.PlayableAt is null && State.Status is VideoStatus.Encoding or VideoStatus.Uploading && IsPlayable())
         {
             State.PlayableAt = time.GetUtcNow();
             StreamioTelemetry.TimeToPlayable.Record((State.PlayableAt.Value - State.CreatedAt).TotalSeconds);
@@ -229,7 +303,7 @@ public sealed partial class VideoGrain(
         }
         item.Status = WorkItemStatus.Done;
         item.RunningOn = null;
-        var encodeDone = State.Work.Where(work => work.Kind is WorkKind.EncodeChunk or WorkKind.EncodeAudio).All(work => work.Status == WorkItemStatus.Done);
+        var encodeDone = !State.PlanProvisional && State.Work.Where(work => work.Kind is WorkKind.EncodeChunk or WorkKind.EncodeAudio).All(work => work.Status == WorkItemStatus.Done);
         if (encodeDone)
         {
             await RefreshRenditionsAsync();
@@ -428,6 +502,51 @@ public sealed partial class VideoGrain(
         await FlushOutboxQuietlyAsync();
     }
 
+    /// <summary>
+    /// The head's plan assumes this long a source when the head does not say (MPEG-TS): video rungs are not complete
+    /// before the final probe replaces it with the true count.
+    /// </summary>
+    private const double ProvisionalSeconds = 24 * 3600;
+
+    /// <summary>
+    /// While the upload arrives: the fast start (segment 0 at the lowest rung) and the audio's single pass, both read from
+    /// the front of the growing source. The rest waits for the stored source.
+    /// </summary>
+    private void ScheduleWhileUploading(EncodingPlan plan)
+    {
+        if (plan.Renditions.Where(rendition => rendition.IsPlainVideo).MinBy(rendition => rendition.Height) is { } lowest)
+        {
+            AddItem(new WorkItem { Kind = WorkKind.EncodeChunk, FirstSegment = 0, SegmentCount = 1, Rungs = [lowest.Name], Priority = WorkPriority.FastStart });
+        }
+        if (plan.Renditions.Any(rendition => rendition.IsAudio))
+        {
+            AddItem(new WorkItem { Kind = WorkKind.EncodeAudio, Priority = WorkPriority.Audio });
+        }
+    }
+
+    /// <summary>
+    /// The final probe of the stored source: the head's ladder and timeline stay (what was published already is on them);
+    /// the segment count becomes the true one, and every chunk is scheduled (segments registered already are kept).
+    /// </summary>
+    private async Task FinalizePlanAsync(WorkItem item, EncodingPlan provisional, SourceFacts source)
+    {
+        var plan = provisional with { SegmentCount = LadderPlanner.Plan(encoding.Value, source).SegmentCount };
+        foreach (var rendition in plan.Renditions.Where(rendition => !rendition.IsAudio))
+        {
+            await Variant(rendition.Name).PlanSegmentsAsync(plan.SegmentCount);
+        }
+        item.Status = WorkItemStatus.Done;
+        item.RunningOn = null;
+        State.Source = source;
+        State.Plan = plan;
+        State.PlanProvisional = false;
+        ScheduleEncoding(plan);
+        await SaveAsync();
+        await RefreshRenditionsAsync();
+        Notify(VideoChange.Status);
+        await EnqueuePendingAsync();
+    }
+
     private void ScheduleEncoding(EncodingPlan plan)
     {
         var rungs = plan.Renditions.Where(rendition => !rendition.IsAudio)
@@ -447,7 +566,8 @@ public sealed partial class VideoGrain(
                 Priority = (i, chunk.FastStart) switch { (0, _) => WorkPriority.FastStart, (_, true) => WorkPriority.FirstSegment, _ => WorkPriority.Chunk },
             });
         }
-        if (plan.Renditions.Any(rendition => rendition.IsAudio))
+        // A video encoded while uploading has its audio pass already (it reads the stored source if it runs again).
+        if (plan.Renditions.Any(rendition => rendition.IsAudio) && !State.Work.Any(work => work.Kind == WorkKind.EncodeAudio))
         {
             AddItem(new WorkItem { Kind = WorkKind.EncodeAudio, Priority = WorkPriority.Audio });
         }
@@ -467,9 +587,10 @@ public sealed partial class VideoGrain(
 
     private bool CanRun(WorkItem item) => item.Kind switch
     {
-        WorkKind.Probe => State.Status is VideoStatus.Uploaded or VideoStatus.Probing,
+        WorkKind.Probe => State.Status is VideoStatus.Uploaded or VideoStatus.Probing or VideoStatus.Uploading
+            || (State.Status == VideoStatus.Encoding && State.PlanProvisional),
         WorkKind.Finish => State.Status is VideoStatus.Encoding or VideoStatus.Ready,
-        _ => State.Status == VideoStatus.Encoding,
+        _ => State.Status is VideoStatus.Encoding or VideoStatus.Uploading,
     };
 
     private bool IsPlayable()
@@ -570,9 +691,9 @@ public sealed partial class VideoGrain(
             return new RenditionView(rendition.Name, rendition.Width, rendition.Height, rendition.BitrateKbps, rendition.IsAudio,
                 State.Plan!.SegmentCount, counters.Registered, counters.Complete, rendition.Forensic);
         }).ToList(),
-        State.Status is VideoStatus.Encoding or VideoStatus.Ready && IsPlayable(),
+        State.Status is VideoStatus.Encoding or VideoStatus.Ready or VideoStatus.Uploading && IsPlayable(),
         State.HasPoster, State.Storyboard, State.SourceKey, State.SourceIsExternal, State.SourceDeleted, State.CreatedAt, State.UpdatedAt, State.Logo,
-        State.Forensic, State.ForensicRung, State.Plan?.FirstSeconds ?? 0);
+        State.Forensic, State.ForensicRung, State.Plan?.FirstSeconds ?? 0, State.Progressive);
 
     private sealed class RenditionCounters
     {
@@ -594,6 +715,9 @@ public sealed partial class VideoGrain(
 
     [LoggerMessage(LogLevel.Warning, "Video {VideoId}: the {Kind} repair is given up after {Attempts} attempts ({Reason}); the video stays as it is")]
     private partial void LogRepairGivenUp(string videoId, WorkKind kind, int attempts, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Video {VideoId}: its upload was abandoned ({Reason}); the video and its work are removed")]
+    private partial void LogAbandoned(string videoId, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Video {VideoId}: checking on its work failed; the reminder retries")]
     private partial void LogCheckFailed(Exception error, string videoId);

@@ -72,6 +72,18 @@ public sealed class VideoState
     /// <summary>Committed events not yet handed to the project's webhooks (the outbox).</summary>
     public List<VideoEvent> Outbox { get; set; } = [];
 
+    /// <summary>The upload is still arriving (status uploading): work started now reads <see cref="ProgressiveSource"/>.</summary>
+    public bool UploadPending { get; set; }
+
+    /// <summary>The signed URL of the upload in progress, while <see cref="UploadPending"/>.</summary>
+    public string? ProgressiveSource { get; set; }
+
+    /// <summary>The plan was made from the head of an upload: its segment count waits for the final probe.</summary>
+    public bool PlanProvisional { get; set; }
+
+    /// <summary>Whether encoding while uploading was used, and why not; null for videos made before it existed or by ingest.</summary>
+    public ProgressiveInfo? Progressive { get; set; }
+
     public bool Exists => Id.Length > 0;
 
     public bool IsTerminal => Status is VideoStatus.Ready or VideoStatus.Failed;
@@ -102,6 +114,9 @@ public sealed class WorkItem
     public List<string> Rungs { get; set; } = [];
 
     public bool IsLastChunk { get; set; }
+
+    /// <summary>A probe started while the upload was arriving: it read the head, so its duration may be unknown.</summary>
+    public bool Head { get; set; }
 
     /// <summary>A finish that repairs a ready video's images.</summary>
     public bool Repair { get; set; }

@@ -18,14 +18,15 @@ public sealed class AudioRunner(IGrainFactory grains, SegmentPublisher publisher
         var plan = work.Plan ?? throw new InvalidOperationException($"Video {work.VideoId} has no plan to encode.");
         var audio = plan.Renditions.First(rendition => rendition.IsAudio);
         var target = await publisher.TargetAsync(work.VideoId, audio.Name);
-        var source = await storage.LocateForReadingAsync(work.SourceKey, TimeSpan.FromHours(6), cancellationToken);
+        var source = await SourceInputs.ForAsync(storage, work, TimeSpan.FromHours(6), cancellationToken);
         var workDirectory = Scratch.For(options.Value.WorkPath, work, "audio");
         var produced = 0;
         try
         {
-            var job = new AudioEncodeJob(new MediaInput(source.Location, source.Protocols), plan.SegmentSeconds, audio.BitrateKbps, workDirectory)
+            var job = new AudioEncodeJob(source, plan.SegmentSeconds, audio.BitrateKbps, workDirectory)
             {
-                DurationSeconds = work.Source?.DurationSeconds,
+                // Unknown while the upload arrives: the pass ends with the source.
+                DurationSeconds = work.ProgressiveSource is null ? work.Source?.DurationSeconds : null,
             };
             await encoder.EncodeAudioAsync(job, async segment =>
             {

@@ -33,15 +33,16 @@ public sealed class ChunkRunner(
             {
                 MarkPatternPath = rendition.Forensic == ForensicCopy.None ? null : WriteMarkPattern(work.VideoId, rendition, workDirectory),
             }).ToList();
-        var source = await storage.LocateForReadingAsync(work.SourceKey, TimeSpan.FromHours(6), cancellationToken);
+        var source = await SourceInputs.ForAsync(storage, work, TimeSpan.FromHours(6), cancellationToken);
         var produced = work.Rungs.ToDictionary(name => name, _ => 0);
         try
         {
             var start = plan.SegmentStart(work.FirstSegment);
-            var job = new ChunkEncodeJob(new MediaInput(source.Location, source.Protocols), start,
+            var job = new ChunkEncodeJob(source, start,
                 plan.SegmentStart(work.FirstSegment + work.SegmentCount) - start, work.FirstSegment, plan.SegmentSeconds, rungs, workDirectory)
             {
-                Images = MakesImages(work, plan) && work.Source is { } facts ? ImagePlan.ForChunk(facts) : null,
+                // The head's duration is provisional: images are made by the chunks of the stored source.
+                Images = MakesImages(work, plan) && work.ProgressiveSource is null && work.Source is { } facts ? ImagePlan.ForChunk(facts) : null,
                 Logo = await FetchLogoAsync(work, workDirectory, cancellationToken),
             };
             var result = await encoder.EncodeChunkAsync(job, async segment =>

@@ -13,11 +13,11 @@ public sealed class ProbeRunner(IGrainFactory grains, IObjectStorage storage, IM
     public async Task RunAsync(WorkAssignment work, CancellationToken cancellationToken)
     {
         var video = grains.GetGrain<IVideoGrain>(work.VideoId);
-        var source = await storage.LocateForReadingAsync(work.SourceKey, TimeSpan.FromHours(1), cancellationToken);
+        var source = await SourceInputs.ForAsync(storage, work, TimeSpan.FromHours(1), cancellationToken);
         MediaProbe probe;
         try
         {
-            probe = await prober.ProbeAsync(new MediaInput(source.Location, source.Protocols), cancellationToken);
+            probe = await prober.ProbeAsync(source, cancellationToken);
         }
         catch (MediaRejectedException rejected)
         {

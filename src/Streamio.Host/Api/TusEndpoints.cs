@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Streamio.Abstractions.Uploads;
+using Streamio.Abstractions.Videos;
 using Streamio.Host.Auth;
 using Streamio.Host.Uploads;
+using Streamio.Host.Uploads.Progressive;
 using Streamio.Host.Uploads.Tus;
 using Streamio.Host.Configuration;
 using Streamio.Host.Http;
@@ -131,14 +133,16 @@ public static class TusEndpoints
         {
             return (problem, null, null);
         }
-        var videoId = await finisher.FinishAsync(upload!, cancellationToken);
+        // A video encoding while its upload arrives is named before the upload is full.
+        var videoId = await finisher.FinishAsync(upload!, cancellationToken)
+            ?? (await grains.GetGrain<IVideoGrain>(upload!.VideoId).GetAsync() is { Status: VideoStatus.Uploading } ? upload.VideoId : null);
         DescribeUpload(context.Response, upload!, videoId);
         return (null, upload, videoId);
     }
 
     private static async Task<IResult> PatchAsync(
         string uploadId, HttpContext context, IGrainFactory grains, TusPartStore parts, TusScratch scratch, TusFinisher finisher,
-        IOptions<TusOptions> tus, TimeProvider time, IHostApplicationLifetime lifetime)
+        IOptions<TusOptions> tus, TimeProvider time, IHostApplicationLifetime lifetime, ProgressiveIntake progressive, VideoIntake intake)
     {
         var request = context.Request;
         if (!string.Equals(request.ContentType, TusProtocol.OffsetContentType, StringComparison.OrdinalIgnoreCase))
@@ -180,7 +184,11 @@ public static class TusEndpoints
         var path = scratch.NewFile(upload.Id);
         try
         {
-            var chunk = await TusScratch.ReceiveAsync(request.Body, path, remaining, checksum, context.RequestAborted);
+            var chunk = await TusScratch.ReceiveAsync(progressive.WatchTusPatch(request.Body, upload, intake), path, remaining, checksum, context.RequestAborted);
+            if (chunk.TooLarge || !chunk.ChecksumMatches || chunk.Bytes == 0)
+            {
+                await progressive.CheckTusPatchAsync(upload);
+            }
             if (chunk.TooLarge)
             {
                 return TooLong(upload);
@@ -209,6 +217,7 @@ public static class TusEndpoints
                         return Problems.Conflict($"Another request moved the upload to {advanced.Upload!.Offset} bytes first: HEAD it and send from there.");
                 }
                 upload = advanced.Upload!;
+                await progressive.CheckTusPatchAsync(upload);
             }
             if (chunk.Interrupted)
             {
@@ -233,15 +242,15 @@ public static class TusEndpoints
         return context.Request.Headers[MethodOverrideHeader].ToString().ToUpperInvariant() switch
         {
             "PATCH" => PatchAsync(uploadId, context, Get<IGrainFactory>(), Get<TusPartStore>(), Get<TusScratch>(), Get<TusFinisher>(),
-                Get<IOptions<TusOptions>>(), Get<TimeProvider>(), Get<IHostApplicationLifetime>()),
-            "DELETE" => TerminateAsync(uploadId, context, Get<IGrainFactory>(), Get<TusPartStore>(), aborted),
+                Get<IOptions<TusOptions>>(), Get<TimeProvider>(), Get<IHostApplicationLifetime>(), Get<ProgressiveIntake>(), Get<VideoIntake>()),
+            "DELETE" => TerminateAsync(uploadId, context, Get<IGrainFactory>(), Get<TusPartStore>(), Get<ProgressiveIntake>(), aborted),
             "HEAD" => HeadAsync(uploadId, context, Get<IGrainFactory>(), Get<TusFinisher>(), Get<TimeProvider>(), aborted),
             _ => Task.FromResult(Problems.BadRequest($"POST to an upload needs {MethodOverrideHeader}: PATCH, DELETE or HEAD.")),
         };
     }
 
     private static async Task<IResult> TerminateAsync(
-        string uploadId, HttpContext context, IGrainFactory grains, TusPartStore parts, CancellationToken cancellationToken)
+        string uploadId, HttpContext context, IGrainFactory grains, TusPartStore parts, ProgressiveIntake progressive, CancellationToken cancellationToken)
     {
         var grain = grains.GetGrain<ITusUploadGrain>(uploadId);
         if (!IsUploadId(uploadId) || await grain.GetAsync() is not { } upload || upload.ProjectId != context.GetProjectId()
@@ -250,6 +259,7 @@ public static class TusEndpoints
             return Problems.NotFound($"There is no upload '{uploadId}'.");
         }
         await parts.DeleteAllAsync(upload, cancellationToken);
+        await progressive.AbandonAsync(upload.ProjectId, upload.VideoId, "the upload was terminated");
         return Results.NoContent();
     }
 

@@ -10,6 +10,7 @@ using Streamio.Abstractions.Wire;
 using Streamio.Host.Auth;
 using Streamio.Host.Playback;
 using Streamio.Host.Uploads;
+using Streamio.Host.Uploads.Progressive;
 using Streamio.Storage;
 using Streamio.Host.Configuration;
 using Streamio.Host.Http;
@@ -48,7 +49,8 @@ public static class VideoEndpoints
     }
 
     private static async Task<IResult> UploadAsync(
-        HttpContext context, IObjectStorage storage, VideoIntake intake, IOptions<StreamioOptions> options, CancellationToken cancellationToken)
+        HttpContext context, IObjectStorage storage, VideoIntake intake, ProgressiveIntake progressive, IOptions<StreamioOptions> options,
+        CancellationToken cancellationToken)
     {
         var limit = options.Value.MaxUploadBytes;
         // The body is streamed through our own counter; Kestrel's limit only stops bodies far past it (multipart overhead).
@@ -66,14 +68,32 @@ public static class VideoEndpoints
         ReceivedUpload upload;
         bool? forensic;
         bool withLogo;
+        HeadWatchingStream? watcher = null;
+        UploadChoices? started = null;
+        string? refusal = null;
         try
         {
-            upload = await MultipartUpload.ReceiveAsync(context.Request, storage, sourceKey, limit, cancellationToken);
+            upload = await MultipartUpload.ReceiveAsync(context.Request, storage, sourceKey, limit, cancellationToken, (body, sofar) =>
+                watcher = new HeadWatchingStream(body, progressive.MaxHeadBytes, async (_, token) =>
+                {
+                    // Only the fields sent before the file are known here; the end of the form is checked against them.
+                    var choices = new UploadChoices(sofar.Title, sofar.WithLogo, await intake.ForensicAsync(projectId, sofar.Flag("forensic")));
+                    if ((refusal = progressive.Refusal(choices)) is not null)
+                    {
+                        return null;
+                    }
+                    started = choices;
+                    return await progressive.StartAsync(projectId, videoId, sourceKey, choices, token);
+                }));
             forensic = upload.Flag("forensic");
             withLogo = upload.WithLogo;
         }
         catch (Exception error) when (error is UploadTooLargeException or BadUploadException or IOException or InvalidDataException or OperationCanceledException)
         {
+            if (watcher?.Growing is not null)
+            {
+                await progressive.AbandonAsync(projectId, videoId, error.Message);
+            }
             await storage.DeleteAsync(sourceKey, CancellationToken.None);
             return error switch
             {
@@ -83,7 +103,28 @@ public static class VideoEndpoints
                 _ => Results.StatusCode(StatusCodes.Status499ClientClosedRequest),
             };
         }
-        return VideoIntake.Created(await intake.CreateAsync(projectId, videoId, upload.Title, upload.SourceKey, upload.Bytes, cancellationToken, withLogo, forensic));
+        var forensicFinal = await intake.ForensicAsync(projectId, forensic);
+        if (watcher?.Growing is { } uploaded)
+        {
+            if (started == new UploadChoices(started!.Title, withLogo, forensicFinal))
+            {
+                return await progressive.CompleteAsync(videoId, uploaded, upload.Bytes, upload.Title) is { } video
+                    ? VideoIntake.Created(video)
+                    : Problems.NotFound($"Video {videoId} was deleted while its upload arrived.");
+            }
+            // Fields after the file changed the encoding: today's path under a new id, from a copy of the stored source.
+            var restartedId = VideoIntake.NewVideoId();
+            var restartedKey = StorageKeys.Source(projectId, restartedId);
+            await using (var stored = await storage.OpenReadAsync(sourceKey, cancellationToken) ?? throw new InvalidOperationException($"The source {sourceKey} vanished."))
+            {
+                await storage.PutAsync(restartedKey, stored, cancellationToken);
+            }
+            await progressive.AbandonAsync(projectId, videoId, "fields after the file changed its encoding");
+            (videoId, refusal) = (restartedId, "fields that change the encoding (logo, forensic) came after the file part");
+        }
+        var info = (refusal ?? ProgressiveIntake.LayoutRefusal(watcher?.Layout)) is { } reason ? new ProgressiveInfo(false, reason) : null;
+        return VideoIntake.Created(await intake.CreateAsync(projectId, videoId, upload.Title, StorageKeys.Source(projectId, videoId), upload.Bytes, cancellationToken,
+            withLogo, forensicFinal, info));
     }
 
     private static async Task<IResult> GetAsync(string id, HttpContext context, VideoCatalog catalog) =>
@@ -113,20 +154,8 @@ public static class VideoEndpoints
         {
             return Problems.NotFound($"There is no video '{id}'.");
         }
-        // A silo may still be storing a segment it finished before the delete reached it (until its registration finds
-        // the variant gone), which can make a directory delete fail once; such late writers also remove the prefix themselves.
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await storage.DeletePrefixAsync(StorageKeys.VideoPrefix(projectId, id), cancellationToken);
-                return Results.NoContent();
-            }
-            catch (IOException) when (attempt < 5)
-            {
-                await Task.Delay(200 * attempt, cancellationToken);
-            }
-        }
+        await VideoObjects.DeleteAllAsync(storage, projectId, id, cancellationToken);
+        return Results.NoContent();
     }
 
     private static async Task<IResult> CreatePlaybackAsync(

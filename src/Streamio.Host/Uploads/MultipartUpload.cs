@@ -26,7 +26,12 @@ public static class MultipartUpload
     /// <summary>Text fields kept from one form; more are skipped (a form is a handful of fields and one file).</summary>
     private const int MaxFields = 16;
 
-    public static async Task<ReceivedUpload> ReceiveAsync(HttpRequest request, IObjectStorage storage, string sourceKey, long maxBytes, CancellationToken cancellationToken)
+    /// <param name="watch">
+    /// Wraps the file part's body on its way to storage, given the form as read so far (the fields before the file).
+    /// </param>
+    public static async Task<ReceivedUpload> ReceiveAsync(
+        HttpRequest request, IObjectStorage storage, string sourceKey, long maxBytes, CancellationToken cancellationToken,
+        Func<Stream, ReceivedUpload, Stream>? watch = null)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
             || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
@@ -53,8 +58,12 @@ public static class MultipartUpload
                     throw new BadUploadException("Send exactly one 'file' part.");
                 }
                 fileName = FileNameOf(disposition);
-                var limited = new LimitedReadStream(section.Body, maxBytes);
-                bytes = await storage.PutAsync(sourceKey, limited, cancellationToken);
+                Stream body = new LimitedReadStream(section.Body, maxBytes);
+                if (watch is not null)
+                {
+                    body = watch(body, new ReceivedUpload(sourceKey, 0, Title(fields, fileName), new Dictionary<string, string>(fields, StringComparer.Ordinal)));
+                }
+                bytes = await storage.PutAsync(sourceKey, body, cancellationToken);
             }
             else if (name is { Length: > 0 } && !disposition.IsFileDisposition() && fields.Count < MaxFields)
             {
@@ -66,10 +75,13 @@ public static class MultipartUpload
         {
             null => throw new BadUploadException("The form has no 'file' part: send the video as a file field named 'file'."),
             0 => throw new BadUploadException("The file is empty (0 bytes)."),
-            // No title: the file's name, as the other upload paths do (a name is never used as a path).
-            _ => new ReceivedUpload(sourceKey, bytes.Value, fields.GetValueOrDefault("title") is { Length: > 0 } title ? title : fileName, fields),
+            _ => new ReceivedUpload(sourceKey, bytes.Value, Title(fields, fileName), fields),
         };
     }
+
+    /// <summary>No title: the file's name, as the other upload paths do (a name is never used as a path).</summary>
+    private static string? Title(IReadOnlyDictionary<string, string> fields, string? fileName) =>
+        fields.GetValueOrDefault("title") is { Length: > 0 } title ? title : fileName;
 
     /// <summary>The client's file name without any folder part (some browsers send one), at most 200 characters; null when blank.</summary>
     private static string? FileNameOf(ContentDispositionHeaderValue disposition)

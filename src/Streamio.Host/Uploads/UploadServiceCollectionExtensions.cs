@@ -10,7 +10,9 @@ public static class UploadServiceCollectionExtensions
         services.Configure<UploadOptions>(configuration.GetSection("Streamio:Uploads"));
         services.AddSingleton<UploadUrlSigner>();
         services.AddSingleton<UploadCompletion>();
+        services.Configure<Progressive.ProgressiveOptions>(configuration.GetSection("Streamio:Progressive"));
         services.AddSingleton<Progressive.GrowingSources>();
+        services.AddSingleton<Progressive.ProgressiveIntake>();
         services.TryAddSingleton<VideoIntake>();
         return services;
     }

@@ -19,9 +19,9 @@ public sealed class VideoIntake(IGrainFactory grains)
     /// </summary>
     public async Task<VideoView> CreateAsync(
         string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken, bool withLogo = true,
-        bool? forensic = null) =>
+        bool? forensic = null, ProgressiveInfo? progressive = null) =>
         await CreateVideoAsync(
-            new NewVideo(projectId, title, sourceKey, sourceBytes, WithLogo: withLogo, Forensic: forensic ?? await ProjectForensicsAsync(projectId)),
+            new NewVideo(projectId, title, sourceKey, sourceBytes, WithLogo: withLogo, Forensic: await ForensicAsync(projectId, forensic), Progressive: progressive),
             videoId, "upload", cancellationToken);
 
     /// <summary>A source that is someone else's object, read in place and never deleted.</summary>
@@ -29,21 +29,28 @@ public sealed class VideoIntake(IGrainFactory grains)
         string projectId, string videoId, string? title, string sourceKey, long sourceBytes, CancellationToken cancellationToken, bool withLogo = true,
         bool? forensic = null) =>
         await CreateVideoAsync(
-            new NewVideo(projectId, title, sourceKey, sourceBytes, SourceIsExternal: true, WithLogo: withLogo, Forensic: forensic ?? await ProjectForensicsAsync(projectId)),
+            new NewVideo(projectId, title, sourceKey, sourceBytes, SourceIsExternal: true, WithLogo: withLogo, Forensic: await ForensicAsync(projectId, forensic)),
             videoId, "ingest", cancellationToken);
 
     /// <summary>Creates the video and counts it (<c>streamio.uploads</c>, <c>streamio.upload.bytes</c>) by the way it came in.</summary>
     private async Task<VideoView> CreateVideoAsync(NewVideo video, string videoId, string source, CancellationToken cancellationToken)
     {
         var created = await grains.GetGrain<IVideoGrain>(videoId).CreateAsync(video).WaitAsync(cancellationToken);
-        var way = new KeyValuePair<string, object?>("source", source);
-        StreamioTelemetry.Uploads.Add(1, way);
-        StreamioTelemetry.UploadBytes.Add(video.SourceBytes, way);
+        Count(source, video.SourceBytes);
         return created;
     }
 
-    private async Task<bool> ProjectForensicsAsync(string projectId) =>
-        (await grains.GetGrain<IProjectGrain>(projectId).GetAsync())?.Forensics == true;
+    /// <summary>Counts an upload (<c>streamio.uploads</c>, <c>streamio.upload.bytes</c>) by the way it came in.</summary>
+    public static void Count(string source, long bytes)
+    {
+        var way = new KeyValuePair<string, object?>("source", source);
+        StreamioTelemetry.Uploads.Add(1, way);
+        StreamioTelemetry.UploadBytes.Add(bytes, way);
+    }
+
+    /// <summary>Forensic watermarking: what the upload asked for, else the project's setting.</summary>
+    public async Task<bool> ForensicAsync(string projectId, bool? asked) =>
+        asked ?? (await grains.GetGrain<IProjectGrain>(projectId).GetAsync())?.Forensics == true;
 
     public static IResult Created(VideoView video) => Results.Created($"/v1/videos/{video.Id}", VideoResponse.From(video));
 }

@@ -45,8 +45,17 @@ public sealed class GrowingSource : IDisposable
     /// <summary>The last byte arrived: readers see the end after it.</summary>
     public void Complete() => Change(() => _complete = true);
 
-    /// <summary>The upload broke off or was refused: every reader, waiting or not, fails with <paramref name="reason"/>.</summary>
-    public void Abandon(string reason) => Change(() => _abandoned ??= reason);
+    /// <summary>
+    /// The upload broke off or was refused: every reader, waiting or not, fails with <paramref name="reason"/>. A complete
+    /// upload stays complete (readers still at it read to the end).
+    /// </summary>
+    public void Abandon(string reason) => Change(() =>
+    {
+        if (!_complete)
+        {
+            _abandoned ??= reason;
+        }
+    });
 
     /// <summary>A reader from the first byte, which waits for bytes not received yet.</summary>
     public Stream OpenReader() => new Reader(this, new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete));
@@ -93,38 +102,13 @@ public sealed class GrowingSource : IDisposable
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private sealed class Reader(GrowingSource source, FileStream file) : Stream
+    private sealed class Reader(GrowingSource source, FileStream file) : ForwardReadStream
     {
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => file.Position; set => throw new NotSupportedException(); }
-
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var available = await source.AvailableAfterAsync(file.Position, cancellationToken);
             return available == 0 ? 0 : await file.ReadAsync(buffer[..(int)Math.Min(buffer.Length, available)], cancellationToken);
         }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Streamio.Host.Configuration;
 
@@ -8,8 +10,11 @@ namespace Streamio.Host.Uploads.Progressive;
 /// This node's uploads in progress, by video id, under <c>{DataPath}/growing</c>; and the signed internal URL through
 /// which FFmpeg on any silo reads one while it grows (<c>GET /internal/sources/{videoId}?exp=…&amp;sig=…</c>).
 /// </summary>
-public sealed class GrowingSources(IOptions<StreamioOptions> options, UploadUrlSigner signer)
+public sealed class GrowingSources(IOptions<StreamioOptions> options, IOptions<ProgressiveOptions> progressive, UploadUrlSigner signer, IServer server)
 {
+    /// <summary>How long a growing source's URL stays valid for the work of its video (retries read storage once the upload ends).</summary>
+    private static readonly TimeSpan UrlLifetime = TimeSpan.FromDays(1);
+
     private readonly ConcurrentDictionary<string, GrowingSource> _sources = new(StringComparer.Ordinal);
 
     public GrowingSource Start(string videoId)
@@ -41,6 +46,25 @@ public sealed class GrowingSources(IOptions<StreamioOptions> options, UploadUrlS
 
     /// <summary>The path and query that read <paramref name="videoId"/>'s growing source until <paramref name="expiresAt"/>.</summary>
     public string PathFor(string videoId, DateTimeOffset expiresAt) => $"/internal/sources/{videoId}?{signer.QueryFor(Subject(videoId), expiresAt)}";
+
+    /// <summary>The absolute URL silos read <paramref name="videoId"/>'s growing source from.</summary>
+    public string UrlFor(string videoId, DateTimeOffset now) => new Uri(BaseUrl(), PathFor(videoId, now + UrlLifetime)).ToString();
+
+    private Uri BaseUrl()
+    {
+        if (progressive.Value.SourceBaseUrl is { Length: > 0 } configured)
+        {
+            return new Uri(configured);
+        }
+        var listening = server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("This node listens on no address: set Streamio:Progressive:SourceBaseUrl.");
+        var builder = new UriBuilder(listening.Replace("://+", "://localhost", StringComparison.Ordinal).Replace("://*", "://localhost", StringComparison.Ordinal));
+        if (builder.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            builder.Host = "127.0.0.1";
+        }
+        return builder.Uri;
+    }
 
     public UploadUrlCheck Check(string videoId, long? expires, string? signature) => signer.Check(Subject(videoId), expires, signature);
 

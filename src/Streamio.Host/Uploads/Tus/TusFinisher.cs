@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Streamio.Abstractions.Uploads;
 using Streamio.Abstractions.Videos;
+using Streamio.Host.Uploads.Progressive;
+using Streamio.Media;
 using Streamio.Storage;
 
 namespace Streamio.Host.Uploads.Tus;
@@ -15,6 +17,8 @@ public sealed partial class TusFinisher(
     VideoIntake intake,
     IObjectStorage storage,
     TusPartStore parts,
+    ProgressiveIntake progressive,
+    GrowingSources growing,
     TimeProvider time,
     IOptions<TusOptions> options,
     ILogger<TusFinisher> logger)
@@ -56,18 +60,29 @@ public sealed partial class TusFinisher(
     private async Task CreateVideoAsync(TusUploadView upload, CancellationToken cancellationToken)
     {
         var video = grains.GetGrain<IVideoGrain>(upload.VideoId);
-        if (await video.GetAsync() is not null)
+        var existing = await video.GetAsync();
+        if (existing is not null && existing.Status != VideoStatus.Uploading)
         {
             return;
         }
         var sourceKey = StorageKeys.Source(upload.ProjectId, upload.VideoId);
         try
         {
-            await using var bytes = await parts.OpenAsync(upload, cancellationToken);
-            await storage.PutAsync(sourceKey, bytes, cancellationToken);
+            await using (var bytes = await parts.OpenAsync(upload, cancellationToken))
+            {
+                await storage.PutAsync(sourceKey, bytes, cancellationToken);
+            }
+            if (existing is not null)
+            {
+                // Encoded while uploading: the stored source takes over from the growing copy.
+                await progressive.CompleteAsync(upload.VideoId, growing.Find(upload.VideoId), upload.Length, null);
+                LogFinished(logger, upload.Id, upload.VideoId, upload.Length);
+                return;
+            }
             // The metadata was checked when the upload was created.
             var withLogo = LogoChoice.Parse(TusProtocol.ParseMetadata(upload.Metadata, out _)?.GetValueOrDefault(LogoChoice.Field), out _) ?? true;
-            await intake.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken, withLogo);
+            await intake.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken, withLogo,
+                progressive: ProgressiveIntake.LayoutRefusal(await LayoutAsync(sourceKey, cancellationToken)) is { } reason ? new ProgressiveInfo(false, reason) : null);
             LogFinished(logger, upload.Id, upload.VideoId, upload.Length);
         }
         catch (Exception error) when (error is InvalidOperationException or InvalidDataException)
@@ -78,6 +93,19 @@ public sealed partial class TusFinisher(
                 throw;
             }
         }
+    }
+
+    /// <summary>The stored source's layout, for the video's details (the head was too short, or a PATCH went elsewhere, when it reads from the front).</summary>
+    private async Task<SourceLayout?> LayoutAsync(string sourceKey, CancellationToken cancellationToken)
+    {
+        await using var stored = await storage.OpenReadAsync(sourceKey, cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+        var head = new byte[64 * 1024];
+        var read = await stored.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
+        return SourceLayout.Detect(head.AsSpan(0, read));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload {UploadId} is complete ({Bytes} bytes): video {VideoId} created")]

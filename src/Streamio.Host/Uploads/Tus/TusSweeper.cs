@@ -13,6 +13,7 @@ public sealed partial class TusSweeper(
     TusPartStore parts,
     TusFinisher finisher,
     TusScratch scratch,
+    Progressive.ProgressiveIntake progressive,
     TimeProvider time,
     IOptions<TusOptions> options,
     ILogger<TusSweeper> logger) : BackgroundService
@@ -52,6 +53,8 @@ public sealed partial class TusSweeper(
                 if (await grain.DeleteIfExpiredAsync(now))
                 {
                     await parts.DeleteAllAsync(upload, cancellationToken);
+                    // Encoded while uploading: the encode stops and the video goes with the upload.
+                    await progressive.AbandonAsync(upload.ProjectId, upload.VideoId, "the upload expired");
                     LogExpired(logger, upload.Id, upload.Offset, upload.Length);
                     removed++;
                 }
