@@ -14,7 +14,7 @@ using Streamio.Telemetry;
 namespace Streamio.Grains.Videos;
 
 /// <summary>
-/// The video grain: owns the lifecycle uploaded → probing → encoding → ready | failed and its work items. Each method
+/// The video grain: owns the lifecycle (uploading →) uploaded → probing → encoding → ready | failed and its work items. Each method
 /// is one guarded transition: it changes the state, writes it, then hands tickets to the scheduler and events to the
 /// project. Those hand-overs are repeated by <see cref="CheckAsync"/> (on activation and on a reminder) until they
 /// succeed, so a crash between the write and the hand-over loses nothing.

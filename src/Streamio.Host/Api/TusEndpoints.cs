@@ -184,7 +184,9 @@ public static class TusEndpoints
         var path = scratch.NewFile(upload.Id);
         try
         {
-            var chunk = await TusScratch.ReceiveAsync(progressive.WatchTusPatch(request.Body, upload, intake), path, remaining, checksum, context.RequestAborted);
+            var watched = progressive.WatchTusPatch(request.Body, upload, async () => new UploadChoices(
+                upload.Title ?? upload.FileName, TusFinisher.WithLogo(upload), await intake.ForensicAsync(upload.ProjectId, null)));
+            var chunk = await TusScratch.ReceiveAsync(watched, path, remaining, checksum, context.RequestAborted);
             if (chunk.TooLarge || !chunk.ChecksumMatches || chunk.Bytes == 0)
             {
                 await progressive.CheckTusPatchAsync(upload);
@@ -223,7 +225,7 @@ public static class TusEndpoints
             {
                 return Results.Empty;
             }
-            var videoId = await finisher.FinishAsync(upload, keep);
+            var videoId = await finisher.FinishAsync(upload, keep) ?? (progressive.IsUploading(upload.VideoId) ? upload.VideoId : null);
             DescribeUpload(context.Response, upload, videoId);
             return Results.NoContent();
         }

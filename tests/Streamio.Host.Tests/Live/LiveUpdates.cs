@@ -7,7 +7,7 @@ namespace Streamio.Host.Tests.Live;
 /// <summary>Reads a hub client's videoUpdated messages for one video until it is ready, checking their order on the way.</summary>
 public static class LiveUpdates
 {
-    private static readonly string[] StatusOrder = ["uploaded", "probing", "encoding", "ready"];
+    private static readonly string[] StatusOrder = ["uploading", "uploaded", "probing", "encoding", "ready"];
 
     public static async Task<IReadOnlyList<HubMessage>> ReadUntilReadyAsync(HubWatcher client, string videoId, TimeSpan? timeout = null)
     {

@@ -57,15 +57,18 @@ public sealed class EncodeWhileUploadingTests(SharedNodeFixture fixture)
         const int piece = 128 * 1024;
         var holdAt = bytes.Length * 6 / 10;
         long sent = 0;
+        string? namedByPatch = null;
         while (sent < holdAt)
         {
             var next = bytes.AsSpan((int)sent, (int)Math.Min(piece, holdAt - sent)).ToArray();
             using var patch = await SendPatchAsync(Node.Http, url, sent, next);
             Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
+            namedByPatch = patch.Headers.TryGetValues("Streamio-Video-Id", out var named) ? named.Single() : null;
             sent += next.Length;
         }
         var upload = (await Node.Http.GetFromJsonAsync<TusUploadResponse>(url))!;
         Assert.NotNull(upload.VideoId);
+        Assert.Equal(upload.VideoId, namedByPatch);
 
         var playable = await Node.WaitForAsync(upload.VideoId!, video => video.Playable || video.Status == "failed");
 

@@ -5,7 +5,7 @@ namespace Streamio.Host.Tests.Progressive;
 /// the test releases it (or breaks it off). <see cref="Sent"/> is what has left the client so far, so a test can say
 /// "seen while the client still held bytes" from the client's own state, never from timing.
 /// </summary>
-public sealed class HeldUploadStream(byte[] bytes, long holdAt, int piece = 64 * 1024) : Stream
+public sealed class HeldUploadStream(byte[] bytes, long holdAt, int piece = 64 * 1024) : Streamio.Host.Uploads.ForwardReadStream
 {
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -54,16 +54,4 @@ public sealed class HeldUploadStream(byte[] bytes, long holdAt, int piece = 64 *
         await Task.Delay(5, cancellationToken);
         return count;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => Sent; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -3,7 +3,7 @@ namespace Streamio.Host.Uploads.Progressive;
 /// <summary>
 /// The bytes of an upload still in progress, kept readable on the node that receives them: appended to a scratch file,
 /// and read by any number of readers that wait for more bytes instead of seeing an end, until the upload completes
-/// (then they see the end) or is abandoned (then they fail). Groundwork for encoding while uploading (issue 14).
+/// (then they see the end) or is abandoned (then they fail). What FFmpeg reads while encoding during the upload (issue 14).
 /// </summary>
 public sealed class GrowingSource : IDisposable
 {

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Streamio.Abstractions.Uploads;
-using Streamio.Host.Uploads.Tus;
 using Streamio.Abstractions.Videos;
 using Streamio.Media;
 using Streamio.Storage;
@@ -33,6 +32,9 @@ public sealed partial class ProgressiveIntake(
         SourceReadability.IndexAtTheEnd => "the MP4's index (moov) is at the end of the file",
         _ => "the container cannot be decoded from its first bytes",
     };
+
+    /// <summary>Whether this node holds the growing copy of <paramref name="videoId"/>'s upload (its video is uploading).</summary>
+    public bool IsUploading(string videoId) => sources.Find(videoId) is not null;
 
     /// <summary>Creates the video as uploading, reading this node's growing source; the caller appends the bytes to it.</summary>
     public async Task<GrowingSource> StartAsync(string projectId, string videoId, string sourceKey, UploadChoices choices, CancellationToken cancellationToken)
@@ -98,7 +100,8 @@ public sealed partial class ProgressiveIntake(
     /// The body of a tus PATCH, read through what appends it to the upload's growing copy on this node: from the first
     /// PATCH, which creates the video once the head reads from the front, or from a later one at the copy's length.
     /// </summary>
-    public Stream WatchTusPatch(Stream body, TusUploadView upload, VideoIntake intake)
+    /// <param name="choices">What the upload asked of its encoding (from its metadata), read only when a video is to be created.</param>
+    public Stream WatchTusPatch(Stream body, TusUploadView upload, Func<Task<UploadChoices>> choices)
     {
         if (sources.Find(upload.VideoId) is { } growing)
         {
@@ -110,10 +113,9 @@ public sealed partial class ProgressiveIntake(
         }
         return new HeadWatchingStream(body, MaxHeadBytes, async (layout, cancellationToken) =>
         {
-            var withLogo = LogoChoice.Parse(TusProtocol.ParseMetadata(upload.Metadata, out _)?.GetValueOrDefault(LogoChoice.Field), out _) ?? true;
-            var choices = new UploadChoices(upload.Title ?? upload.FileName, withLogo, await intake.ForensicAsync(upload.ProjectId, null));
-            return Refusal(choices) is null
-                ? await StartAsync(upload.ProjectId, upload.VideoId, StorageKeys.Source(upload.ProjectId, upload.VideoId), choices, cancellationToken)
+            var asked = await choices();
+            return Refusal(asked) is null
+                ? await StartAsync(upload.ProjectId, upload.VideoId, StorageKeys.Source(upload.ProjectId, upload.VideoId), asked, cancellationToken)
                 : null;
         });
     }

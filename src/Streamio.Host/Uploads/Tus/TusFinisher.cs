@@ -79,9 +79,7 @@ public sealed partial class TusFinisher(
                 LogFinished(logger, upload.Id, upload.VideoId, upload.Length);
                 return;
             }
-            // The metadata was checked when the upload was created.
-            var withLogo = LogoChoice.Parse(TusProtocol.ParseMetadata(upload.Metadata, out _)?.GetValueOrDefault(LogoChoice.Field), out _) ?? true;
-            await intake.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken, withLogo,
+            await intake.CreateAsync(upload.ProjectId, upload.VideoId, upload.Title ?? upload.FileName, sourceKey, upload.Length, cancellationToken, WithLogo(upload),
                 progressive: ProgressiveIntake.LayoutRefusal(await LayoutAsync(sourceKey, cancellationToken)) is { } reason ? new ProgressiveInfo(false, reason) : null);
             LogFinished(logger, upload.Id, upload.VideoId, upload.Length);
         }
@@ -94,6 +92,10 @@ public sealed partial class TusFinisher(
             }
         }
     }
+
+    /// <summary>The upload's <c>logo</c> metadata (checked when the upload was created).</summary>
+    public static bool WithLogo(TusUploadView upload) =>
+        LogoChoice.Parse(TusProtocol.ParseMetadata(upload.Metadata, out _)?.GetValueOrDefault(LogoChoice.Field), out _) ?? true;
 
     /// <summary>The stored source's layout, for the video's details (the head was too short, or a PATCH went elsewhere, when it reads from the front).</summary>
     private async Task<SourceLayout?> LayoutAsync(string sourceKey, CancellationToken cancellationToken)
