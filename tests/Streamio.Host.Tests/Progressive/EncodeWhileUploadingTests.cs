@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Streamio.Host.Api;
+using Streamio.Host.Uploads.Progressive;
 using static Streamio.Host.Tests.Progressive.HeldUploads;
 using static Streamio.Host.Tests.Tus.TusRequests;
 
@@ -30,11 +32,14 @@ public sealed class EncodeWhileUploadingTests(SharedNodeFixture fixture)
 
         var playable = await Node.WaitForAsync(id, video => video.Playable || video.Status == "failed");
         var sentWhenPlayable = client.Sent;
+        var firstSegment = playable.Playable ? await FirstSegmentAsync(Node, id) : [];
+        var sentWhenFetched = client.Sent;
         client.Release();
 
         Assert.True(playable.Playable, $"{container}: {playable.Status} {playable.Error}");
         Assert.Equal("uploading", playable.Status);
         Assert.True(sentWhenPlayable < client.Total, $"playable after {sentWhenPlayable} of {client.Total} bytes");
+        Assert.True(sentWhenFetched < client.Total && firstSegment.Length > 0, "a player fetches the first segment while the upload is held");
         using (var response = await upload)
         {
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -84,6 +89,15 @@ public sealed class EncodeWhileUploadingTests(SharedNodeFixture fixture)
         Assert.Equal(title, ready.Title);
         Assert.True(ready.Progressive is { Used: true });
         await AssertPlaysToTheEndAsync(Node, ready.Id);
+    }
+
+    [Fact]
+    public async Task Abandoning_a_video_that_is_not_uploading_changes_nothing()
+    {
+        var ready = await fixture.ReadyVideoAsync();
+
+        Assert.False(await Node.Services.GetRequiredService<ProgressiveIntake>().AbandonAsync("default", ready.Id, "a stray abandon"));
+        Assert.Equal("ready", (await Node.GetVideoAsync(ready.Id)).Status);
     }
 
     [Fact]

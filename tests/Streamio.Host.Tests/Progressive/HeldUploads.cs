@@ -94,6 +94,16 @@ public static class HeldUploads
         Assert.DoesNotContain(page!.Items, video => video.Id == id);
     }
 
+    /// <summary>The first segment of the first rung, fetched the way a player does: master, media playlist, segment (all signed).</summary>
+    public static async Task<byte[]> FirstSegmentAsync(StreamioNode node, string id)
+    {
+        var master = new Uri(await node.PlaybackUrlAsync(id));
+        var mediaPath = (await node.Http.GetStringAsync(master)).Split('\n').First(line => line.Length > 0 && !line.StartsWith('#'));
+        var media = new Uri(master, mediaPath);
+        var segmentPath = (await node.Http.GetStringAsync(media)).Split('\n').First(line => line.Length > 0 && !line.StartsWith('#'));
+        return await node.Http.GetByteArrayAsync(new Uri(media, segmentPath));
+    }
+
     /// <summary>FFmpeg's HLS client decodes every frame and the whole audio through the tokenized master.</summary>
     public static async Task AssertPlaysToTheEndAsync(StreamioNode node, string id)
     {
