@@ -39,7 +39,13 @@ public static class HlsPlaylists
             var bitsPerSecond = (video.VideoKbps + audioKbps) * 1000.0;
             var codecs = audio is null ? H264Codec(video.Height) : $"{H264Codec(video.Height)},mp4a.40.2";
             text.Append(Inv($"#EXT-X-STREAM-INF:BANDWIDTH={Math.Round(bitsPerSecond * PeakOverhead)},AVERAGE-BANDWIDTH={Math.Round(bitsPerSecond * AverageOverhead)},"));
-            text.Append(Inv($"RESOLUTION={video.Width}x{video.Height},FRAME-RATE={video.FrameRate:0.000},CODECS=\"{codecs}\""));
+            text.Append(Inv($"RESOLUTION={video.Width}x{video.Height},"));
+            // FRAME-RATE is optional: a live ladder whose rate is unknown (0) leaves it out rather than state a wrong one.
+            if (video.FrameRate > 0)
+            {
+                text.Append(Inv($"FRAME-RATE={video.FrameRate:0.000},"));
+            }
+            text.Append(Inv($"CODECS=\"{codecs}\""));
             if (audio is not null)
             {
                 text.Append(Inv($",AUDIO=\"{AudioGroup}\""));

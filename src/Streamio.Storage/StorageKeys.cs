@@ -44,6 +44,13 @@ public static class StorageKeys
     /// <summary>A recording sent to the leak detector, kept only while it is analysed.</summary>
     public static string ForensicLeak(string projectId, string leakId) => $"{ProjectPrefix(projectId)}forensics/{Checked(leakId)}";
 
+    /// <summary>Everything of one live stream (its sessions' segments); recordings become videos with their own prefix.</summary>
+    public static string LivePrefix(string projectId, string liveStreamId) => $"{ProjectPrefix(projectId)}live/{Checked(liveStreamId)}/";
+
+    /// <summary>A live segment: the session is in the name, so a new session never overwrites an older one's (cached) segment.</summary>
+    public static string LiveSegment(string projectId, string liveStreamId, string sessionId, string rendition, int index) =>
+        $"{LivePrefix(projectId, liveStreamId)}{Checked(sessionId)}/{Checked(rendition)}/{index}.ts";
+
     public static string TusUploadPrefix(string projectId, string uploadId) => $"{ProjectPrefix(projectId)}tus/{Checked(uploadId)}/";
 
     /// <summary>The bytes [<paramref name="start"/>, <paramref name="end"/>) of a tus upload; zero-padded so keys sort by offset.</summary>

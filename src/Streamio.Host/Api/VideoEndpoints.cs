@@ -140,14 +140,10 @@ public static class VideoEndpoints
             return error;
         }
         var body = read ?? new PlaybackRequest(null, null);
-        var ttl = body.TtlSeconds ?? options.Value.DefaultTtlSeconds;
-        if (ttl < 1 || ttl > options.Value.MaxTtlSeconds)
+        var (ttl, badRequest) = options.Value.Check(body.TtlSeconds, body.Viewer);
+        if (badRequest is not null)
         {
-            return Problems.BadRequest($"ttlSeconds must be between 1 and {options.Value.MaxTtlSeconds}.");
-        }
-        if (body.Viewer is { Length: > 200 } || body.Viewer?.Contains('|') == true)
-        {
-            return Problems.BadRequest("viewer must be at most 200 characters and contain no '|'.");
+            return badRequest;
         }
         WatermarkSpec? watermark = null;
         if (body.Watermark is { } asked)

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using Streamio.Host.Api;
 using Streamio.Host.Auth;
+using Streamio.Host.Playback;
 
 namespace Streamio.Host.Live;
 
@@ -16,12 +18,27 @@ public static class LiveServiceCollectionExtensions
         services.AddSingleton<VideoAccess>();
         services.AddSingleton<VideoSubscriptions>();
         services.AddHostedService<VideoUpdatesPublisher>();
+        services.AddSingleton<LiveStreamAccess>();
+        services.AddSingleton<LiveSubscriptions>();
+        services.AddHostedService<LiveUpdatesPublisher>();
+        return services;
+    }
+
+    /// <summary>What every node needs for live streams (the read side, publish URLs and playback guard); the API adds SignalR.</summary>
+    public static IServiceCollection AddStreamioLiveStreams(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<LiveAddressOptions>(configuration.GetSection("Streamio:Live"));
+        services.AddSingleton<LiveStreamCatalog>();
+        services.AddSingleton<LiveIngestAddresses>();
+        services.AddSingleton<LivePlaybackAccess>();
         return services;
     }
 
     public static IEndpointRouteBuilder MapStreamioLive(this IEndpointRouteBuilder app)
     {
         app.MapHub<VideoHub>(VideoHub.Path).RequireProject();
+        app.MapLiveStreamEndpoints();
+        app.MapLivePlaybackEndpoints();
         return app;
     }
 }

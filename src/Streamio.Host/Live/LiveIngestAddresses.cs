@@ -1,0 +1,34 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using Streamio.Abstractions.Live;
+using Streamio.Abstractions.Wire;
+
+namespace Streamio.Host.Live;
+
+/// <summary>Builds the publish URLs of a stream from <see cref="LiveAddressOptions"/> and, without a public host, the request's host.</summary>
+public sealed class LiveIngestAddresses(IOptions<LiveAddressOptions> options)
+{
+    public LiveIngestUrls For(string streamKey, string requestHost) => For(options.Value, streamKey, requestHost);
+
+    public LiveStreamResponse Response(LiveStreamView stream, HttpRequest request) =>
+        LiveStreamResponse.From(stream, For(stream.StreamKey, request.Host.Host));
+
+    /// <summary>Pure: the RTMP server URL (the key goes in as the stream name) and the SRT URL with the key as its streamid.</summary>
+    public static LiveIngestUrls For(LiveAddressOptions options, string streamKey, string requestHost)
+    {
+        var host = UrlHost(string.IsNullOrWhiteSpace(options.PublicHost) ? requestHost : options.PublicHost.Trim());
+        var key = Uri.EscapeDataString(streamKey);
+        var srt = $"srt://{host}:{options.Srt.Port}?streamid={key}";
+        if (options.Srt.RequirePassphrase)
+        {
+            srt += $"&passphrase={key}";
+        }
+        return new LiveIngestUrls($"rtmp://{host}:{options.Rtmp.Port}/live", srt);
+    }
+
+    /// <summary>An IPv6 literal needs brackets in a URL.</summary>
+    private static string UrlHost(string host) =>
+        IPAddress.TryParse(host, out var address) && address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && !host.StartsWith('[')
+            ? $"[{host}]"
+            : host;
+}
