@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Streamio.Abstractions.Live;
 using Streamio.Media;
 
@@ -24,37 +22,16 @@ public static class LivePlaylistRendering
         return HlsPlaylists.Master(videos, audio);
     }
 
-    /// <summary>
-    /// A sliding window (no playlist type, so segments may leave it): the media sequence is the first segment's index,
-    /// every segment has its wall-clock time (players show and seek the DVR window by it), a later leg starts with a
-    /// discontinuity, and an ended session gets ENDLIST.
-    /// </summary>
+    /// <summary>The DVR window of one rendition, its key and segment URIs naming the session (see <see cref="HlsPlaylists.Live"/>).</summary>
     public static string Media(LivePlaylistView playlist, string token)
     {
         var query = LivePlaybackUrls.Query(token);
-        var segments = playlist.Segments;
-        var longest = segments.Count == 0 ? 0 : segments.Max(segment => segment.DurationSeconds);
-        var target = (int)Math.Ceiling(Math.Max(longest, playlist.SegmentSeconds) - 1e-6);
-        var text = new StringBuilder();
-        text.Append(Inv($"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:{target}\n#EXT-X-MEDIA-SEQUENCE:{(segments.Count == 0 ? 0 : segments[0].Index)}\n"));
-        var keyUri = $"{playlist.SessionId}/{playlist.Rendition}.key{query}";
-        foreach (var segment in segments)
-        {
-            if (segment.Discontinuity)
-            {
-                text.Append("#EXT-X-DISCONTINUITY\n");
-            }
-            text.Append(Inv($"#EXT-X-PROGRAM-DATE-TIME:{segment.ProgramDateTime.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}\n"));
-            text.Append(Inv($"#EXT-X-KEY:METHOD=AES-128,URI=\"{keyUri}\",IV={SegmentCipher.IvHex(segment.Index)}\n"));
-            text.Append(Inv($"#EXTINF:{segment.DurationSeconds:0.000000},\n"));
-            text.Append(Inv($"{playlist.SessionId}/{playlist.Rendition}/{segment.Index}.ts{query}\n"));
-        }
-        if (playlist.Ended)
-        {
-            text.Append("#EXT-X-ENDLIST\n");
-        }
-        return text.ToString();
+        var segments = playlist.Segments
+            .Select(segment => new LivePlaylistSegment(segment.Index, segment.DurationSeconds, segment.Discontinuity, segment.ProgramDateTime))
+            .ToList();
+        // The view holds no count of the discontinuities that slid out of the window yet: 0 until the contract carries it.
+        return HlsPlaylists.Live(segments, playlist.SegmentSeconds, 0, playlist.Ended,
+            _ => $"{playlist.SessionId}/{playlist.Rendition}.key{query}",
+            index => $"{playlist.SessionId}/{playlist.Rendition}/{index}.ts{query}");
     }
-
-    private static string Inv(FormattableString value) => value.ToString(CultureInfo.InvariantCulture);
 }
