@@ -64,7 +64,7 @@ public static class StreamioApp
         if (options.RunsApi)
         {
             services.AddStreamioLive();
-            services.AddStreamioLiveStreams(configuration);
+            services.AddStreamioLiveApi(configuration);
             services.AddStreamioWeb(configuration);
             services.AddStreamioTus(configuration);
         }

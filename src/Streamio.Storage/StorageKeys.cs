@@ -13,7 +13,20 @@ public static class StorageKeys
     public static string Source(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}source";
 
     public static string Segment(string projectId, string videoId, string rendition, int index) =>
-        $"{VideoPrefix(projectId, videoId)}hls/{Checked(rendition)}/{index}.ts";
+        $"{SegmentFolder(projectId, videoId)}{Checked(rendition)}/{index}.ts";
+
+    /// <summary>The folder of a video's renditions (<c>{rendition}/{index}.ts</c> under it); a recorded live session writes straight into it.</summary>
+    public static string SegmentFolder(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}hls/";
+
+    /// <summary>
+    /// The segments of a live session that is not recorded (<c>{rendition}/{index}.ts</c> under it), deleted when the
+    /// session ends. A recorded session writes into its recording video's <see cref="SegmentFolder"/> instead.
+    /// </summary>
+    public static string LiveSessionPrefix(string projectId, string liveStreamId, string sessionId) =>
+        $"{ProjectPrefix(projectId)}live/{Checked(liveStreamId)}/{Checked(sessionId)}/";
+
+    /// <summary>A live segment under a session's folder (<see cref="LiveSessionPrefix"/> or <see cref="SegmentFolder"/>).</summary>
+    public static string LiveSegment(string folder, string rendition, int index) => $"{folder}{Checked(rendition)}/{index}.ts";
 
     public static string Poster(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}images/poster.jpg";
 
@@ -43,13 +56,6 @@ public static class StorageKeys
     /// <summary>Every part of one resumable (tus) upload; removed when the upload completes, is terminated or expires.</summary>
     /// <summary>A recording sent to the leak detector, kept only while it is analysed.</summary>
     public static string ForensicLeak(string projectId, string leakId) => $"{ProjectPrefix(projectId)}forensics/{Checked(leakId)}";
-
-    /// <summary>Everything of one live stream (its sessions' segments); recordings become videos with their own prefix.</summary>
-    public static string LivePrefix(string projectId, string liveStreamId) => $"{ProjectPrefix(projectId)}live/{Checked(liveStreamId)}/";
-
-    /// <summary>A live segment: the session is in the name, so a new session never overwrites an older one's (cached) segment.</summary>
-    public static string LiveSegment(string projectId, string liveStreamId, string sessionId, string rendition, int index) =>
-        $"{LivePrefix(projectId, liveStreamId)}{Checked(sessionId)}/{Checked(rendition)}/{index}.ts";
 
     public static string TusUploadPrefix(string projectId, string uploadId) => $"{ProjectPrefix(projectId)}tus/{Checked(uploadId)}/";
 

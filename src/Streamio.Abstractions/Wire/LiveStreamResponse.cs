@@ -6,29 +6,33 @@ namespace Streamio.Abstractions.Wire;
 public sealed record LiveIngestUrls(string RtmpUrl, string SrtUrl);
 
 /// <summary>
-/// The shape of a live stream in the HTTP API, in SignalR <c>liveUpdated</c> messages and in live webhook bodies.
-/// <paramref name="StreamKey"/> is a secret of the project, like an API key: whoever holds it can publish.
+/// The shape of a live stream in the HTTP API, SignalR updates and webhook bodies. <paramref name="StreamKey"/> is the
+/// project's to see (null where a surface must not show it, e.g. webhook bodies), and so are the publish URLs
+/// <paramref name="RtmpUrl"/> (server; the key is the stream name) and <paramref name="SrtUrl"/> (the key included),
+/// which only the API can build (they name the host publishers reach).
 /// </summary>
 public sealed record LiveStreamResponse(
     string Id,
     string? Title,
     string Status,
-    string StreamKey,
-    string RtmpUrl,
-    string SrtUrl,
+    string? StreamKey,
     int DvrWindowSeconds,
     bool Record,
     DateTimeOffset CreatedAt,
     LiveSessionResponse? Session,
-    IReadOnlyList<string> RecordingVideoIds)
+    IReadOnlyList<string> RecordingVideoIds,
+    string? RtmpUrl = null,
+    string? SrtUrl = null)
 {
-    public static LiveStreamResponse From(LiveStreamView stream, LiveIngestUrls ingest) => new(
+    /// <summary>The API's answer: the key and where to publish with it.</summary>
+    public static LiveStreamResponse From(LiveStreamView stream, LiveIngestUrls ingest) =>
+        From(stream) with { RtmpUrl = ingest.RtmpUrl, SrtUrl = ingest.SrtUrl };
+
+    public static LiveStreamResponse From(LiveStreamView stream, bool withKey = true) => new(
         stream.Id,
         stream.Title,
         StatusName(stream.Status),
-        stream.StreamKey,
-        ingest.RtmpUrl,
-        ingest.SrtUrl,
+        withKey ? stream.StreamKey : null,
         stream.DvrWindowSeconds,
         stream.Record,
         stream.CreatedAt,
@@ -39,9 +43,8 @@ public sealed record LiveStreamResponse(
 }
 
 /// <summary>
-/// The current (or last) session: when it started and ended, how many publisher connections it had (a reconnect within
-/// the grace adds a leg), the last measured latency from capture to a published segment, its renditions, and the video
-/// its recording becomes.
+/// The session being published (or the last one): its legs (a reconnect adds one), the silo holding it, its ladder, the
+/// measured latency from a frame's arrival to its segment in the playlist, and the recording's video id once made.
 /// </summary>
 public sealed record LiveSessionResponse(
     string Id,
@@ -49,8 +52,9 @@ public sealed record LiveSessionResponse(
     DateTimeOffset? EndedAt,
     int Legs,
     string? Protocol,
+    IReadOnlyList<RenditionResponse> Renditions,
+    double SegmentSeconds,
     double? LatencySeconds,
-    IReadOnlyList<LiveRenditionResponse> Renditions,
     string? RecordingVideoId,
     string? EndReason)
 {
@@ -60,18 +64,18 @@ public sealed record LiveSessionResponse(
         session.EndedAt,
         session.Legs,
         session.Protocol,
-        session.LatencySeconds is { } latency ? Math.Round(latency, 3) : null,
-        session.Renditions
-            .OrderBy(rendition => rendition.IsAudio).ThenBy(rendition => rendition.Height)
-            .Select(rendition => new LiveRenditionResponse(
-                rendition.Name, rendition.IsAudio ? null : rendition.Width, rendition.IsAudio ? null : rendition.Height, rendition.BitrateKbps))
+        session.Renditions.OrderBy(rendition => rendition.IsAudio).ThenBy(rendition => rendition.Height)
+            .Select(rendition => new RenditionResponse(rendition.Name, rendition.IsAudio ? null : rendition.Width, rendition.IsAudio ? null : rendition.Height,
+                rendition.BitrateKbps, session.EndedAt is null ? "live" : "ended", 1))
             .ToList(),
+        session.SegmentSeconds,
+        session.LatencySeconds is { } latency ? Math.Round(latency, 3) : null,
         session.RecordingVideoId,
         session.EndReason);
 }
 
-/// <summary>One rung of a live session's ladder (width and height are null for the audio rendition).</summary>
-public sealed record LiveRenditionResponse(string Name, int? Width, int? Height, int BitrateKbps);
+/// <summary>The body every delivery of a live event carries: the live stream without its key.</summary>
+public sealed record LiveWebhookEventBody(string Id, string Type, DateTimeOffset CreatedAt, LiveStreamResponse LiveStream);
 
 /// <summary>A project's live streams, newest first.</summary>
 public sealed record LiveStreamPage(IReadOnlyList<LiveStreamResponse> Items);

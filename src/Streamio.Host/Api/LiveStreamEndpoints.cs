@@ -18,7 +18,6 @@ public static class LiveStreamEndpoints
     public const int MaxTitleLength = 200;
     public const int MinDvrWindowSeconds = 60;
     public const int MaxDvrWindowSeconds = 6 * 3600;
-    public const int DefaultDvrWindowSeconds = 1800;
 
     private const string CreateExample = """{"title": "Friday stream", "dvrWindowSeconds": 1800, "record": true}""";
 
@@ -47,10 +46,11 @@ public static class LiveStreamEndpoints
         {
             return error;
         }
-        var id = LiveStreamCatalog.NewId();
+        var id = LiveStreamIds.New();
         var projectId = context.GetProjectId();
-        var created = await grains.GetGrain<ILiveStreamGrain>(id).CreateAsync(new LiveStreamCreate(
-            projectId, string.IsNullOrWhiteSpace(body!.Title) ? null : body.Title.Trim(), body.DvrWindowSeconds ?? DefaultDvrWindowSeconds, body.Record ?? true));
+        var title = string.IsNullOrWhiteSpace(body!.Title) ? null : body.Title.Trim();
+        // A DVR window of 0 asks for the node's default (Streamio:Live:DvrWindowSeconds).
+        var created = await grains.GetGrain<ILiveStreamGrain>(id).CreateAsync(new LiveStreamCreate(projectId, title, body.DvrWindowSeconds ?? 0, body.Record ?? true));
         return Results.Created($"/v1/live-streams/{id}", addresses.Response(created, context.Request));
     }
 

@@ -25,7 +25,7 @@ public static class LiveServiceCollectionExtensions
     }
 
     /// <summary>What every node needs for live streams (the read side, publish URLs and playback guard); the API adds SignalR.</summary>
-    public static IServiceCollection AddStreamioLiveStreams(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddStreamioLiveApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.Configure<LiveAddressOptions>(configuration.GetSection("Streamio:Live"));
         services.AddSingleton<LiveStreamCatalog>();

@@ -5,9 +5,7 @@ namespace Streamio.Host.Live;
 /// <summary>The API's read side of live streams: one as its grain tells it, or a project's, newest first.</summary>
 public sealed class LiveStreamCatalog(IGrainFactory grains)
 {
-    public const string IdPrefix = "ls_";
-
-    public static string NewId() => $"{IdPrefix}{Guid.CreateVersion7():N}";
+    private const string IdPrefix = "ls_";
 
     public Task<LiveStreamView?> GetAsync(string liveStreamId) => grains.GetGrain<ILiveStreamGrain>(liveStreamId).GetAsync();
 

@@ -52,23 +52,17 @@ public static class LivePlaybackEndpoints
     }
 
     private static async Task<IResult> SegmentAsync(
-        string liveStreamId, string sessionId, string rendition, int index, HttpContext context, LiveStreamCatalog catalog, IObjectStorage storage,
+        string liveStreamId, string sessionId, string rendition, int index, HttpContext context, IGrainFactory grains, IObjectStorage storage,
         IOptions<PlaybackOptions> options, CancellationToken cancellationToken)
     {
         PlaybackAccess.NoStore(context);
-        if (index < 0 || await catalog.GetAsync(liveStreamId) is not { } stream)
+        // The stream says where its session's segments are (a recorded session writes into its video's folder).
+        if (index < 0 || await grains.GetGrain<ILiveStreamGrain>(liveStreamId).GetPlaylistAsync(rendition) is not { } playlist
+            || playlist.SessionId != sessionId || playlist.StoragePrefix.Length == 0)
         {
             return NoSegment(liveStreamId, sessionId, rendition, index);
         }
-        string key;
-        try
-        {
-            key = StorageKeys.LiveSegment(stream.ProjectId, liveStreamId, sessionId, rendition, index);
-        }
-        catch (ArgumentException)
-        {
-            return NoSegment(liveStreamId, sessionId, rendition, index);
-        }
+        var key = $"{playlist.StoragePrefix}{index}.ts";
         if (options.Value.RedirectsSegments && storage is IPresignedUrls presigned)
         {
             return Results.Redirect(presigned.PresignGet(key, TimeSpan.FromSeconds(options.Value.SegmentUrlTtlSeconds)).AbsoluteUri);
@@ -77,7 +71,7 @@ public static class LivePlaybackEndpoints
         {
             return NoSegment(liveStreamId, sessionId, rendition, index);
         }
-        // The session is in the name and a segment is never rewritten: safe for any cache.
+        // The session is in the URL and a segment is never rewritten: safe for any cache.
         context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
         return Results.Stream(segment, "video/mp2t");
     }

@@ -29,8 +29,7 @@ public static class LivePlaylistRendering
         var segments = playlist.Segments
             .Select(segment => new LivePlaylistSegment(segment.Index, segment.DurationSeconds, segment.Discontinuity, segment.ProgramDateTime))
             .ToList();
-        // The view holds no count of the discontinuities that slid out of the window yet: 0 until the contract carries it.
-        return HlsPlaylists.Live(segments, playlist.SegmentSeconds, 0, playlist.Ended,
+        return HlsPlaylists.Live(segments, playlist.SegmentSeconds, playlist.DiscontinuitySequence, playlist.Ended,
             _ => $"{playlist.SessionId}/{playlist.Rendition}.key{query}",
             index => $"{playlist.SessionId}/{playlist.Rendition}/{index}.ts{query}");
     }

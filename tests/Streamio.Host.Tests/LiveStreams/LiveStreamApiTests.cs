@@ -34,10 +34,10 @@ public sealed class LiveStreamApiTests(SecuredNodeFixture fixture)
         Assert.Equal("idle", created.Status);
         Assert.Equal(600, created.DvrWindowSeconds);
         Assert.False(created.Record);
-        Assert.True(created.StreamKey.Length >= 20, created.StreamKey);
+        Assert.True(created.StreamKey is { Length: >= 20 }, created.StreamKey);
         var host = Node.BaseAddress.Host;
         Assert.Equal($"rtmp://{host}:1935/live", created.RtmpUrl);
-        Assert.Equal($"srt://{host}:9000?streamid={Uri.EscapeDataString(created.StreamKey)}", created.SrtUrl);
+        Assert.Equal($"srt://{host}:9000?streamid={Uri.EscapeDataString(created.StreamKey!)}", created.SrtUrl);
         Assert.Null(created.Session);
         Assert.Empty(created.RecordingVideoIds);
 
@@ -78,7 +78,7 @@ public sealed class LiveStreamApiTests(SecuredNodeFixture fixture)
         var reset = (await response.Content.ReadFromJsonAsync<LiveStreamResponse>())!;
 
         Assert.NotEqual(created.StreamKey, reset.StreamKey);
-        Assert.Contains(Uri.EscapeDataString(reset.StreamKey), reset.SrtUrl);
+        Assert.Contains(Uri.EscapeDataString(reset.StreamKey!), reset.SrtUrl);
         Assert.Equal(reset.StreamKey, (await project.Http.GetFromJsonAsync<LiveStreamResponse>($"/v1/live-streams/{created.Id}"))!.StreamKey);
     }
 
