@@ -3,6 +3,7 @@ using Streamio.Host.Api;
 using Streamio.Host.Auth;
 using Streamio.Host.Embedding;
 using Streamio.Host.Live;
+using Streamio.Host.LiveStreams;
 using Streamio.Host.Playback;
 using Streamio.Host.Uploads;
 using Streamio.Host.Uploads.Tus;
@@ -64,7 +65,7 @@ public static class StreamioApp
         if (options.RunsApi)
         {
             services.AddStreamioLive();
-            services.AddStreamioLiveApi(configuration);
+            services.AddStreamioLiveStreamCatalog(configuration);
             services.AddStreamioWeb(configuration);
             services.AddStreamioTus(configuration);
         }
@@ -93,6 +94,7 @@ public static class StreamioApp
         if (runsApi)
         {
             app.MapVideoEndpoints();
+            app.MapLiveStreamEndpoints();
             app.MapProjectEndpoints();
             app.MapProjectLogoEndpoints();
             app.MapForensicEndpoints();

@@ -4,7 +4,7 @@ using Streamio.Abstractions.Live;
 using Streamio.Abstractions.Wire;
 using Streamio.Host.Auth;
 using Streamio.Host.Http;
-using Streamio.Host.Live;
+using Streamio.Host.LiveStreams;
 using Streamio.Host.Playback;
 
 namespace Streamio.Host.Api;

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
-using Streamio.Host.Api;
 using Streamio.Host.Auth;
-using Streamio.Host.Playback;
 
 namespace Streamio.Host.Live;
 
@@ -24,21 +22,10 @@ public static class LiveServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>What every node needs for live streams (the read side, publish URLs and playback guard); the API adds SignalR.</summary>
-    public static IServiceCollection AddStreamioLiveApi(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.Configure<LiveAddressOptions>(configuration.GetSection("Streamio:Live"));
-        services.AddSingleton<LiveStreamCatalog>();
-        services.AddSingleton<LiveIngestAddresses>();
-        services.AddSingleton<LivePlaybackAccess>();
-        return services;
-    }
 
     public static IEndpointRouteBuilder MapStreamioLive(this IEndpointRouteBuilder app)
     {
         app.MapHub<VideoHub>(VideoHub.Path).RequireProject();
-        app.MapLiveStreamEndpoints();
-        app.MapLivePlaybackEndpoints();
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Streamio.Abstractions.Live;
 using Streamio.Host.Auth;
+using Streamio.Host.LiveStreams;
 
 namespace Streamio.Host.Live;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Streamio.Abstractions.Live;
 using Streamio.Abstractions.Wire;
+using Streamio.Host.LiveStreams;
 
 namespace Streamio.Host.Live;
 

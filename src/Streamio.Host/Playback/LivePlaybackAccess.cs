@@ -1,5 +1,5 @@
 using Streamio.Host.Http;
-using Streamio.Host.Live;
+using Streamio.Host.LiveStreams;
 
 namespace Streamio.Host.Playback;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Streamio.Abstractions.Live;
 using Streamio.Host.Http;
-using Streamio.Host.Live;
+using Streamio.Host.LiveStreams;
 using Streamio.Storage;
 
 namespace Streamio.Host.Playback;

@@ -26,6 +26,7 @@ public static class PlaybackEndpoints
         services.AddSingleton<PlaybackTokens>();
         services.AddSingleton<PlaybackOrigins>();
         services.AddSingleton<PlaybackAccess>();
+        services.AddSingleton<LivePlaybackAccess>();
         services.AddSingleton<FrameGrabber>();
         services.AddSingleton<Mp4Downloads>();
         services.AddSingleton<WatermarkSessions>();
@@ -51,6 +52,7 @@ public static class PlaybackEndpoints
         app.MapMethods("/play/{videoId}/{**rest}", ["OPTIONS"], PlaybackAccess.Preflight).ExcludeFromDescription();
         app.MapMethods("/keys/{videoId}/{**rest}", ["OPTIONS"], PlaybackAccess.Preflight).ExcludeFromDescription();
         app.MapWatermarkPlaybackEndpoints();
+        app.MapLivePlaybackEndpoints();
         return app;
     }
 

@@ -1,6 +1,6 @@
 using Streamio.Abstractions.Live;
 using Streamio.Abstractions.Videos;
-using Streamio.Host.Live;
+using Streamio.Host.LiveStreams;
 using Streamio.Host.Playback;
 
 namespace Streamio.Host.Tests.LiveStreams;

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Streamio.Abstractions.Live;
 using Streamio.Abstractions.Wire;
 
-namespace Streamio.Host.Live;
+namespace Streamio.Host.LiveStreams;
 
 /// <summary>Builds the publish URLs of a stream from <see cref="LiveAddressOptions"/> and, without a public host, the request's host.</summary>
 public sealed class LiveIngestAddresses(IOptions<LiveAddressOptions> options)

@@ -1,6 +1,6 @@
 using Streamio.Abstractions.Live;
 
-namespace Streamio.Host.Live;
+namespace Streamio.Host.LiveStreams;
 
 /// <summary>The API's read side of live streams: one as its grain tells it, or a project's, newest first.</summary>
 public sealed class LiveStreamCatalog(IGrainFactory grains)

@@ -1,4 +1,4 @@
-namespace Streamio.Host.Live;
+namespace Streamio.Host.LiveStreams;
 
 /// <summary>
 /// The part of <c>Streamio:Live</c> the API needs to tell publishers where to send: the host name they reach the ingest
