@@ -9,6 +9,7 @@ namespace Streamio.Testing;
 public sealed class TestPublisher : IDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private TestPublisher(Process process) => _process = process;
 
@@ -35,6 +36,11 @@ public sealed class TestPublisher : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

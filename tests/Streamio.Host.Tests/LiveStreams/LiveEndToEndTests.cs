@@ -1,11 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.DependencyInjection;
 using Streamio.Abstractions.Wire;
-using Streamio.Grains.Hosting;
 using Streamio.Host.Live;
-using Streamio.Ingest;
 using Streamio.Testing;
 using Xunit.Abstractions;
 
@@ -23,21 +20,12 @@ public sealed partial class LiveEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task A_published_stream_goes_live_plays_over_its_signed_urls_and_ends()
     {
-        await using var node = await StreamioNode.StartAsync(
-            settings =>
-            {
-                settings["Streamio:Live:SegmentSeconds"] = "1";
-                settings["Streamio:Live:ReconnectGraceSeconds"] = "2";
-                settings["Streamio:Live:Preset"] = "ultrafast";
-            },
-            build: builder => builder.Services.AddStreamioLiveStreams(builder.Configuration));
+        await using var node = await LiveNode.StartAsync();
         var stream = await LiveStreamApiTests.CreateAsync(node.Http, new { title = "end to end", record = false });
         await using var watcher = await HubWatcher.ConnectAsync(node.BaseAddress);
         await watcher.SubscribeLiveAsync(stream.Id);
         using var publisher = TestPublisher.Start(PublishSeconds);
-        var handler = node.Services.GetRequiredService<IPublishHandler>();
-        var run = handler.RunAsync(new IngestSession(IngestProtocol.Srt, stream.Id, stream.StreamKey!, new IPEndPoint(IPAddress.Loopback, 40002), "mpegts",
-            publisher.Media, DateTimeOffset.UtcNow), CancellationToken.None);
+        var run = LiveNode.PublishAsync(node, stream.Id, stream.StreamKey!, publisher);
 
         // Statuses arrive over SignalR in order: (idle, as subscribed,) connected, then live.
         var statuses = new List<string>();
