@@ -129,6 +129,21 @@ public sealed class LiveStreamApiTests(SecuredNodeFixture fixture)
     }
 
     [Fact]
+    public async Task The_OpenAPI_document_describes_the_live_stream_routes_and_webhooks_take_live_events()
+    {
+        var document = await Node.Http.GetStringAsync("/openapi/v1.json");
+        foreach (var path in new[] { "\"/v1/live-streams\"", "\"/v1/live-streams/{id}\"", "\"/v1/live-streams/{id}/reset-key\"", "\"/v1/live-streams/{id}/playback\"" })
+        {
+            Assert.Contains(path, document);
+        }
+        Assert.Contains("LiveStreamResponse", document);
+
+        var project = await fixture.NewProjectAsync("live-webhooks");
+        using var created = await project.Http.PostAsJsonAsync("/v1/webhooks", new { url = "https://example.com/hooks", events = new[] { "live.connected", "live.ended", "live.recording.ready" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    [Fact]
     public async Task Callers_without_a_project_key_are_refused()
     {
         using var anonymous = Node.CreateClient(null);
