@@ -15,6 +15,8 @@ public static class LiveNode
             settings["Streamio:Live:SegmentSeconds"] = "1";
             settings["Streamio:Live:ReconnectGraceSeconds"] = "2";
             settings["Streamio:Live:Preset"] = "ultrafast";
+            // The publisher's first bytes may be slow to come on a loaded two-core machine.
+            settings["Streamio:Live:ProbeSeconds"] = "5";
         },
         build: builder => builder.Services.AddStreamioLiveStreams(builder.Configuration));
 

@@ -32,7 +32,14 @@ public sealed class WebAppLiveTests(BrowserFixture fixture)
         var run = LiveNode.PublishAsync(node, id, key, publisher);
 
         // Over SignalR: the LIVE badge and a latency; the player (hls.js, token from /playback) plays.
-        await page.Locator("[data-live-status=live]").Filter(new() { HasText = "LIVE" }).WaitForAsync();
+        try
+        {
+            await page.Locator("[data-live-status=live]").Filter(new() { HasText = "LIVE" }).WaitForAsync();
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"no LIVE badge; the page shows '{await page.Locator("#live-status").TextContentAsync()}', the API: {await node.Http.GetStringAsync($"/v1/live-streams/{id}")}");
+        }
         await page.Locator("#live-latency").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(@"^\d+\.\d s$") }).WaitForAsync();
         await page.WaitForFunctionAsync("() => document.getElementById('live-video').currentTime > 1", null, new() { Timeout = 60_000 });
         await page.Locator("#live-behind").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("behind the live edge") }).WaitForAsync();
