@@ -9,6 +9,9 @@ public sealed record MasterVideoEntry(string Uri, int Width, int Height, int Vid
 /// <summary>The audio rendition of the master playlist's "audio" group.</summary>
 public sealed record MasterAudioEntry(string Uri, int BitrateKbps, int Channels = 2);
 
+/// <summary>One segment of a live playlist; <paramref name="Discontinuity"/> marks the first one after a publisher reconnected.</summary>
+public sealed record LivePlaylistSegment(int Index, double DurationSeconds, bool Discontinuity, DateTimeOffset ProgramDateTime);
+
 /// <summary>
 /// Renders HLS playlists from state. Pure: URIs arrive already built (the caller puts the playback token in every
 /// one), numbers are invariant, lines end in "\n".
@@ -88,6 +91,46 @@ public static class HlsPlaylists
         }
 
         if (complete)
+        {
+            text.Append("#EXT-X-ENDLIST\n");
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// A live media playlist: the sliding window <paramref name="segments"/> (oldest first; the media sequence is the first
+    /// one's index), each with its key line (IV = index), its wall-clock time and, after a reconnect, a discontinuity.
+    /// <paramref name="discontinuitySequence"/> counts the discontinuities that already slid out of the window, so a player
+    /// keeps its timelines apart. No playlist type while live; ENDLIST once the session <paramref name="ended"/>.
+    /// </summary>
+    public static string Live(
+        IReadOnlyList<LivePlaylistSegment> segments,
+        double nominalSegmentSeconds,
+        int discontinuitySequence,
+        bool ended,
+        Func<int, string> keyUri,
+        Func<int, string> segmentUri)
+    {
+        var longest = segments.Count == 0 ? 0 : segments.Max(segment => segment.DurationSeconds);
+        var target = (int)Math.Ceiling(Math.Max(longest, nominalSegmentSeconds) - 1e-6);
+        var text = new StringBuilder();
+        text.Append(Inv($"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:{target}\n#EXT-X-MEDIA-SEQUENCE:{(segments.Count == 0 ? 0 : segments[0].Index)}\n"));
+        text.Append(Inv($"#EXT-X-DISCONTINUITY-SEQUENCE:{discontinuitySequence}\n"));
+        foreach (var segment in segments)
+        {
+            if (segment.Discontinuity)
+            {
+                text.Append("#EXT-X-DISCONTINUITY\n");
+            }
+
+            text.Append(Inv($"#EXT-X-KEY:METHOD=AES-128,URI=\"{Quoted(keyUri(segment.Index))}\",IV={SegmentCipher.IvHex(segment.Index)}\n"));
+            text.Append("#EXT-X-PROGRAM-DATE-TIME:").Append(segment.ProgramDateTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)).Append('\n');
+            text.Append(Inv($"#EXTINF:{segment.DurationSeconds:0.000000},\n"));
+            text.Append(Uri(segmentUri(segment.Index))).Append('\n');
+        }
+
+        if (ended)
         {
             text.Append("#EXT-X-ENDLIST\n");
         }
