@@ -82,6 +82,15 @@ public sealed record StoryboardInfo(double IntervalSeconds, int TileCount, int C
 public sealed record NewVideo(
     string ProjectId, string? Title, string SourceKey, long SourceBytes, bool SourceIsExternal = false, bool WithLogo = true, bool Forensic = false);
 
+/// <summary>A live session's recording to turn into a video (<see cref="IVideoGrain.CreateFromRecordingAsync"/>).</summary>
+/// <param name="LiveStreamId">The stream it was recorded from: told when the video is ready.</param>
+[GenerateSerializer, Immutable]
+public sealed record NewRecording(string ProjectId, string? Title, string LiveStreamId, SourceFacts Source, double SegmentSeconds, IReadOnlyList<RecordedRendition> Renditions);
+
+/// <summary>One recorded rendition: its plan, the AES-128 key its segments were encrypted with, and their durations from index 0.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RecordedRendition(RenditionPlan Plan, byte[] Key, IReadOnlyList<double> Durations);
+
 /// <summary>One rendition as the video sees it: enough for the API, the master playlist and progress.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RenditionView(

@@ -17,14 +17,23 @@ public sealed class VariantGrain([PersistentState("variant", GrainStorage.Name)]
         {
             return;
         }
-        store.State = new VariantState
+        store.State = NewState(plan, SegmentCipher.NewKey());
+        await store.WriteStateAsync();
+    }
+
+    public async Task InitializeRecordedAsync(VariantPlan plan, byte[] key, IReadOnlyList<double> durations)
+    {
+        if (State.Key.Length > 0)
         {
-            VideoId = plan.VideoId,
-            ProjectId = plan.ProjectId,
-            Rendition = plan.Rendition,
-            SegmentCount = plan.SegmentCount,
-            Key = SegmentCipher.NewKey(),
-        };
+            return;
+        }
+        store.State = NewState(plan with { SegmentCount = durations.Count }, key);
+        State.SegmentCountFinal = true;
+        State.Complete = true;
+        for (var index = 0; index < durations.Count; index++)
+        {
+            State.Segments[index] = durations[index];
+        }
         await store.WriteStateAsync();
     }
 
@@ -72,6 +81,11 @@ public sealed class VariantGrain([PersistentState("variant", GrainStorage.Name)]
         store.State = new VariantState();
         DeactivateOnIdle();
     }
+
+    private static VariantState NewState(VariantPlan plan, byte[] key) => new()
+    {
+        VideoId = plan.VideoId, ProjectId = plan.ProjectId, Rendition = plan.Rendition, SegmentCount = plan.SegmentCount, Key = key,
+    };
 
     private SegmentRegistration Registration(RegisterOutcome outcome) => new(outcome, State.Segments.Count, State.Complete);
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Utilities;
 using Streamio.Abstractions.Forensics;
+using Streamio.Abstractions.Live;
 using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
@@ -29,15 +30,13 @@ public sealed partial class VideoGrain(
     TimeProvider time,
     ILogger<VideoGrain> logger) : Grain, IVideoGrain, IRemindable
 {
-    private const string CheckReminder = "check";
 
     private readonly ObserverManager<IVideoObserver> _observers = new(TimeSpan.FromMinutes(1), logger);
 
     /// <summary>Per-rendition counters, rebuilt from the variants on activation (they are not worth a write per segment).</summary>
     private readonly Dictionary<string, RenditionCounters> _renditions = new(StringComparer.Ordinal);
 
-    /// <summary>Silos absent from this silo's membership view when last checked: gone for two checks means dead.</summary>
-    private readonly HashSet<string> _missingSilos = new(StringComparer.Ordinal);
+    private readonly SiloLiveness _silos = new(membership);
 
     private VideoState State => store.State;
 
@@ -75,13 +74,51 @@ public sealed partial class VideoGrain(
         };
         AddItem(new WorkItem { Kind = WorkKind.Probe, Priority = WorkPriority.Probe });
         Raise(VideoEventTypes.Created);
+        return await SaveNewAsync();
+    }
+
+    /// <summary>Writes a new video, lists it in its project before the call returns (a client lists its videos right after), and starts its checks.</summary>
+    private async Task<VideoView> SaveNewAsync()
+    {
         await store.WriteStateAsync();
-        // Listed before the call returns: a client lists its videos right after uploading.
-        State.IndexBucket = await GrainFactory.GetGrain<IProjectVideosGrain>(State.ProjectId).AddAsync(VideoId, now);
+        State.IndexBucket = await GrainFactory.GetGrain<IProjectVideosGrain>(State.ProjectId).AddAsync(VideoId, State.CreatedAt);
         await store.WriteStateAsync();
         await EnsureRemindedAsync();
         await CheckQuietlyAsync();
         return View();
+    }
+
+    public async Task<VideoView> CreateFromRecordingAsync(NewRecording recording)
+    {
+        if (State.Exists)
+        {
+            return View();
+        }
+        if (recording.Renditions.Count == 0 || recording.Renditions.Any(rendition => rendition.Durations.Count == 0))
+        {
+            throw new ArgumentException($"A recording needs at least one segment in every rendition (video {VideoId}).", nameof(recording));
+        }
+        var plan = new EncodingPlan(recording.SegmentSeconds, recording.Renditions.Max(rendition => rendition.Durations.Count),
+            recording.Renditions.Select(rendition => rendition.Plan).ToList());
+        // The variants (with the session's keys) exist before the video that lists them.
+        foreach (var rendition in recording.Renditions)
+        {
+            await Variant(rendition.Plan.Name).InitializeRecordedAsync(new VariantPlan(VideoId, recording.ProjectId, rendition.Plan, rendition.Durations.Count),
+                rendition.Key, rendition.Durations);
+            _renditions[rendition.Plan.Name] = new RenditionCounters { Registered = rendition.Durations.Count, Complete = true, HasFirst = true };
+        }
+        var now = time.GetUtcNow();
+        store.State = new VideoState
+        {
+            Id = VideoId, ProjectId = recording.ProjectId, Title = recording.Title, LiveStreamId = recording.LiveStreamId,
+            // No source object: the images are made from the highest rendition, decrypted (the finish runner's repair path).
+            SourceKey = Storage.StorageKeys.Source(recording.ProjectId, VideoId), SourceDeleted = true,
+            Source = recording.Source, Plan = plan, Status = VideoStatus.Encoding, PlayableAt = now, CreatedAt = now, UpdatedAt = now,
+        };
+        AddItem(new WorkItem { Kind = WorkKind.Finish, Priority = WorkPriority.Finish });
+        Raise(VideoEventTypes.Created);
+        Raise(VideoEventTypes.Playable);
+        return await SaveNewAsync();
     }
 
     public Task<VideoView?> GetAsync() => Task.FromResult(State.Exists ? View() : null);
@@ -268,6 +305,11 @@ public sealed partial class VideoGrain(
         await SaveAsync();
         Notify(VideoChange.Status);
         await FlushOutboxQuietlyAsync();
+        if (State.LiveStreamId is { } liveStreamId)
+        {
+            // The stream's own check asks again should this be lost.
+            GrainFactory.GetGrain<ILiveStreamGrain>(liveStreamId).OnRecordingReadyAsync(VideoId).Ignore();
+        }
     }
 
     public async Task OnWorkFailedAsync(int itemId, int attempt, string error)
@@ -333,7 +375,7 @@ public sealed partial class VideoGrain(
         }
         foreach (var siloAddress in State.Work.Where(item => item.Status == WorkItemStatus.Running).Select(item => item.RunningOn).OfType<string>().Distinct().ToList())
         {
-            if (IsGone(siloAddress))
+            if (_silos.IsGone(siloAddress))
             {
                 await OnSiloDeadAsync(siloAddress);
             }
@@ -360,26 +402,6 @@ public sealed partial class VideoGrain(
     }
 
     private bool NeedsChecks => State.Exists && (!State.IsTerminal || State.Outbox.Count > 0 || State.Work.Any(item => item.Status != WorkItemStatus.Done));
-
-    private bool IsGone(string siloAddress)
-    {
-        var address = SiloAddress.FromParsableString(siloAddress);
-        var snapshot = membership.CurrentSnapshot;
-        var status = snapshot.GetSiloStatus(address);
-        // A newer generation on the same endpoint means that process restarted: the old one is gone for sure.
-        if (status == SiloStatus.Dead
-            || snapshot.Members.Keys.Any(member => member.Endpoint.Equals(address.Endpoint) && member.Generation > address.Generation))
-        {
-            return true;
-        }
-        if (status != SiloStatus.None)
-        {
-            _missingSilos.Remove(siloAddress);
-            return false;
-        }
-        // Unknown to membership (e.g. a previous run of a single-process node): dead once it stays unknown.
-        return !_missingSilos.Add(siloAddress);
-    }
 
     /// <summary>Returns false when the video failed (attempts used up).</summary>
     private async Task<bool> RetryOrFailAsync(WorkItem item, string error, bool immediately = false)
@@ -544,19 +566,9 @@ public sealed partial class VideoGrain(
         await store.WriteStateAsync();
     }
 
-    private async Task EnsureRemindedAsync()
-    {
-        var period = TimeSpan.FromSeconds(Math.Max(silo.Value.CheckSeconds, reminders.Value.MinimumReminderPeriod.TotalSeconds));
-        await this.RegisterOrUpdateReminder(CheckReminder, period, period);
-    }
+    private Task EnsureRemindedAsync() => this.EnsureCheckReminderAsync(silo.Value, reminders.Value);
 
-    private async Task StopRemindersAsync()
-    {
-        if (await this.GetReminder(CheckReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
+    private Task StopRemindersAsync() => this.StopCheckReminderAsync();
 
     private void Notify(VideoChange change) => _observers.Notify(observer => observer.OnVideoChangedAsync(VideoId, change));
 

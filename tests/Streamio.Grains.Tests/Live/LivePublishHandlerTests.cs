@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Xunit.Abstractions;
+using Streamio.Abstractions.Live;
+using Streamio.Abstractions.Videos;
+using Streamio.Grains.Tests.Videos;
+using Streamio.Grains.Videos;
+using Streamio.Ingest;
+using Streamio.Media;
+using Streamio.Storage;
+using Streamio.Testing;
+
+namespace Streamio.Grains.Tests.Live;
+
+/// <summary>
+/// The real publish handler on a silo, fed by a stand-in for the SRT server: an FFmpeg process writing MPEG-TS in real
+/// time (<c>-re</c>) to its stdout, handed over as the session's media stream.
+/// </summary>
+[Collection(VideoClusterCollection.Name)]
+public sealed class LivePublishHandlerTests(VideoClusterFixture fixture, ITestOutputHelper output)
+{
+    private const int PublishSeconds = 8;
+
+    [Fact]
+    public async Task A_publisher_is_encoded_live_with_its_latency_measured_and_its_recording_becomes_a_ready_video_that_plays_to_the_end()
+    {
+        var stream = fixture.Grains.GetGrain<ILiveStreamGrain>(LiveStreamIds.New());
+        var created = await stream.CreateAsync(new LiveStreamCreate($"p_{Guid.NewGuid():N}", "handler test", 0, Record: true));
+        var services = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services;
+        var handler = services.GetRequiredService<IPublishHandler>();
+        var storage = services.GetRequiredService<IObjectStorage>();
+        using var scratch = new TempDirectory("streamio-live-");
+        using var publisher = StartPublisher();
+        try
+        {
+            var session = new IngestSession(IngestProtocol.Srt, created.Id, created.StreamKey, new IPEndPoint(IPAddress.Loopback, 40001), "mpegts",
+                publisher.StandardOutput.BaseStream, DateTimeOffset.UtcNow);
+            var run = handler.RunAsync(session, CancellationToken.None);
+
+            // Segments appear in the playlist while the publisher still sends.
+            var live = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Live && view.Session!.LatencySeconds is not null);
+            var window = (await stream.GetPlaylistAsync("360p"))!;
+            Assert.False(publisher.HasExited, "the playlist should fill while the publisher sends");
+            Assert.False(window.Ended);
+            Assert.Equal(["240p", "360p", "audio"], live.Session!.Renditions.Select(rendition => rendition.Name).Order());
+            Assert.True(live.Session.LatencySeconds > 0, $"latency {live.Session.LatencySeconds}");
+            // The latency at 360p while the publisher sends: every reading is positive (a frame cannot be listed before it arrived).
+            var latencies = new List<double>();
+            while (!publisher.HasExited)
+            {
+                latencies.Add((await stream.GetAsync())!.Session!.LatencySeconds!.Value);
+                await Task.Delay(250);
+            }
+            Assert.All(latencies, latency => Assert.True(latency > 0, $"latency {latency}"));
+            output.WriteLine($"360p latency over {latencies.Count} readings: first {latencies[0]:0.000} s, median {latencies.Order().ElementAt(latencies.Count / 2):0.000} s, max {latencies.Max():0.000} s");
+            var first = scratch.Combine("first.ts");
+            await DecryptAsync(storage, $"{window.StoragePrefix}{window.Segments[0].Index}.ts", (await stream.GetKeyAsync(window.SessionId, "360p"))!, 0, first);
+            Assert.Equal((640, 360), await MediaInspector.VideoSizeAsync(first));
+
+            // The publisher ends: FFmpeg flushes, the grace passes, the session ends and its recording is made.
+            await run.WaitAsync(LiveWaits.Patience);
+            var ended = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Ended && view.Session!.RecordingVideoId is not null);
+            Assert.True((await stream.GetPlaylistAsync("360p"))!.Ended);
+            var video = fixture.Grains.GetGrain<IVideoGrain>(ended.Session!.RecordingVideoId!);
+            var ready = await WaitForVideoAsync(video);
+            Assert.True(ready.HasPoster);
+            Assert.NotNull(ready.Storyboard);
+            Assert.True(await storage.ExistsAsync(StorageKeys.Poster(ready.ProjectId, ready.Id), default));
+            Assert.True(await storage.ExistsAsync(StorageKeys.StoryboardVtt(ready.ProjectId, ready.Id), default));
+            Assert.Contains(ready.Id, (await LiveWaits.ForAsync(stream, view => view.RecordingVideoIds.Count > 0)).RecordingVideoIds);
+
+            // The recording plays, decrypted with the variants' keys, from the first segment to the last.
+            foreach (var rendition in new[] { "360p", "audio" })
+            {
+                var variant = fixture.Grains.GetGrain<IVariantGrain>(VariantKeys.Of(ready.Id, rendition));
+                var whole = scratch.Combine($"{rendition}.ts");
+                await RenditionReader.DecryptToFileAsync(storage, (await variant.GetAsync())!, (await variant.GetKeyAsync())!, whole, default);
+                var duration = await MediaInspector.DurationAsync(whole);
+                Assert.InRange(duration, PublishSeconds - 1.5, PublishSeconds + 1.5);
+            }
+        }
+        finally
+        {
+            if (!publisher.HasExited)
+            {
+                publisher.Kill();
+            }
+        }
+    }
+
+    private static Process StartPublisher()
+    {
+        var info = new ProcessStartInfo(FfmpegTools.Ffmpeg) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            "-hide_banner", "-loglevel", "error", "-re",
+            "-f", "lavfi", "-i", $"testsrc2=size=640x360:rate=25:duration={PublishSeconds}",
+            "-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=48000:duration={PublishSeconds}",
+            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25", "-c:a", "aac", "-f", "mpegts", "pipe:1",
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(info)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task DecryptAsync(IObjectStorage storage, string key, byte[] aesKey, int index, string path)
+    {
+        await using var stored = await storage.OpenReadAsync(key, default) ?? throw new InvalidOperationException($"{key} is not stored.");
+        using var buffer = new MemoryStream();
+        await stored.CopyToAsync(buffer);
+        await File.WriteAllBytesAsync(path, SegmentCipher.Decrypt(buffer.ToArray(), aesKey, index));
+    }
+
+    private static async Task<VideoView> WaitForVideoAsync(IVideoGrain video)
+    {
+        var deadline = DateTimeOffset.UtcNow + LiveWaits.Patience;
+        while (true)
+        {
+            var view = await video.GetAsync();
+            if (view is { IsTerminal: true })
+            {
+                return view.Status == VideoStatus.Ready ? view : throw new InvalidOperationException($"The recording failed: {view.Error}");
+            }
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The recording never got ready; last seen: {view}");
+            }
+            await Task.Delay(200);
+        }
+    }
+}
