@@ -54,6 +54,8 @@ public static class StreamioApp
             services.AddStreamioWebhookDelivery(configuration);
             // After UseOrleans: the workers stop (and drain) before the silo does.
             services.AddStreamioWorkers();
+            // The live publish authorizer and handler the RTMP and SRT servers use on this silo.
+            services.AddStreamioLiveStreams(configuration);
         }
         else
         {
