@@ -133,7 +133,7 @@ public sealed class LivePublishHandlerTests(VideoClusterFixture fixture, ITestOu
             Assert.False(publisher.HasExited);
             var ended = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Ended && view.Session!.SessionId == live.Session!.SessionId);
             Assert.Empty(ended.RecordingVideoIds);
-            await WaitUntilAsync(async () => !await Storage.ListAsync(prefix[..prefix.TrimEnd('/').LastIndexOf('/')], default).AnyAsync());
+            await LiveWaits.UntilAsync(async () => !await Storage.ListAsync(prefix[..prefix.TrimEnd('/').LastIndexOf('/')], default).AnyAsync());
         }
         finally
         {
@@ -179,16 +179,6 @@ public sealed class LivePublishHandlerTests(VideoClusterFixture fixture, ITestOu
         using var publisher = StartPublisher(seconds);
         await handler.RunAsync(Session(stream, publisher), CancellationToken.None).WaitAsync(LiveWaits.Patience);
         await publisher.WaitForExitAsync();
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTimeOffset.UtcNow + LiveWaits.Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTimeOffset.UtcNow < deadline, "the condition never held");
-            await Task.Delay(200);
-        }
     }
 
     private static Process StartPublisher(int seconds = PublishSeconds)
