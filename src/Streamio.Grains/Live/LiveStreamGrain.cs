@@ -516,28 +516,10 @@ public sealed partial class LiveStreamGrain(
         State.Outbox.Add(new LiveStreamEvent(VideoEvent.NewId(), type, State.UpdatedAt, View()));
     }
 
-    private async Task FlushOutboxAsync()
-    {
-        while (State.Outbox.Count > 0)
-        {
-            await GrainFactory.GetGrain<Abstractions.Projects.IProjectEvents>(State.ProjectId).PublishLiveAsync(State.Outbox[0]);
-            State.Outbox.RemoveAt(0);
-            await SaveAsync();
-        }
-    }
+    private Task FlushOutboxAsync() => EventOutbox.FlushAsync(State.Outbox,
+        liveEvent => GrainFactory.GetGrain<Abstractions.Projects.IProjectEvents>(State.ProjectId).PublishLiveAsync(liveEvent), SaveAsync);
 
-    private async Task FlushOutboxQuietlyAsync()
-    {
-        try
-        {
-            await FlushOutboxAsync();
-        }
-        catch (Exception error)
-        {
-            LogCheckFailed(error, LiveStreamId);
-            await EnsureRemindedAsync();
-        }
-    }
+    private Task FlushOutboxQuietlyAsync() => EventOutbox.FlushQuietlyAsync(FlushOutboxAsync, error => LogCheckFailed(error, LiveStreamId), EnsureRemindedAsync);
 
     private async Task SaveAsync()
     {

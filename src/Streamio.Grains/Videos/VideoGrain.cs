@@ -534,31 +534,11 @@ public sealed partial class VideoGrain(
     }
 
     /// <summary>Hands the outbox to the project, oldest first; each event leaves the state only once the project has it.</summary>
-    private async Task FlushOutboxAsync()
-    {
-        while (State.Outbox.Count > 0)
-        {
-            await GrainFactory.GetGrain<IProjectEvents>(State.ProjectId).PublishAsync(State.Outbox[0]);
-            State.Outbox.RemoveAt(0);
-            if (State.Exists)
-            {
-                await store.WriteStateAsync();
-            }
-        }
-    }
+    private Task FlushOutboxAsync() => EventOutbox.FlushAsync(State.Outbox,
+        videoEvent => GrainFactory.GetGrain<IProjectEvents>(State.ProjectId).PublishAsync(videoEvent),
+        () => State.Exists ? store.WriteStateAsync() : Task.CompletedTask);
 
-    private async Task FlushOutboxQuietlyAsync()
-    {
-        try
-        {
-            await FlushOutboxAsync();
-        }
-        catch (Exception error)
-        {
-            LogCheckFailed(error, VideoId);
-            await EnsureRemindedAsync();
-        }
-    }
+    private Task FlushOutboxQuietlyAsync() => EventOutbox.FlushQuietlyAsync(FlushOutboxAsync, error => LogCheckFailed(error, VideoId), EnsureRemindedAsync);
 
     private async Task SaveAsync()
     {
