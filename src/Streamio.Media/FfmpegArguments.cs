@@ -370,13 +370,18 @@ public static class FfmpegArguments
         return args;
     }
 
-    /// <summary>One JPEG of the frame at <paramref name="atSeconds"/>, <paramref name="height"/> high, display aspect kept.</summary>
+    /// <summary>
+    /// One JPEG of the frame at <paramref name="atSeconds"/>, <paramref name="height"/> high, display aspect kept. A
+    /// source is seeked on input (fast); one of Streamio's own MPEG-TS renditions is decoded from its start instead, since
+    /// the MPEG-TS demuxer seeks by bytes and can step past the only keyframe of a short recording (at most 10 s decoded).
+    /// </summary>
     public static IReadOnlyList<string> Poster(MediaInput input, double atSeconds, int height, string outputPath, FfmpegOptions options) =>
     [
         .. Common(progress: false),
         .. InputHardening(input, options),
-        "-ss", Seconds(atSeconds),
+        .. input.Formats == "mpegts" ? Array.Empty<string>() : ["-ss", Seconds(atSeconds)],
         "-i", InputLocation(input),
+        .. input.Formats == "mpegts" ? ["-ss", Seconds(atSeconds)] : Array.Empty<string>(),
         "-map", "0:V:0", "-an", "-sn", "-dn",
         "-vf", PosterScale(height),
         "-frames:v", "1", "-q:v", "3",

@@ -142,6 +142,47 @@ public sealed class LivePublishHandlerTests(VideoClusterFixture fixture, ITestOu
     }
 
     [Fact]
+    public async Task When_the_silo_running_the_publisher_is_killed_the_session_ends_and_its_recording_becomes_a_ready_video()
+    {
+        var (stream, created) = await CreateAsync(record: true);
+        var victim = (InProcessSiloHandle)fixture.Cluster.SecondarySilos[0];
+        using var publisher = StartPublisher(seconds: 120);
+        using var stop = new CancellationTokenSource();
+        var run = victim.SiloHost.Services.GetRequiredService<IPublishHandler>().RunAsync(Session(created, publisher), stop.Token);
+        try
+        {
+            await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Live);
+            await LiveWaits.UntilAsync(async () => (await stream.GetPlaylistAsync("360p"))!.Segments.Count >= 3);
+
+            await fixture.Cluster.KillSiloAsync(victim);
+            await stop.CancelAsync();
+            publisher.Kill();
+
+            var ended = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Ended && view.Session!.RecordingVideoId is not null);
+            Assert.Contains("silo", ended.Session!.EndReason, StringComparison.Ordinal);
+            var ready = await WaitForVideoAsync(fixture.Grains.GetGrain<IVideoGrain>(ended.Session.RecordingVideoId!));
+            Assert.True(ready.HasPoster);
+            using var scratch = new TempDirectory("streamio-live-");
+            var whole = scratch.Combine("360p.ts");
+            var variant = fixture.Grains.GetGrain<IVariantGrain>(VariantKeys.Of(ready.Id, "360p"));
+            await RenditionReader.DecryptToFileAsync(Storage, (await variant.GetAsync())!, (await variant.GetKeyAsync())!, whole, default);
+            Assert.True(await MediaInspector.DurationAsync(whole) >= 1);
+        }
+        finally
+        {
+            if (!publisher.HasExited)
+            {
+                publisher.Kill();
+            }
+            // Cancelled, the handler stops its FFmpeg at once; its last report then retries against its dead silo for a
+            // while (a real silo that dies takes its handler with it), so it is left to finish on its own.
+            await stop.CancelAsync();
+            _ = run.ContinueWith(ended => ended.Exception, TaskScheduler.Default);
+            await fixture.Cluster.StartAdditionalSiloAsync();
+        }
+    }
+
+    [Fact]
     public async Task Bytes_that_are_not_a_stream_end_the_leg_with_the_probes_reason_and_the_session_ends_empty()
     {
         var (stream, created) = await CreateAsync(record: true);
