@@ -152,11 +152,21 @@ public sealed record VariantView(
     int SegmentCount,
     bool Complete,
     IReadOnlyList<double> ContiguousDurations,
-    IReadOnlyList<int> Registered);
+    IReadOnlyList<int> Registered,
+    byte[]? CencKeyId = null,
+    int CmafTimescale = 0,
+    IReadOnlyList<long>? CmafContiguousStarts = null)
+{
+    /// <summary>Whether the rendition has CMAF output (a CENC key): videos encoded before it, or with DASH off, have none.</summary>
+    public bool HasCmaf => CencKeyId is { Length: > 0 };
 
-/// <summary>A variant to create when the video is planned.</summary>
+    /// <summary>Every segment's CMAF twin is stored too: the rendition can be played over DASH.</summary>
+    public bool CmafComplete => HasCmaf && Complete && CmafContiguousStarts is { } starts && starts.Count >= SegmentCount && ContiguousDurations.Count >= SegmentCount;
+}
+
+/// <summary>A variant to create when the video is planned; <paramref name="Cmaf"/>: it also gets CMAF segments (and a CENC key).</summary>
 [GenerateSerializer, Immutable]
-public sealed record VariantPlan(string VideoId, string ProjectId, RenditionPlan Rendition, int SegmentCount);
+public sealed record VariantPlan(string VideoId, string ProjectId, RenditionPlan Rendition, int SegmentCount, bool Cmaf = false);
 
 [GenerateSerializer]
 public enum RegisterOutcome

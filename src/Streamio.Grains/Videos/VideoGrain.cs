@@ -26,6 +26,7 @@ public sealed partial class VideoGrain(
     IOptions<ForensicOptions> forensics,
     IOptions<SiloWorkOptions> silo,
     IOptions<ReminderOptions> reminders,
+    IOptions<DashOutputOptions> dash,
     IClusterMembershipService membership,
     TimeProvider time,
     ILogger<VideoGrain> logger) : Grain, IVideoGrain, IRemindable
@@ -214,7 +215,9 @@ public sealed partial class VideoGrain(
         // The variants exist (with their keys) before the state that lists them is written.
         foreach (var rendition in plan.Renditions)
         {
-            await Variant(rendition.Name).InitializeAsync(new VariantPlan(VideoId, State.ProjectId, rendition, plan.SegmentCount));
+            // Forensic copies stay HLS-only: their viewers get a per-viewer mix of A and B segments, which DASH cannot list.
+            var cmaf = dash.Value.Dash && rendition.Forensic == ForensicCopy.None;
+            await Variant(rendition.Name).InitializeAsync(new VariantPlan(VideoId, State.ProjectId, rendition, plan.SegmentCount, cmaf));
             _renditions[rendition.Name] = new RenditionCounters();
         }
         item.Status = WorkItemStatus.Done;

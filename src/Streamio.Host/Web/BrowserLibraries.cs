@@ -15,6 +15,8 @@ public sealed class BrowserLibraries
     {
         ["hls.js"] = "hls.js/dist/hls.min.js",
         ["signalr.js"] = "@microsoft/signalr/dist/browser/signalr.min.js",
+        // DASH (CMAF, ClearKey over EME) for pages that play a video's dashUrl.
+        ["dash.js"] = "dashjs/dist/modern/umd/dash.all.min.js",
     };
 
     public BrowserLibraries(IOptions<WebOptions> options, IHostEnvironment environment)
