@@ -372,12 +372,13 @@ public static class FfmpegArguments
 
     /// <summary>
     /// CMAF from a closed TS segment, without re-encoding: the same frames (so the same time span and keyframes) as
-    /// fragmented MP4 whose samples are CENC-encrypted ('cenc', AES-CTR, video in subsamples). <c>frag_custom</c> makes
+    /// clear fragmented MP4, which <see cref="Cmaf.CencPackager"/> then encrypts (FFmpeg 5.1's own CENC writes no
+    /// per-fragment sample information, so its fragments cannot be decrypted). <c>frag_custom</c> makes
     /// the whole segment one fragment; <c>frag_discont</c> keeps the TS timeline in tfdt, so segments cut by separate
     /// runs (other chunks, other silos) follow each other; <c>cmaf</c> writes negative composition offsets, so tfdt is
     /// the first frame's presentation time.
     /// </summary>
-    public static IReadOnlyList<string> CmafRemux(string tsPath, string mp4Path, Cmaf.CencKey key, FfmpegOptions options)
+    public static IReadOnlyList<string> CmafRemux(string tsPath, string mp4Path, FfmpegOptions options)
     {
         var input = new MediaInput(Path.GetFullPath(tsPath), ["file"], "mpegts");
         return
@@ -388,7 +389,6 @@ public static class FfmpegArguments
             "-i", InputLocation(input),
             "-map", "0", "-c", "copy", "-bsf:a", "aac_adtstoasc",
             "-f", "mp4", "-movflags", CmafMovFlags,
-            "-encryption_scheme", "cenc-aes-ctr", "-encryption_key", key.KeyHex, "-encryption_kid", key.KeyIdHex,
             "file:" + Path.GetFullPath(mp4Path),
         ];
     }

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 namespace Streamio.Media.Cmaf;
 
 /// <summary>
-/// Turns a closed TS segment into its CMAF twin: FFmpeg copies the frames into CENC-encrypted fragmented MP4 (no
-/// second encode), then the file is cut into the init and the media segment.
+/// Turns a closed TS segment into its CMAF twin: FFmpeg copies the frames into fragmented MP4 (no second encode), the
+/// file is cut into the init and the media segment, and both are protected with CENC under the rendition's key.
 /// </summary>
 public sealed class CmafRemuxer(FfmpegRunner ffmpeg, IOptions<FfmpegOptions> options)
 {
@@ -14,15 +14,16 @@ public sealed class CmafRemuxer(FfmpegRunner ffmpeg, IOptions<FfmpegOptions> opt
         var mp4Path = tsPath + ".cmaf.mp4";
         try
         {
-            await ffmpeg.RunFfmpegAsync(FfmpegArguments.CmafRemux(tsPath, mp4Path, key, options.Value), options.Value.TaskTimeoutFloor, null, cancellationToken,
+            await ffmpeg.RunFfmpegAsync(FfmpegArguments.CmafRemux(tsPath, mp4Path, options.Value), options.Value.TaskTimeoutFloor, null, cancellationToken,
                 task: new FfmpegTask("cmaf")).ConfigureAwait(false);
-            var parts = CmafFragment.Split(await File.ReadAllBytesAsync(mp4Path, cancellationToken).ConfigureAwait(false), index + 1);
-            if (parts.KeyId is not { } kid || !kid.AsSpan().SequenceEqual(key.KeyId))
+            var clear = CmafFragment.Split(await File.ReadAllBytesAsync(mp4Path, cancellationToken).ConfigureAwait(false), index + 1);
+            var init = CencPackager.ProtectInit(clear.Init, key.KeyId);
+            return clear with
             {
-                throw new InvalidDataException($"FFmpeg's CMAF output for segment {index} does not carry the rendition's key id.");
-            }
-
-            return parts;
+                Init = init,
+                Media = CencPackager.EncryptMedia(clear.Media, key.Key, CencPackager.NalLengthSize(clear.Init)),
+                KeyId = CmafFragment.KeyId(init),
+            };
         }
         finally
         {
