@@ -374,7 +374,9 @@ public static class FfmpegArguments
     /// CMAF from a closed TS segment, without re-encoding: the same frames (so the same time span and keyframes) as
     /// clear fragmented MP4, which <see cref="Cmaf.CencPackager"/> then encrypts (FFmpeg 5.1's own CENC writes no
     /// per-fragment sample information, so its fragments cannot be decrypted). <c>frag_custom</c> makes
-    /// the whole segment one fragment; <c>frag_discont</c> keeps the TS timeline in tfdt, so segments cut by separate
+    /// the whole segment one fragment; <c>delay_moov</c> writes the moov once the first packet went through
+    /// <c>aac_adtstoasc</c> (else the AAC entry has no AudioSpecificConfig and browsers refuse the init);
+    /// <c>frag_discont</c> keeps the TS timeline in tfdt, so segments cut by separate
     /// runs (other chunks, other silos) follow each other; <c>cmaf</c> writes negative composition offsets, so tfdt is
     /// the first frame's presentation time.
     /// </summary>
@@ -393,7 +395,7 @@ public static class FfmpegArguments
         ];
     }
 
-    public const string CmafMovFlags = "empty_moov+default_base_moof+frag_custom+frag_discont+cmaf";
+    public const string CmafMovFlags = "empty_moov+delay_moov+default_base_moof+frag_custom+frag_discont+cmaf";
 
     /// <summary>
     /// One JPEG of the frame at <paramref name="atSeconds"/>, <paramref name="height"/> high, display aspect kept. A

@@ -36,7 +36,7 @@ public sealed class CmafPlaylistTests
         [
             "-i", "file:/w/360p/3.ts",
             "-map", "0", "-c", "copy", "-bsf:a", "aac_adtstoasc",
-            "-f", "mp4", "-movflags", "empty_moov+default_base_moof+frag_custom+frag_discont+cmaf",
+            "-f", "mp4", "-movflags", "empty_moov+delay_moov+default_base_moof+frag_custom+frag_discont+cmaf",
             "file:/w/360p/3.ts.cmaf.mp4",
         ], args.Skip(args.ToList().IndexOf("-i")));
     }

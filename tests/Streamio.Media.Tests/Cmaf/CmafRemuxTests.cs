@@ -80,6 +80,8 @@ public sealed class CmafRemuxTests : IDisposable
         }
 
         Assert.True(parts.Count >= 3);
+        // Browsers refuse an AAC entry without its AudioSpecificConfig (the decoder specific info inside esds).
+        Assert.True(DecoderConfigLength(parts[0].Parts.Init) > 13, "the esds carries the AudioSpecificConfig");
         Assert.All(parts, part => Assert.Equal(48000, part.Parts.Timescale));
         for (var i = 1; i < parts.Count; i++)
         {
@@ -103,6 +105,29 @@ public sealed class CmafRemuxTests : IDisposable
 
         await Assert.ThrowsAsync<MediaToolException>(() => Remuxer().RemuxAsync(bogus, 0, CencKey.New(), CancellationToken.None));
         Assert.Equal(["bogus.ts"], Directory.GetFiles(_temp.Path).Select(Path.GetFileName));
+    }
+
+    /// <summary>The length of esds's DecoderConfigDescriptor: 13 bytes of fixed fields, plus any decoder specific info.</summary>
+    private static int DecoderConfigLength(byte[] init)
+    {
+        var at = init.AsSpan().IndexOf("esds"u8) + 8;
+        int Descriptor(ref int position)
+        {
+            position++;
+            var length = 0;
+            do
+            {
+                length = (length << 7) | (init[position] & 0x7F);
+            }
+            while ((init[position++] & 0x80) != 0);
+            return length;
+        }
+
+        Assert.Equal(0x03, init[at]);
+        Descriptor(ref at);
+        at += 3;
+        Assert.Equal(0x04, init[at]);
+        return Descriptor(ref at);
     }
 
     /// <summary>The decrypted frames, losslessly re-encoded so they can be read back as pictures.</summary>
