@@ -45,8 +45,17 @@ public static class CencPackager
             Box("schi", Box("tenc", tenc)));
         var result = Insert(init, [.. ancestors, entry], entry.End, sinf);
         System.Text.Encoding.ASCII.GetBytes(protectedType).CopyTo(result, entry.Offset + 4);
-        return result;
+        // A pssh of the W3C common system naming the KID: browsers hand it to EME in the 'encrypted' event ("cenc"
+        // init data), which is how players that learn keys from the media (hls.js) build their license request.
+        var moov = Mp4Boxes.Find(result, "moov")!.Value;
+        return Insert(result, [moov], moov.End, CommonPssh(keyId));
     }
+
+    /// <summary>W3C "Common PSSH box format" system id, which ClearKey reads key ids from.</summary>
+    public static readonly byte[] CommonSystemId = Convert.FromHexString("1077efecc0b24d02ace33c1e52e2fb4b");
+
+    /// <summary>A version 1 pssh of the common system listing one KID, with no data.</summary>
+    public static byte[] CommonPssh(byte[] keyId) => Box("pssh", [1, 0, 0, 0, .. CommonSystemId, .. U32(1), .. keyId, .. U32(0)]);
 
     /// <summary>The NAL unit length size of the init's H.264 track (from avcC), or null for any other track (audio).</summary>
     public static int? NalLengthSize(byte[] init)

@@ -62,8 +62,15 @@ public sealed class DashPlaybackTests(BrowserFixture fixture, Xunit.Abstractions
         Assert.Equal(["240p", "360p", "480p", "audio"], representations.Select(r => (string?)r.Attribute("id")));
         foreach (var representation in representations)
         {
+            // As many segments as its fMP4 HLS playlist (and its TS one) lists: the same time spans.
             var timeline = representation.Element(Mpd + "SegmentTemplate")!.Element(Mpd + "SegmentTimeline")!.Elements(Mpd + "S");
-            Assert.Equal(3, timeline.Sum(s => 1 + (int?)s.Attribute("r") ?? 1));
+            var id = (string)representation.Attribute("id")!;
+            var hls = await Node.Http.GetStringAsync(new Uri(new Uri(playback.CmafHlsUrl!), $"{id}.m3u8{new Uri(playback.CmafHlsUrl!).Query}"));
+            var ts = await Node.Http.GetStringAsync(new Uri(new Uri(playback.Url), $"{id}.m3u8{new Uri(playback.Url).Query}"));
+            var count = timeline.Sum(s => 1 + ((int?)s.Attribute("r") ?? 0));
+            Assert.True(count >= 3, $"{id}: {count} segments");
+            Assert.Equal(Count(hls, "#EXTINF"), count);
+            Assert.Equal(Count(ts, "#EXTINF"), count);
         }
         Assert.Equal(representations.Count, (await KeyIdsAsync(playback)).Distinct().Count());
         Assert.Contains(playback.LicenseUrl!, mpd.Descendants().Where(e => e.Name.LocalName == "Laurl").Select(e => e.Value));
@@ -144,17 +151,7 @@ public sealed class DashPlaybackTests(BrowserFixture fixture, Xunit.Abstractions
             </script></body></html>
             """);
         await using var browser = await fixture.OpenAsync(page, width: 700, height: 420);
-        var licenses = new List<string>();
-        browser.Page.Request += (_, request) =>
-        {
-            if (request.Url.Contains("/license", StringComparison.Ordinal) && request.Method == "POST")
-            {
-                lock (licenses)
-                {
-                    licenses.Add(request.Url);
-                }
-            }
-        };
+        var licenses = RecordLicenseRequests(browser);
         await browser.Page.ReloadAsync();
 
         // Past two segment boundaries (4 s each): the second and third segments were fetched, decrypted and decoded.
@@ -189,11 +186,36 @@ public sealed class DashPlaybackTests(BrowserFixture fixture, Xunit.Abstractions
             </script></body></html>
             """);
         await using var browser = await fixture.OpenAsync(page, width: 700, height: 420);
+        var licenses = RecordLicenseRequests(browser);
+        await browser.Page.ReloadAsync();
         await WaitUntilAsync(browser, "() => document.getElementById('v').currentTime > 9");
+        lock (licenses)
+        {
+            Assert.NotEmpty(licenses);
+        }
         var errors = await browser.Page.EvaluateAsync<string[]>("() => window.__status.errors");
         output.WriteLine($"hls.js non-fatal events: {string.Join(", ", errors)}");
         Assert.DoesNotContain(errors, error => error.EndsWith("(fatal)", StringComparison.Ordinal));
     }
+
+    /// <summary>The license requests (POSTs) the page makes from now on.</summary>
+    private static List<string> RecordLicenseRequests(BrowserPage browser)
+    {
+        var licenses = new List<string>();
+        browser.Page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/license", StringComparison.Ordinal) && request.Method == "POST")
+            {
+                lock (licenses)
+                {
+                    licenses.Add(request.Url);
+                }
+            }
+        };
+        return licenses;
+    }
+
+    private static int Count(string text, string what) => text.Split('\n').Count(line => line.StartsWith(what, StringComparison.Ordinal));
 
     private static async Task WaitUntilAsync(BrowserPage browser, string predicate)
     {

@@ -48,6 +48,10 @@ public sealed class CmafRemuxTests : IDisposable
             Assert.Equal("moof", System.Text.Encoding.ASCII.GetString(part.Media, 4, 4));
         }
 
+        // The init names the KID twice: for DASH players (tenc) and for EME's 'encrypted' event (a common-system pssh).
+        byte[] pssh = [.. "pssh"u8, 1, 0, 0, 0, .. CencPackager.CommonSystemId, 0, 0, 0, 1, .. key.KeyId];
+        Assert.True(parts[0].Init.AsSpan().IndexOf(pssh) > 0);
+
         // The second run's init says the same in what matters: timescale and KID.
         Assert.Equal(CmafFragment.Timescale(parts[0].Init), CmafFragment.Timescale(parts[3].Init));
         Assert.Equal(CmafFragment.KeyId(parts[0].Init), CmafFragment.KeyId(parts[3].Init));
