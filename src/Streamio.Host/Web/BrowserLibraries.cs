@@ -15,7 +15,11 @@ public sealed class BrowserLibraries
     {
         ["hls.js"] = "hls.js/dist/hls.min.js",
         ["signalr.js"] = "@microsoft/signalr/dist/browser/signalr.min.js",
-        // DASH (CMAF, ClearKey over EME) for pages that play a video's dashUrl.
+    };
+
+    /// <summary>Served under /lib for other pages, but not loaded (nor required) by the web app: dash.js plays a video's dashUrl.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PlayerFiles = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
         ["dash.js"] = "dashjs/dist/modern/umd/dash.all.min.js",
     };
 
@@ -34,7 +38,8 @@ public sealed class BrowserLibraries
 
     /// <summary>The file behind /lib/{name}, or null when it is unknown or not installed.</summary>
     public string? PathOf(string name) =>
-        NodeModulesPath is not null && Files.TryGetValue(name, out var relative) && Path.Combine(NodeModulesPath, relative) is var path && File.Exists(path)
+        NodeModulesPath is not null && (Files.TryGetValue(name, out var relative) || PlayerFiles.TryGetValue(name, out relative))
+            && Path.Combine(NodeModulesPath, relative) is var path && File.Exists(path)
             ? path
             : null;
 

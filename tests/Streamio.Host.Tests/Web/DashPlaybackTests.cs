@@ -87,6 +87,18 @@ public sealed class DashPlaybackTests(BrowserFixture fixture, Xunit.Abstractions
     }
 
     [Fact]
+    public async Task Dashjs_is_served_to_other_sites_but_the_web_app_does_not_load_it()
+    {
+        using var library = await Node.Http.GetAsync("/lib/dash.js");
+        Assert.Equal(HttpStatusCode.OK, library.StatusCode);
+        Assert.Equal("*", library.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        using var config = JsonDocument.Parse(await Node.Http.GetStringAsync("/v1/config"));
+        var libraries = config.RootElement.GetProperty("libraries");
+        Assert.True(libraries.GetProperty("available").GetBoolean());
+        Assert.False(libraries.GetProperty("urls").TryGetProperty("dash.js", out _));
+    }
+
+    [Fact]
     public async Task The_license_server_answers_the_videos_keys_to_its_token_only()
     {
         var playback = await TwoRungsAsync();
