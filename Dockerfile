@@ -18,10 +18,11 @@ WORKDIR /web
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
 
-# 3. Runtime: ASP.NET Core (Ubuntu 24.04) + the distribution's FFmpeg, run as a non-root user.
+# 3. Runtime: ASP.NET Core (Ubuntu 24.04) + the distribution's FFmpeg and libsrt (the SRT ingest server loads it
+#    itself), run as a non-root user.
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg fonts-dejavu-core \
+ && apt-get install -y --no-install-recommends ffmpeg libsrt1.5-gnutls fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app ./
@@ -38,6 +39,10 @@ VOLUME /data
 # 8080: HTTP (API, web app, /healthz, /readyz); 11111: Orleans silo-to-silo; 30000: Orleans gateway (clients to silos).
 # Only a cluster needs the two Orleans ports reachable from other pods.
 EXPOSE 8080 11111 30000
+# Live ingest, the ports every live stream publishes to: 1935 RTMP (TCP, Streamio__Live__Rtmp__Port) and 9000/udp SRT
+# (Streamio__Live__Srt__Port).
+EXPOSE 1935
+EXPOSE 9000/udp
 # Kubernetes sends SIGTERM; the silo stops taking chunks, gets Streamio__Silo__ShutdownGraceSeconds to finish them,
 # then leaves the Orleans cluster.
 STOPSIGNAL SIGTERM

@@ -3,7 +3,8 @@
 # or --scale-out for the cluster benchmark (API node + 1, then 2 single-core silos on a private PostgreSQL),
 # --cli-upload for the CLI's upload throughput against curl's to the same node, --telemetry for the cost of tracing
 # and metrics (the pipeline with telemetry off and on, alternating), --listing, or --watermark (burned-in watermark
-# sessions: request to first segment, 720p sessions per core in real time).
+# sessions: request to first segment, 720p sessions per core in real time), or --first-frame (where the time from
+# upload to playable goes, span by span).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh

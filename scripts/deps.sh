@@ -23,6 +23,10 @@ ensure_ffmpeg() {
   if ! command -v ffmpeg >/dev/null 2>&1 || ! command -v ffprobe >/dev/null 2>&1; then
     apt_install ffmpeg
   fi
+  # The SRT ingest server loads libsrt itself (libsrt-gnutls.so.1.5): FFmpeg pulling it in today is not a promise.
+  if ! compgen -G '/usr/lib/*/libsrt-gnutls.so.1.5' >/dev/null; then
+    apt_install libsrt1.5-gnutls
+  fi
 }
 
 # The font burned-in watermarks are drawn with (Streamio:Watermark:FontFile points into it).

@@ -31,23 +31,12 @@ internal static class Watermarks
         var maxSessions = int.Parse(settings.GetValueOrDefault("max-sessions", "8"), CultureInfo.InvariantCulture);
         var preset = settings.GetValueOrDefault("preset", "veryfast");
         var clip = await Ffmpeg.ClipAsync(output, seconds, 1280, 720);
-        var data = Path.Combine(output, "watermark-data");
-        if (Directory.Exists(data))
+        var (app, http) = await EmbeddedData.StartNodeAsync(Path.Combine(output, "watermark-data"), new Dictionary<string, string?>
         {
-            Directory.Delete(data, recursive: true);
-        }
-        var app = StreamioApp.Build(["--urls", "http://127.0.0.1:0"], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>(EmbeddedData.Settings(data))
-            {
-                ["Streamio:Watermark:MaxSessionsPerSilo"] = maxSessions.ToString(CultureInfo.InvariantCulture),
-                ["Streamio:Watermark:Preset"] = preset,
-            });
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            ["Streamio:Watermark:MaxSessionsPerSilo"] = maxSessions.ToString(CultureInfo.InvariantCulture),
+            ["Streamio:Watermark:Preset"] = preset,
         });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) };
+        using var _ = http;
         var videoId = await UploadReadyAsync(http, clip);
         Console.WriteLine($"clip: {clip} (720p30, {seconds} s) encoded; watermark preset {preset}; {Environment.ProcessorCount} cores; load {LoadAverage()}");
 

@@ -9,6 +9,13 @@ public sealed class SiloWorkOptions
     /// </summary>
     public int Workers { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>
+    /// More loops that take only the work that makes a video playable (probe, fast start, audio: priority
+    /// <see cref="Videos.WorkPriority.Audio"/> and up), so a new upload never waits behind other videos' chunks. That
+    /// work is short or light, so these loops oversubscribe the cores only briefly. None on a control silo (Workers=0).
+    /// </summary>
+    public int FastLaneWorkers { get; set; } = 1;
+
     /// <summary>On shutdown, running work has this long to finish before it is cancelled and handed back.</summary>
     public double ShutdownGraceSeconds { get; set; } = 10;
 

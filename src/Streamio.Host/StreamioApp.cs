@@ -12,6 +12,8 @@ using Streamio.Media;
 using Streamio.Storage;
 using Streamio.Host.Configuration;
 using Streamio.Host.Videos;
+using Streamio.Ingest.Rtmp;
+using Streamio.Ingest.Srt;
 using Streamio.Host.Telemetry;
 
 using Streamio.Grains.Hosting;
@@ -55,6 +57,11 @@ public static class StreamioApp
             services.AddStreamioWebhookDelivery(configuration);
             // After UseOrleans: the workers stop (and drain) before the silo does.
             services.AddStreamioWorkers();
+            // The live publish authorizer and handler, then the RTMP and SRT servers that use them: registered after
+            // Orleans, they start once the silo answers grain calls and stop before it does.
+            services.AddStreamioLiveStreams(configuration);
+            services.AddRtmpIngest(configuration);
+            services.AddSrtIngest(configuration);
         }
         else
         {
@@ -105,6 +112,7 @@ public static class StreamioApp
             app.UseStreamioWeb();
             app.MapTusEndpoints();
             app.MapUploadEndpoints();
+            app.MapGrowingSourceEndpoints();
             app.MapClusterEndpoints();
             app.MapOpenApi();
         }

@@ -12,7 +12,7 @@ namespace Streamio.Media;
 /// </summary>
 public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOptions> options, ILogger<FfmpegEncoder> logger) : IMediaEncoder
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
     private readonly FfmpegOptions _options = options.Value;
 
     public async Task<ChunkEncodeResult> EncodeChunkAsync(ChunkEncodeJob job, Func<ClosedSegment, Task> onSegment, IProgress<double>? progress, CancellationToken cancellationToken)

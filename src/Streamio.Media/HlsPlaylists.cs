@@ -27,10 +27,21 @@ public static class HlsPlaylists
     public const double AverageOverhead = 1.05;
 
     /// <summary>The master playlist: the optional audio group, then one variant per video rendition, lowest first.</summary>
-    public static string Master(IReadOnlyList<MasterVideoEntry> videos, MasterAudioEntry? audio)
+    public static string Master(IReadOnlyList<MasterVideoEntry> videos, MasterAudioEntry? audio) => Master(videos, audio, version: 3);
+
+    /// <summary>The master playlist of the CMAF (fMP4) media playlists: the same, at their protocol version.</summary>
+    public static string CmafMaster(IReadOnlyList<MasterVideoEntry> videos, MasterAudioEntry? audio) => Master(videos, audio, CmafVersion);
+
+    /// <summary>EXT-X-MAP in a playlist without I-frames needs version 6; SAMPLE-AES-CTR with KEYFORMAT, version 5+.</summary>
+    public const int CmafVersion = 7;
+
+    /// <summary>W3C ClearKey's KEYFORMAT, which hls.js hands to EME as the 'org.w3.clearkey' key system.</summary>
+    public const string ClearKeyFormat = "org.w3.clearkey";
+
+    private static string Master(IReadOnlyList<MasterVideoEntry> videos, MasterAudioEntry? audio, int version)
     {
         var text = new StringBuilder();
-        text.Append("#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        text.Append(Inv($"#EXTM3U\n#EXT-X-VERSION:{version}\n#EXT-X-INDEPENDENT-SEGMENTS\n"));
         if (audio is not null)
         {
             text.Append(Inv($"#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"{AudioGroup}\",NAME=\"Audio\",DEFAULT=YES,AUTOSELECT=YES,CHANNELS=\"{audio.Channels}\",URI=\"{Quoted(audio.Uri)}\"\n"));
@@ -141,6 +152,29 @@ public static class HlsPlaylists
             text.Append("#EXT-X-ENDLIST\n");
         }
 
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// A finished rendition's CMAF segments as a VOD media playlist: the init in EXT-X-MAP, and one key line for all,
+    /// METHOD=SAMPLE-AES-CTR (CENC 'cenc') with KEYFORMAT org.w3.clearkey and the KID as a data URI: hls.js (emeEnabled,
+    /// drmSystems 'org.w3.clearkey') takes the KID from it and asks the license server named in its config.
+    /// </summary>
+    public static string CmafMedia(IReadOnlyList<double> segmentDurations, double nominalSegmentSeconds, byte[] keyId, string mapUri, Func<int, string> segmentUri)
+    {
+        var longest = segmentDurations.Count == 0 ? 0 : segmentDurations.Max();
+        var target = (int)Math.Ceiling(Math.Max(longest, nominalSegmentSeconds) - 1e-6);
+        var text = new StringBuilder();
+        text.Append(Inv($"#EXTM3U\n#EXT-X-VERSION:{CmafVersion}\n#EXT-X-TARGETDURATION:{target}\n#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXT-X-INDEPENDENT-SEGMENTS\n"));
+        text.Append(Inv($"#EXT-X-KEY:METHOD=SAMPLE-AES-CTR,URI=\"data:text/plain;base64,{Convert.ToBase64String(keyId)}\",KEYFORMAT=\"{ClearKeyFormat}\",KEYFORMATVERSIONS=\"1\"\n"));
+        text.Append(Inv($"#EXT-X-MAP:URI=\"{Quoted(mapUri)}\"\n"));
+        for (var i = 0; i < segmentDurations.Count; i++)
+        {
+            text.Append(Inv($"#EXTINF:{segmentDurations[i]:0.000000},\n"));
+            text.Append(Uri(segmentUri(i))).Append('\n');
+        }
+
+        text.Append("#EXT-X-ENDLIST\n");
         return text.ToString();
     }
 

@@ -28,6 +28,14 @@ public static class StorageKeys
     /// <summary>A live segment under a session's folder (<see cref="LiveSessionPrefix"/> or <see cref="SegmentFolder"/>).</summary>
     public static string LiveSegment(string folder, string rendition, int index) => $"{folder}{Checked(rendition)}/{index}.ts";
 
+    /// <summary>A rendition's CMAF init segment (ftyp + moov, CENC): one for all its media segments.</summary>
+    public static string CmafInit(string projectId, string videoId, string rendition) =>
+        $"{VideoPrefix(projectId, videoId)}cmaf/{Checked(rendition)}/init.mp4";
+
+    /// <summary>The CMAF twin of TS segment <paramref name="index"/> (moof + mdat, CENC): same frames, same time span.</summary>
+    public static string CmafSegment(string projectId, string videoId, string rendition, int index) =>
+        $"{VideoPrefix(projectId, videoId)}cmaf/{Checked(rendition)}/{index}.m4s";
+
     public static string Poster(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}images/poster.jpg";
 
     public static string StoryboardSprite(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}images/storyboard.jpg";

@@ -81,7 +81,51 @@ public sealed class LadderPlannerTests
         Assert.Equal(["360p", "480p", "720p", "audio"], withAudio.Renditions.Select(r => r.Name));
         Assert.Equal(128, withAudio.Renditions[^1].BitrateKbps);
         Assert.DoesNotContain(silent.Renditions, r => r.IsAudio);
-        Assert.Equal(3, withAudio.SegmentCount);
+        // 10 s: a 1 s first segment, then 4 s, 4 s and the last 1 s.
+        Assert.Equal(4, withAudio.SegmentCount);
+    }
+
+    [Theory]
+    [InlineData(10.0, 1.0, 4.0, 4)]
+    [InlineData(9.0, 1.0, 4.0, 3)]
+    [InlineData(0.8, 1.0, 4.0, 1)]
+    [InlineData(1.0, 1.0, 4.0, 1)]
+    [InlineData(60.0, 4.0, 4.0, 15)]
+    public void A_short_first_segment_is_one_more_cut_of_the_timeline(double duration, double first, double segment, int expected) =>
+        Assert.Equal(expected, LadderPlanner.SegmentCount(duration, first, segment));
+
+    [Fact]
+    public void Segment_starts_follow_the_short_first_segment_and_chunks_join_on_them()
+    {
+        var plan = LadderPlanner.Plan(new EncodingOptions { FirstSegmentSeconds = 1 }, new SourceFacts("mov", 30, 1920, 1080, 30, HasAudio: true));
+        Assert.Equal(1, plan.FirstSeconds);
+        Assert.Equal([0.0, 1, 5, 9, 13], Enumerable.Range(0, 5).Select(plan.SegmentStart));
+        Assert.Equal([0, 0, 1, 1, 2, 7, 8], new[] { 0, 0.99, 1, 4.99, 5, 25, 29.9 }.Select(seconds => SegmentTimeline.At(plan.FirstSegmentSeconds, plan.SegmentSeconds, seconds)));
+        // Every chunk starts where the previous one ends.
+        var rungs = LadderPlanner.Rungs(Ladder, 1920, 1080);
+        var chunks = LadderPlanner.Chunks(plan.SegmentCount, 3, rungs).Skip(2).ToList();
+        for (var i = 1; i < chunks.Count; i++)
+        {
+            Assert.Equal(plan.SegmentStart(chunks[i - 1].FirstSegment + chunks[i - 1].SegmentCount), plan.SegmentStart(chunks[i].FirstSegment));
+        }
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(4.0)]
+    [InlineData(9.0)]
+    [InlineData(-1.0)]
+    public void A_first_segment_out_of_range_means_whole_segments(double first)
+    {
+        var plan = LadderPlanner.Plan(new EncodingOptions { FirstSegmentSeconds = first }, new SourceFacts("mov", 10, 1280, 720, 30, HasAudio: false));
+        Assert.Equal((4.0, 3), (plan.FirstSeconds, plan.SegmentCount));
+    }
+
+    [Fact]
+    public void Forensic_plans_keep_whole_segments()
+    {
+        var plan = LadderPlanner.WholeSegments(LadderPlanner.Plan(new EncodingOptions(), new SourceFacts("mov", 10, 1280, 720, 30, HasAudio: false)), 10);
+        Assert.Equal((4.0, 3, 8.0), (plan.FirstSeconds, plan.SegmentCount, plan.SegmentStart(2)));
     }
 
     [Fact]

@@ -230,9 +230,9 @@ public sealed partial class ChartTests
 
     [Theory]
     [MemberData(nameof(Manifests))]
-    public void Every_manifest_is_yaml_with_a_kind_under_every_scaling_choice(string template)
+    public void Every_manifest_is_yaml_with_a_kind_under_every_scaling_and_live_choice(string template)
     {
-        var choices = new[] { "keda.enabled", "keda.scaleToZero", "control.enabled", "silo.autoscaling.enabled", "metrics.enabled", "metrics.podMonitor.enabled" };
+        var choices = new[] { "keda.enabled", "keda.scaleToZero", "control.enabled", "silo.autoscaling.enabled", "metrics.enabled", "metrics.podMonitor.enabled", "live.enabled" };
         for (var combination = 0; combination < 1 << choices.Length; combination++)
         {
             var values = new Dictionary<string, string> { ["keda.prometheus.serverAddress"] = "http://prometheus:9090" };

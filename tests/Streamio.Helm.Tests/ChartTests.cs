@@ -55,6 +55,7 @@ public sealed partial class ChartTests
     [InlineData("control-deployment.yaml", "Deployment")]
     [InlineData("silo-scaledobject.yaml", "ScaledObject")]
     [InlineData("podmonitor.yaml", "PodMonitor")]
+    [InlineData("live-service.yaml", "Service")]
     public void Each_manifest_is_yaml_with_an_api_version_a_kind_and_a_name(string template, string kind)
     {
         var manifest = HelmChart.ParseMapping(HelmChart.Skeleton(Chart.Templates[template]));
@@ -71,7 +72,7 @@ public sealed partial class ChartTests
         {
             "api-deployment.yaml", "silo-deployment.yaml", "api-service.yaml", "secret.yaml", "ingress.yaml", "silo-hpa.yaml",
             "silo-pdb.yaml", "serviceaccount.yaml", "silo-role.yaml", "silo-rolebinding.yaml", "control-deployment.yaml",
-            "silo-scaledobject.yaml", "podmonitor.yaml", "_helpers.tpl", "NOTES.txt",
+            "silo-scaledobject.yaml", "podmonitor.yaml", "live-service.yaml", "_helpers.tpl", "NOTES.txt",
         };
         Assert.Equal(known.Order(StringComparer.Ordinal), Chart.Templates.Keys.Order(StringComparer.Ordinal));
     }
@@ -262,7 +263,8 @@ public sealed partial class ChartTests
     [GeneratedRegex(@"\b(Streamio__\w+)=")]
     private static partial Regex DockerEnvironmentName();
 
-    [GeneratedRegex(@"^EXPOSE ([\d ]+)$", RegexOptions.Multiline)]
+    /// <summary>An EXPOSE line: ports as written, "8080" (TCP) or "9000/udp".</summary>
+    [GeneratedRegex(@"^EXPOSE (\d+(?:/(?:tcp|udp))?(?: \d+(?:/(?:tcp|udp))?)*)$", RegexOptions.Multiline)]
     private static partial Regex Expose();
 
     [GeneratedRegex(@"terminationGracePeriodSeconds: \{\{ add \.Values\.silo\.shutdownGraceSeconds (\d+) \}\}")]

@@ -192,9 +192,9 @@ public sealed partial class ChartTests
     }
 
     [Fact]
-    public void The_image_exposes_http_silo_and_gateway_ports_and_installs_ffmpeg()
+    public void The_image_exposes_http_silo_gateway_and_live_ingest_ports_and_installs_ffmpeg()
     {
-        Assert.Equal(new[] { "8080", "11111", "30000" }, ExposedPorts());
+        Assert.Equal(new[] { "8080", "11111", "30000", "1935", "9000/udp" }, ExposedPorts());
         Assert.Contains("ffmpeg", Dockerfile, StringComparison.Ordinal);
         Assert.DoesNotContain("Streamio__Roles=", Dockerfile, StringComparison.Ordinal);
     }

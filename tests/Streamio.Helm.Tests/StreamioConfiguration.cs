@@ -25,7 +25,7 @@ public static class StreamioConfiguration
         "Streamio:Cluster:NumVotesForDeathDeclaration", "Streamio:Cluster:IAmAliveTablePublishSeconds",
 
         // Streamio:Silo (liveness is Orleans membership now: no lease, heartbeat, dead-after or poll settings).
-        "Streamio:Silo:Workers", "Streamio:Silo:ShutdownGraceSeconds",
+        "Streamio:Silo:Workers", "Streamio:Silo:FastLaneWorkers", "Streamio:Silo:ShutdownGraceSeconds",
 
         // Streamio:Telemetry: /metrics for Prometheus on its own port (the chart's metrics.port; KEDA reads the work waiting from it).
         "Streamio:Telemetry:PrometheusPort",
@@ -44,8 +44,18 @@ public static class StreamioConfiguration
         "Streamio:Auth:AdminKey", "Streamio:Auth:AllowAnonymous",
 
         // Streamio:Encoding (EncodingOptions; the ladder is a list and is not set by the chart)
-        "Streamio:Encoding:SegmentSeconds", "Streamio:Encoding:SegmentsPerChunk", "Streamio:Encoding:AudioBitrateKbps",
+        "Streamio:Encoding:SegmentSeconds", "Streamio:Encoding:FirstSegmentSeconds", "Streamio:Encoding:SegmentsPerChunk", "Streamio:Encoding:AudioBitrateKbps",
         "Streamio:Encoding:KeepSource", "Streamio:Encoding:WorkPath", "Streamio:Encoding:MaxAttempts",
+
+        // Streamio:Live: the silos' ingest servers (RtmpIngestOptions, SrtIngestOptions in src/Streamio.Ingest; checked
+        // against their source by LiveChartTests), and the public host the API builds a stream's publish URLs from.
+        "Streamio:Live:Rtmp:Enabled", "Streamio:Live:Rtmp:Port", "Streamio:Live:Rtmp:BindAddress", "Streamio:Live:Rtmp:Application",
+        "Streamio:Live:Rtmp:MaxConnections", "Streamio:Live:Rtmp:HandshakeTimeoutSeconds", "Streamio:Live:Rtmp:IdleTimeoutSeconds",
+        "Streamio:Live:Rtmp:MaxMessageBytes",
+        "Streamio:Live:Srt:Enabled", "Streamio:Live:Srt:Port", "Streamio:Live:Srt:BindAddress", "Streamio:Live:Srt:MaxConnections",
+        "Streamio:Live:Srt:LatencyMs", "Streamio:Live:Srt:PeerIdleTimeoutSeconds", "Streamio:Live:Srt:RequirePassphrase",
+        "Streamio:Live:Srt:AuthorizeTimeoutSeconds", "Streamio:Live:Srt:Library",
+        "Streamio:Live:PublicHost",
 
         // Streamio:Ffmpeg (FfmpegOptions)
         "Streamio:Ffmpeg:FfmpegPath", "Streamio:Ffmpeg:FfprobePath", "Streamio:Ffmpeg:AllowedFormats",

@@ -54,6 +54,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- fail "cluster.siloPort, cluster.gatewayPort and the HTTP port 8080 must be three different ports" }}
 {{- end }}
 {{- include "streamio.validateScaling" . }}
+{{- include "streamio.validateLive" . }}
 {{- end -}}
 
 {{/* Autoscaling on work and the metrics it reads: settings that cannot work fail the render. */}}
@@ -72,6 +73,61 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- fail "keda.maxReplicas must be at least keda.minReplicas (and at least 1)" }}
 {{- end }}
 {{- end }}
+{{- end -}}
+
+{{/*
+Live ingest: settings that cannot work fail the render. Publishers reach only worker silos, so one must always run:
+not with keda.scaleToZero, a fixed silo.replicas of 0, or a CPU autoscaler that may go to 0.
+*/}}
+{{- define "streamio.validateLive" -}}
+{{- if .Values.live.enabled }}
+{{- if not (has (toString .Values.live.service.type) (list "LoadBalancer" "NodePort" "ClusterIP")) }}
+{{- fail (printf "live.service.type is %q: it must be LoadBalancer, NodePort or ClusterIP" (toString .Values.live.service.type)) }}
+{{- end }}
+{{- if not (has (toString .Values.live.service.externalTrafficPolicy) (list "Local" "Cluster")) }}
+{{- fail (printf "live.service.externalTrafficPolicy is %q: it must be Local or Cluster" (toString .Values.live.service.externalTrafficPolicy)) }}
+{{- end }}
+{{- $affinity := int .Values.live.service.sessionAffinityTimeoutSeconds }}
+{{- if or (lt $affinity 1) (gt $affinity 86400) }}
+{{- fail "live.service.sessionAffinityTimeoutSeconds must be 1..86400 (what Kubernetes accepts for ClientIP affinity)" }}
+{{- end }}
+{{- if has (int .Values.live.rtmp.port) (list 8080 (int .Values.cluster.siloPort) (int .Values.cluster.gatewayPort) (int .Values.metrics.port)) }}
+{{- fail "live.rtmp.port must differ from the HTTP port 8080, cluster.siloPort, cluster.gatewayPort and metrics.port (all TCP on the silo pod)" }}
+{{- end }}
+{{- if and .Values.keda.enabled .Values.keda.scaleToZero }}
+{{- fail "live ingest needs a worker silo at all times (with none, nobody listens for RTMP or SRT publishers): set keda.scaleToZero=false (the minimum is then keda.minReplicas, at least 1) or live.enabled=false" }}
+{{- end }}
+{{- if and (not .Values.keda.enabled) (not .Values.silo.autoscaling.enabled) (not .Values.silo.replicas) }}
+{{- fail "live ingest needs a worker silo at all times (with none, nobody listens for RTMP or SRT publishers): set silo.replicas to at least 1 or live.enabled=false" }}
+{{- end }}
+{{- if and (not .Values.keda.enabled) .Values.silo.autoscaling.enabled (not .Values.silo.autoscaling.minReplicas) }}
+{{- fail "live ingest needs a worker silo at all times (with none, nobody listens for RTMP or SRT publishers): set silo.autoscaling.minReplicas to at least 1 or live.enabled=false" }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Live ingest settings every pod gets, whether it listens or not: the ports (the API builds a stream's rtmpUrl and srtUrl
+from them and the public host, so they are the Service's ports too).
+*/}}
+{{- define "streamio.liveEnv" -}}
+- name: Streamio__Live__Rtmp__Port
+  value: {{ .Values.live.rtmp.port | quote }}
+- name: Streamio__Live__Srt__Port
+  value: {{ .Values.live.srt.port | quote }}
+{{- with .Values.live.publicHost }}
+- name: Streamio__Live__PublicHost
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* Control silos and API nodes never take publishers: the live Service does not select them, so nothing may listen. */}}
+{{- define "streamio.liveIngestOff" -}}
+- name: Streamio__Live__Rtmp__Enabled
+  value: "false"
+- name: Streamio__Live__Srt__Enabled
+  value: "false"
+{{- include "streamio.liveEnv" . | nindent 0 }}
 {{- end -}}
 
 {{/*
@@ -220,6 +276,8 @@ to find the silos' gateways (from the membership table).
   value: {{ .Values.playback.defaultTtlSeconds | quote }}
 - name: Streamio__Encoding__SegmentSeconds
   value: {{ .Values.encoding.segmentSeconds | quote }}
+- name: Streamio__Encoding__FirstSegmentSeconds
+  value: {{ .Values.encoding.firstSegmentSeconds | quote }}
 - name: Streamio__Encoding__SegmentsPerChunk
   value: {{ .Values.encoding.segmentsPerChunk | quote }}
 - name: Streamio__Encoding__MaxAttempts

@@ -14,9 +14,44 @@ public enum VideoStatus
 [GenerateSerializer, Immutable]
 public sealed record SourceFacts(string Format, double DurationSeconds, int Width, int Height, double FrameRate, bool HasAudio);
 
-/// <summary>The ladder and timeline cut decided after probing.</summary>
+/// <summary>
+/// The ladder and timeline cut decided after probing. The video timeline is segment 0 of
+/// <see cref="FirstSegmentSeconds"/> (short, so the first frame needs a tiny encode), then segments of
+/// <see cref="SegmentSeconds"/>; every rung and every chunk cuts on the same boundaries. The audio keeps its own
+/// whole-file pass on the <see cref="SegmentSeconds"/> grid (players align renditions by timestamps, not by index).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record EncodingPlan(double SegmentSeconds, int SegmentCount, IReadOnlyList<RenditionPlan> Renditions);
+public sealed record EncodingPlan(double SegmentSeconds, int SegmentCount, IReadOnlyList<RenditionPlan> Renditions)
+{
+    /// <summary>The first video segment's length; 0 (plans made before it existed) means <see cref="SegmentSeconds"/>.</summary>
+    [Id(3)]
+    public double FirstSegmentSeconds { get; init; }
+
+    /// <summary>The first video segment's length in effect.</summary>
+    public double FirstSeconds => SegmentTimeline.First(FirstSegmentSeconds, SegmentSeconds);
+
+    /// <summary>Where video segment <paramref name="index"/> starts on the source timeline.</summary>
+    public double SegmentStart(int index) => SegmentTimeline.Start(FirstSegmentSeconds, SegmentSeconds, index);
+}
+
+/// <summary>A video timeline of one first segment (maybe shorter) and whole segments after it.</summary>
+public static class SegmentTimeline
+{
+    /// <summary>The first segment's length in effect: 0 (or anything out of range) means a whole segment.</summary>
+    public static double First(double firstSeconds, double segmentSeconds) =>
+        firstSeconds > 0 && firstSeconds < segmentSeconds ? firstSeconds : segmentSeconds;
+
+    /// <summary>Where segment <paramref name="index"/> starts.</summary>
+    public static double Start(double firstSeconds, double segmentSeconds, int index) =>
+        index <= 0 ? 0 : First(firstSeconds, segmentSeconds) + (index - 1) * segmentSeconds;
+
+    /// <summary>The segment that holds the moment <paramref name="seconds"/>.</summary>
+    public static int At(double firstSeconds, double segmentSeconds, double seconds)
+    {
+        var first = First(firstSeconds, segmentSeconds);
+        return seconds < first ? 0 : 1 + (int)Math.Floor((seconds - first) / segmentSeconds);
+    }
+}
 
 /// <param name="Forensic">A or B: a marked copy of the forensic rung (named "{rung}-a"/"{rung}-b"), never listed on its own.</param>
 [GenerateSerializer, Immutable]
@@ -88,7 +123,8 @@ public sealed record VideoView(
     DateTimeOffset UpdatedAt,
     Projects.ProjectLogo? Logo = null,
     bool Forensic = false,
-    string? ForensicRung = null)
+    string? ForensicRung = null,
+    double FirstSegmentSeconds = 0)
 {
     public bool IsTerminal => Status is VideoStatus.Ready or VideoStatus.Failed;
 
@@ -116,11 +152,21 @@ public sealed record VariantView(
     int SegmentCount,
     bool Complete,
     IReadOnlyList<double> ContiguousDurations,
-    IReadOnlyList<int> Registered);
+    IReadOnlyList<int> Registered,
+    byte[]? CencKeyId = null,
+    int CmafTimescale = 0,
+    IReadOnlyList<long>? CmafContiguousStarts = null)
+{
+    /// <summary>Whether the rendition has CMAF output (a CENC key): videos encoded before it, or with DASH off, have none.</summary>
+    public bool HasCmaf => CencKeyId is { Length: > 0 };
 
-/// <summary>A variant to create when the video is planned.</summary>
+    /// <summary>Every segment's CMAF twin is stored too: the rendition can be played over DASH.</summary>
+    public bool CmafComplete => HasCmaf && Complete && CmafContiguousStarts is { } starts && starts.Count >= SegmentCount && ContiguousDurations.Count >= SegmentCount;
+}
+
+/// <summary>A variant to create when the video is planned; <paramref name="Cmaf"/>: it also gets CMAF segments (and a CENC key).</summary>
 [GenerateSerializer, Immutable]
-public sealed record VariantPlan(string VideoId, string ProjectId, RenditionPlan Rendition, int SegmentCount);
+public sealed record VariantPlan(string VideoId, string ProjectId, RenditionPlan Rendition, int SegmentCount, bool Cmaf = false);
 
 [GenerateSerializer]
 public enum RegisterOutcome

@@ -68,8 +68,11 @@ public interface IWorkSchedulerGrain : IGrainWithIntegerKey
     /// <summary>Drops every ticket of a video (deleted or failed).</summary>
     Task CancelAsync(string videoId);
 
-    /// <summary>The most urgent due ticket for a worker of <paramref name="siloAddress"/>, waiting up to <paramref name="wait"/> for one.</summary>
-    Task<WorkTicket?> TakeAsync(string siloAddress, TimeSpan wait);
+    /// <summary>
+    /// The most urgent due ticket of at least <paramref name="minimumPriority"/> for a worker of
+    /// <paramref name="siloAddress"/>, waiting up to <paramref name="wait"/> for one.
+    /// </summary>
+    Task<WorkTicket?> TakeAsync(string siloAddress, TimeSpan wait, int minimumPriority = int.MinValue);
 
     /// <summary>The worker is done with the ticket (finished, failed or handed back).</summary>
     Task DoneAsync(string videoId, int itemId);

@@ -120,6 +120,8 @@ public sealed partial class LiveStreamGrain(
         {
             await EndSessionAsync("the stream was deleted");
         }
+        // The recording is kept: it becomes a video before the stream is forgotten (a failure here fails the delete, to be retried).
+        await SettleAsync();
         await FlushOutboxAsync();
         await GrainFactory.GetGrain<IProjectLiveStreamsGrain>(State.ProjectId).RemoveAsync(LiveStreamId);
         var key = State.StreamKey;
@@ -157,6 +159,12 @@ public sealed partial class LiveStreamGrain(
         }
         else
         {
+            // The last session's recording is handed over before a new session takes its place.
+            await SettleQuietlyAsync();
+            if (Session is { Settled: false })
+            {
+                return LiveLeg.Refused("the last session's recording is still being saved; try again shortly");
+            }
             session = NewSession(now);
             State.Session = session;
             Raise(LiveEventTypes.Connected);
@@ -324,11 +332,19 @@ public sealed partial class LiveStreamGrain(
         session.Attached = false;
         session.GraceEndsAt = null;
         State.Status = LiveStatus.Ended;
+        LogSessionEnded(LiveStreamId, session.SessionId, reason);
+        try
+        {
+            // Handed over before the end is written, so live.ended names the recording (the check repeats a failed hand-over).
+            await SettleWithoutSavingAsync();
+        }
+        catch (Exception error)
+        {
+            LogCheckFailed(error, LiveStreamId);
+        }
         Raise(LiveEventTypes.Ended);
         await SaveAsync();
-        LogSessionEnded(LiveStreamId, session.SessionId, reason);
         Notify();
-        await SettleQuietlyAsync();
         await FlushOutboxQuietlyAsync();
         await EnsureRemindedAsync();
     }
@@ -339,9 +355,19 @@ public sealed partial class LiveStreamGrain(
     /// </summary>
     private async Task SettleAsync()
     {
+        if (await SettleWithoutSavingAsync())
+        {
+            await SaveAsync();
+            Notify();
+        }
+    }
+
+    /// <summary>The settling itself, written by the caller; false when there was nothing to settle.</summary>
+    private async Task<bool> SettleWithoutSavingAsync()
+    {
         if (Session is not { Active: false, Settled: false } session)
         {
-            return;
+            return false;
         }
         if (session.RecordingVideoId is { } videoId && Recording(session) is { } recording)
         {
@@ -358,8 +384,7 @@ public sealed partial class LiveStreamGrain(
             session.RecordingVideoId = null;
         }
         session.Settled = true;
-        await SaveAsync();
-        Notify();
+        return true;
     }
 
     private NewRecording? Recording(LiveSessionState session)
@@ -491,28 +516,10 @@ public sealed partial class LiveStreamGrain(
         State.Outbox.Add(new LiveStreamEvent(VideoEvent.NewId(), type, State.UpdatedAt, View()));
     }
 
-    private async Task FlushOutboxAsync()
-    {
-        while (State.Outbox.Count > 0)
-        {
-            await GrainFactory.GetGrain<Abstractions.Projects.IProjectEvents>(State.ProjectId).PublishLiveAsync(State.Outbox[0]);
-            State.Outbox.RemoveAt(0);
-            await SaveAsync();
-        }
-    }
+    private Task FlushOutboxAsync() => EventOutbox.FlushAsync(State.Outbox,
+        liveEvent => GrainFactory.GetGrain<Abstractions.Projects.IProjectEvents>(State.ProjectId).PublishLiveAsync(liveEvent), SaveAsync);
 
-    private async Task FlushOutboxQuietlyAsync()
-    {
-        try
-        {
-            await FlushOutboxAsync();
-        }
-        catch (Exception error)
-        {
-            LogCheckFailed(error, LiveStreamId);
-            await EnsureRemindedAsync();
-        }
-    }
+    private Task FlushOutboxQuietlyAsync() => EventOutbox.FlushQuietlyAsync(FlushOutboxAsync, error => LogCheckFailed(error, LiveStreamId), EnsureRemindedAsync);
 
     private async Task SaveAsync()
     {

@@ -26,6 +26,12 @@ public sealed class EncodingOptions
 
     public double SegmentSeconds { get; set; } = 4;
 
+    /// <summary>
+    /// The first video segment's length (at most <see cref="SegmentSeconds"/>): the fast start encodes only this much
+    /// before the video is playable. Forensic videos keep whole segments (their A/B choice is per segment).
+    /// </summary>
+    public double FirstSegmentSeconds { get; set; } = 1;
+
     /// <summary>Segments per chunk task: smaller chunks spread better over silos, larger ones start fewer processes.</summary>
     public int SegmentsPerChunk { get; set; } = 3;
 

@@ -27,6 +27,10 @@ public static class LadderPlanner
     public static int SegmentCount(double durationSeconds, double segmentSeconds) =>
         Math.Max(1, (int)Math.Ceiling(durationSeconds / segmentSeconds - 1e-3));
 
+    /// <summary>Segments of a timeline whose first segment is <paramref name="firstSeconds"/> long and the rest <paramref name="segmentSeconds"/>.</summary>
+    public static int SegmentCount(double durationSeconds, double firstSeconds, double segmentSeconds) =>
+        durationSeconds - firstSeconds <= 1e-3 ? 1 : 1 + SegmentCount(durationSeconds - firstSeconds, segmentSeconds);
+
     /// <summary>
     /// Chunk tasks in the order they should run. Fast start: the first segment at the lowest rung is a task of its own,
     /// so the video is playable after one tiny encode; the other rungs of that segment follow, then whole chunks.
@@ -54,8 +58,19 @@ public static class LadderPlanner
         {
             renditions.Add(new RenditionPlan(AudioRendition, 0, 0, options.AudioBitrateKbps, IsAudio: true));
         }
-        return new EncodingPlan(options.SegmentSeconds, SegmentCount(source.DurationSeconds, options.SegmentSeconds), renditions);
+        var first = FirstSegmentSeconds(options);
+        return new EncodingPlan(options.SegmentSeconds, SegmentCount(source.DurationSeconds, first, options.SegmentSeconds), renditions)
+        {
+            FirstSegmentSeconds = first,
+        };
     }
+
+    /// <summary>The configured first segment, within (0, SegmentSeconds]; anything else means a whole segment.</summary>
+    public static double FirstSegmentSeconds(EncodingOptions options) => SegmentTimeline.First(options.FirstSegmentSeconds, options.SegmentSeconds);
+
+    /// <summary>The same ladder on whole segments only (what a forensic video needs: one A/B choice per segment).</summary>
+    public static EncodingPlan WholeSegments(EncodingPlan plan, double durationSeconds) =>
+        plan with { FirstSegmentSeconds = plan.SegmentSeconds, SegmentCount = SegmentCount(durationSeconds, plan.SegmentSeconds) };
 
     /// <summary>
     /// A forensic plan: the highest plain rung at or below <paramref name="maxHeight"/> (else the lowest) gets two more

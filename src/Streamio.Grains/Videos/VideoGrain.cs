@@ -26,6 +26,7 @@ public sealed partial class VideoGrain(
     IOptions<ForensicOptions> forensics,
     IOptions<SiloWorkOptions> silo,
     IOptions<ReminderOptions> reminders,
+    IOptions<DashOutputOptions> dash,
     IClusterMembershipService membership,
     TimeProvider time,
     ILogger<VideoGrain> logger) : Grain, IVideoGrain, IRemindable
@@ -205,6 +206,8 @@ public sealed partial class VideoGrain(
         string? forensicRung = null;
         if (State.Forensic)
         {
+            // One A/B choice per whole segment: a forensic video keeps a uniform timeline.
+            plan = LadderPlanner.WholeSegments(plan, source.DurationSeconds);
             (plan, forensicRung) = LadderPlanner.WithForensicCopies(plan, forensics.Value.RungHeight(encoding.Value.EffectiveLadder));
             // The code secret exists before any playlist can be asked for it.
             await GrainFactory.GetGrain<IForensicGrain>(VideoId).InitializeAsync(State.ProjectId, forensicRung);
@@ -212,7 +215,9 @@ public sealed partial class VideoGrain(
         // The variants exist (with their keys) before the state that lists them is written.
         foreach (var rendition in plan.Renditions)
         {
-            await Variant(rendition.Name).InitializeAsync(new VariantPlan(VideoId, State.ProjectId, rendition, plan.SegmentCount));
+            // Forensic copies stay HLS-only: their viewers get a per-viewer mix of A and B segments, which DASH cannot list.
+            var cmaf = dash.Value.Dash && rendition.Forensic == ForensicCopy.None;
+            await Variant(rendition.Name).InitializeAsync(new VariantPlan(VideoId, State.ProjectId, rendition, plan.SegmentCount, cmaf));
             _renditions[rendition.Name] = new RenditionCounters();
         }
         item.Status = WorkItemStatus.Done;
@@ -532,31 +537,11 @@ public sealed partial class VideoGrain(
     }
 
     /// <summary>Hands the outbox to the project, oldest first; each event leaves the state only once the project has it.</summary>
-    private async Task FlushOutboxAsync()
-    {
-        while (State.Outbox.Count > 0)
-        {
-            await GrainFactory.GetGrain<IProjectEvents>(State.ProjectId).PublishAsync(State.Outbox[0]);
-            State.Outbox.RemoveAt(0);
-            if (State.Exists)
-            {
-                await store.WriteStateAsync();
-            }
-        }
-    }
+    private Task FlushOutboxAsync() => EventOutbox.FlushAsync(State.Outbox,
+        videoEvent => GrainFactory.GetGrain<IProjectEvents>(State.ProjectId).PublishAsync(videoEvent),
+        () => State.Exists ? store.WriteStateAsync() : Task.CompletedTask);
 
-    private async Task FlushOutboxQuietlyAsync()
-    {
-        try
-        {
-            await FlushOutboxAsync();
-        }
-        catch (Exception error)
-        {
-            LogCheckFailed(error, VideoId);
-            await EnsureRemindedAsync();
-        }
-    }
+    private Task FlushOutboxQuietlyAsync() => EventOutbox.FlushQuietlyAsync(FlushOutboxAsync, error => LogCheckFailed(error, VideoId), EnsureRemindedAsync);
 
     private async Task SaveAsync()
     {
@@ -582,7 +567,7 @@ public sealed partial class VideoGrain(
         }).ToList(),
         State.Status is VideoStatus.Encoding or VideoStatus.Ready && IsPlayable(),
         State.HasPoster, State.Storyboard, State.SourceKey, State.SourceIsExternal, State.SourceDeleted, State.CreatedAt, State.UpdatedAt, State.Logo,
-        State.Forensic, State.ForensicRung);
+        State.Forensic, State.ForensicRung, State.Plan?.FirstSeconds ?? 0);
 
     private sealed class RenditionCounters
     {

@@ -37,8 +37,9 @@ public sealed class ChunkRunner(
         var produced = work.Rungs.ToDictionary(name => name, _ => 0);
         try
         {
-            var job = new ChunkEncodeJob(new MediaInput(source.Location, source.Protocols), work.FirstSegment * plan.SegmentSeconds,
-                work.SegmentCount * plan.SegmentSeconds, work.FirstSegment, plan.SegmentSeconds, rungs, workDirectory)
+            var start = plan.SegmentStart(work.FirstSegment);
+            var job = new ChunkEncodeJob(new MediaInput(source.Location, source.Protocols), start,
+                plan.SegmentStart(work.FirstSegment + work.SegmentCount) - start, work.FirstSegment, plan.SegmentSeconds, rungs, workDirectory)
             {
                 Images = MakesImages(work, plan) && work.Source is { } facts ? ImagePlan.ForChunk(facts) : null,
                 Logo = await FetchLogoAsync(work, workDirectory, cancellationToken),

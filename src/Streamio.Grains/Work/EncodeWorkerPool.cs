@@ -4,12 +4,14 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
+using Streamio.Grains.Videos;
 using Streamio.Telemetry;
 
 namespace Streamio.Grains.Work;
 
 /// <summary>
-/// A silo's workers: <see cref="SiloWorkOptions.Workers"/> loops that take the most urgent ticket from the scheduler, start
+/// A silo's workers: <see cref="SiloWorkOptions.Workers"/> loops that take the most urgent ticket from the scheduler, and
+/// <see cref="SiloWorkOptions.FastLaneWorkers"/> more that take only work a video needs to become playable; each starts
 /// the attempt on its video grain, run it here (FFmpeg runs outside any grain call) and report back. On shutdown they
 /// stop taking work, give running work the grace period, then cancel it and hand it back without counting the attempt.
 /// Registered after Orleans, so it stops before the silo does and can still make grain calls while draining.
@@ -40,8 +42,11 @@ public sealed partial class EncodeWorkerPool(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        WorkReadings.RegisterPool(this, () => _running.Count, options.Value.Workers);
-        var workers = Task.WhenAll(Enumerable.Range(0, options.Value.Workers).Select(_ => Task.Run(() => WorkerLoopAsync(stoppingToken), CancellationToken.None)));
+        var fastLane = options.Value.Workers > 0 ? Math.Max(0, options.Value.FastLaneWorkers) : 0;
+        WorkReadings.RegisterPool(this, () => _running.Count, options.Value.Workers + fastLane);
+        var workers = Task.WhenAll(Enumerable.Range(0, options.Value.Workers + fastLane)
+            .Select(loop => loop < options.Value.Workers ? int.MinValue : WorkPriority.Audio)
+            .Select(minimumPriority => Task.Run(() => WorkerLoopAsync(minimumPriority, stoppingToken), CancellationToken.None)));
         if (options.Value.Workers == 0)
         {
             LogControlSilo(SiloAddress);
@@ -67,14 +72,14 @@ public sealed partial class EncodeWorkerPool(
         await workers;
     }
 
-    private async Task WorkerLoopAsync(CancellationToken stoppingToken)
+    private async Task WorkerLoopAsync(int minimumPriority, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             WorkTicket? ticket;
             try
             {
-                ticket = await Scheduler.TakeAsync(SiloAddress, PollWait).WaitAsync(stoppingToken);
+                ticket = await Scheduler.TakeAsync(SiloAddress, PollWait, minimumPriority).WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

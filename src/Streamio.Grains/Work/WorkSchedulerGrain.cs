@@ -62,13 +62,14 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
         return Task.CompletedTask;
     }
 
-    public async Task<WorkTicket?> TakeAsync(string siloAddress, TimeSpan wait)
+    public async Task<WorkTicket?> TakeAsync(string siloAddress, TimeSpan wait, int minimumPriority = int.MinValue)
     {
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
             var now = time.GetUtcNow();
-            var next = _waiting.Values.Where(queued => queued.Ticket.NotBefore <= now)
+            var eligible = _waiting.Values.Where(queued => queued.Ticket.Priority >= minimumPriority).ToList();
+            var next = eligible.Where(queued => queued.Ticket.NotBefore <= now)
                 .OrderByDescending(queued => queued.Ticket.Priority).ThenBy(queued => queued.Sequence).FirstOrDefault();
             if (next is not null)
             {
@@ -84,7 +85,7 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
                 return null;
             }
             // Sleep until new work arrives, a delayed retry falls due, or the poll ends.
-            var dueIn = _waiting.Values.Select(queued => queued.Ticket.NotBefore - now).DefaultIfEmpty(remaining).Min();
+            var dueIn = eligible.Select(queued => queued.Ticket.NotBefore - now).DefaultIfEmpty(remaining).Min();
             var woken = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _takers.Add(woken);
             await Task.WhenAny(woken.Task, Task.Delay(dueIn < remaining ? dueIn : remaining, time));

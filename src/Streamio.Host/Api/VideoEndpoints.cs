@@ -175,7 +175,9 @@ public static class VideoEndpoints
         var token = tokens.Issue(id, expiresAt, body.Viewer);
         var urls = PlaybackUrls.For(PlaybackUrls.BaseOf(request), id, token);
         var downloads = (await grains.GetGrain<IProjectGrain>(video.ProjectId).GetAsync())?.Mp4Downloads == true;
-        return Results.Ok(new PlaybackResponse(urls.Url, expiresAt, urls.ThumbnailUrl, urls.StoryboardUrl, urls.EmbedUrl, downloads ? urls.DownloadUrl : null));
+        var cmaf = await CmafPlayback.LoadAsync(video, token, grains) is null ? default : CmafEndpoints.Urls(PlaybackUrls.BaseOf(request), id, token);
+        return Results.Ok(new PlaybackResponse(urls.Url, expiresAt, urls.ThumbnailUrl, urls.StoryboardUrl, urls.EmbedUrl, downloads ? urls.DownloadUrl : null,
+            cmaf.DashUrl, cmaf.CmafHlsUrl, cmaf.LicenseUrl));
     }
 
     private static async Task<IResult> ServeImageAsync(

@@ -27,7 +27,8 @@ public sealed class FrameGrabber(IObjectStorage storage, IGrainFactory grains, F
         {
             return null;
         }
-        var index = (int)Math.Floor(seconds / video.SegmentSeconds);
+        var index = SegmentTimeline.At(video.FirstSegmentSeconds, video.SegmentSeconds, seconds);
+        var start = SegmentTimeline.Start(video.FirstSegmentSeconds, video.SegmentSeconds, index);
         var candidates = video.Renditions.Where(rendition => rendition.IsPlainVideo && rendition.Registered > 0).OrderByDescending(rendition => rendition.Height);
         foreach (var rendition in candidates)
         {
@@ -46,7 +47,7 @@ public sealed class FrameGrabber(IObjectStorage storage, IGrainFactory grains, F
             var segment = SegmentCipher.Decrypt(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), key, index);
             // Seek inside the segment, a little short of its end (the last one may be shorter than the others).
             var duration = index < view.ContiguousDurations.Count ? view.ContiguousDurations[index] : video.SegmentSeconds;
-            var offset = Math.Clamp(seconds - index * video.SegmentSeconds, 0, Math.Max(0, duration - 0.05));
+            var offset = Math.Clamp(seconds - start, 0, Math.Max(0, duration - 0.05));
             return await DecodeAsync(segment, "mpegts", offset, width ?? rendition.Width, cancellationToken);
         }
         return null;

@@ -63,7 +63,8 @@ public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origin
     public static IResult Preflight(HttpContext http)
     {
         AllowCors(http, PlaybackOrigins.RequestOrigin(http.Request) is { } origin && origin != "null" ? origin : "*");
-        http.Response.Headers[HeaderNames.AccessControlAllowMethods] = "GET, OPTIONS";
+        // POST: the ClearKey license request (JSON, so browsers preflight it).
+        http.Response.Headers[HeaderNames.AccessControlAllowMethods] = "GET, POST, OPTIONS";
         http.Response.Headers[HeaderNames.AccessControlAllowHeaders] = http.Request.Headers[HeaderNames.AccessControlRequestHeaders] is [{ Length: > 0 } asked]
             ? asked
             : "Range";
@@ -76,6 +77,9 @@ public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origin
     {
         var value = path.Value ?? "";
         return value.StartsWith("/keys/", StringComparison.Ordinal) || value.EndsWith(".key", StringComparison.Ordinal) ? "key"
+            : value.EndsWith("/license", StringComparison.Ordinal) ? "license"
+            : value.EndsWith(".mpd", StringComparison.Ordinal) ? "manifest"
+            : value.EndsWith(".m4s", StringComparison.Ordinal) || value.EndsWith("/init.mp4", StringComparison.Ordinal) ? "segment"
             : value.EndsWith("/master.m3u8", StringComparison.Ordinal) ? "master"
             : value.EndsWith(".m3u8", StringComparison.Ordinal) ? "playlist"
             : value.EndsWith(".ts", StringComparison.Ordinal) ? "segment"

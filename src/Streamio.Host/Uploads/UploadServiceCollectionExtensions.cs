@@ -10,6 +10,7 @@ public static class UploadServiceCollectionExtensions
         services.Configure<UploadOptions>(configuration.GetSection("Streamio:Uploads"));
         services.AddSingleton<UploadUrlSigner>();
         services.AddSingleton<UploadCompletion>();
+        services.AddSingleton<Progressive.GrowingSources>();
         services.TryAddSingleton<VideoIntake>();
         return services;
     }

@@ -28,8 +28,14 @@ public sealed class UploadUrlSigner
     /// <summary>The path and query of the PUT URL for <paramref name="uploadId"/>.</summary>
     public string PathFor(string uploadId, DateTimeOffset expiresAt)
     {
+        return $"/v1/uploads/{uploadId}/content?{QueryFor(uploadId, expiresAt)}";
+    }
+
+    /// <summary>"exp=…&amp;sig=…" for <paramref name="subject"/> (an upload id, or another route's own subject).</summary>
+    public string QueryFor(string subject, DateTimeOffset expiresAt)
+    {
         var expires = expiresAt.ToUnixTimeSeconds();
-        return $"/v1/uploads/{uploadId}/content?exp={expires}&sig={Sign(uploadId, expires)}";
+        return $"exp={expires}&sig={Sign(subject, expires)}";
     }
 
     public UploadUrlCheck Check(string uploadId, long? expires, string? signature)

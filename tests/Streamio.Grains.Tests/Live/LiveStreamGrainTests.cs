@@ -210,6 +210,41 @@ public sealed class LiveStreamGrainTests(VideoClusterFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task Observers_are_told_of_every_change_until_they_unsubscribe()
+    {
+        var (stream, created) = await CreateAsync(record: false);
+        var observer = new CountingObserver();
+        var reference = fixture.Cluster.Client.CreateObjectReference<ILiveStreamObserver>(observer);
+        await stream.SubscribeAsync(reference);
+
+        var leg = await ConnectAndPlanAsync(stream);
+        await RegisterAsync(stream, leg, 0, 1);
+        await LiveWaits.UntilAsync(() => Task.FromResult(observer.Count >= 3));
+        await stream.UnsubscribeAsync(reference);
+        var seen = observer.Count;
+        await stream.OnPublisherDisconnectedAsync(leg.SessionId!, leg.Leg, null);
+        await stream.GetAsync();
+
+        Assert.All(observer.Ids, id => Assert.Equal(created.Id, id));
+        Assert.Equal(seen, observer.Count);
+    }
+
+    private sealed class CountingObserver : ILiveStreamObserver
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _ids = new();
+
+        public int Count => _ids.Count;
+
+        public IEnumerable<string> Ids => _ids;
+
+        public Task OnLiveStreamChangedAsync(string liveStreamId)
+        {
+            _ids.Enqueue(liveStreamId);
+            return Task.CompletedTask;
+        }
+    }
+
     private async Task<(ILiveStreamGrain Stream, LiveStreamView View)> CreateAsync(bool record, int dvrWindowSeconds = 0)
     {
         var stream = fixture.Grains.GetGrain<ILiveStreamGrain>(LiveStreamIds.New());

@@ -24,4 +24,14 @@ internal static class LiveWaits
             await Task.Delay(100);
         }
     }
+
+    public static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTimeOffset.UtcNow + Patience;
+        while (!await condition())
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, "the condition never held");
+            await Task.Delay(100);
+        }
+    }
 }

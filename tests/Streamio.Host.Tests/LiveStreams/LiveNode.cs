@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Streamio.Grains.Hosting;
 using Streamio.Ingest;
 using Streamio.Testing;
 
@@ -17,8 +16,7 @@ public static class LiveNode
             settings["Streamio:Live:Preset"] = "ultrafast";
             // The publisher's first bytes may be slow to come on a loaded two-core machine.
             settings["Streamio:Live:ProbeSeconds"] = "5";
-        },
-        build: builder => builder.Services.AddStreamioLiveStreams(builder.Configuration));
+        });
 
     /// <summary>Hands the publisher to the silo's publish handler, as the SRT server does with an accepted connection; ends when it stops sending.</summary>
     public static Task PublishAsync(StreamioNode node, string liveStreamId, string streamKey, TestPublisher publisher) =>
