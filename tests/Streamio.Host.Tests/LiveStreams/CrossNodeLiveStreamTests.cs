@@ -22,7 +22,8 @@ public sealed class CrossNodeLiveStreamTests(ClusterFixture fixture, ITestOutput
     {
         await using var rig = await ClusterRig.CreateAsync(fixture);
         var nodeA = await rig.StartAsync("api,silo");
-        var nodeB = await rig.StartAsync("api");
+        // An API-only node runs no ingest server: it names the silos' public ports, set here as in a deployment.
+        var nodeB = await rig.StartAsync("api", settings => settings["Streamio:Live:Rtmp:Port"] = "1935");
         var settings = rig.Settings("api");
         await using var reporter = await StreamioNode.StartAsync(defaults =>
         {

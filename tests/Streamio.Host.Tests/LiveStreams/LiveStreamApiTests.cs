@@ -1,7 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Streamio.Abstractions.Wire;
+using Streamio.Ingest.Rtmp;
+using Streamio.Ingest.Srt;
 
 namespace Streamio.Host.Tests.LiveStreams;
 
@@ -36,8 +39,11 @@ public sealed class LiveStreamApiTests(SecuredNodeFixture fixture)
         Assert.False(created.Record);
         Assert.True(created.StreamKey is { Length: >= 20 }, created.StreamKey);
         var host = Node.BaseAddress.Host;
-        Assert.Equal($"rtmp://{host}:1935/live", created.RtmpUrl);
-        Assert.Equal($"srt://{host}:9000?streamid={Uri.EscapeDataString(created.StreamKey!)}", created.SrtUrl);
+        // The test node's servers listen on any free port; the URLs name the ports they got.
+        var rtmpPort = Node.Services.GetRequiredService<RtmpIngestServer>().LocalEndPoint!.Port;
+        var srtPort = Node.Services.GetRequiredService<SrtIngestServer>().BoundPort;
+        Assert.Equal($"rtmp://{host}:{rtmpPort}/live", created.RtmpUrl);
+        Assert.Equal($"srt://{host}:{srtPort}?streamid={Uri.EscapeDataString(created.StreamKey!)}", created.SrtUrl);
         Assert.Null(created.Session);
         Assert.Empty(created.RecordingVideoIds);
 
