@@ -18,6 +18,9 @@ internal static class EmbeddedData
         ["Streamio:Storage:LocalPath"] = Path.Combine(data, "objects"),
         ["Streamio:Database:ConnectionString"] = $"Data Source={Path.Combine(data, "streamio.db")}",
         ["Streamio:Encoding:WorkPath"] = Path.Combine(data, "work"),
+        // Live ingest on any free port, so a bench never collides with a running Streamio.
+        ["Streamio:Live:Rtmp:Port"] = "0",
+        ["Streamio:Live:Srt:Port"] = "0",
     };
 
     /// <summary>A fresh embedded node on a loopback port, its data in <paramref name="data"/> (emptied first), and a client of it.</summary>

@@ -83,6 +83,8 @@ internal static class ScaleOut
                 ["Streamio:Encoding:SegmentsPerChunk"] = segmentsPerChunk,
                 ["Streamio:Ffmpeg:Preset"] = preset,
                 ["Streamio:Silo:Workers"] = "1",
+                ["Streamio:Live:Rtmp:Port"] = "0",
+                ["Streamio:Live:Srt:Port"] = "0",
             };
             // Silos first: the API node is an Orleans client and is ready once it reaches a gateway.
             for (var silo = 0; silo < silos; silo++)

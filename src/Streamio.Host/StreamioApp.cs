@@ -3,6 +3,7 @@ using Streamio.Host.Api;
 using Streamio.Host.Auth;
 using Streamio.Host.Embedding;
 using Streamio.Host.Live;
+using Streamio.Host.LiveStreams;
 using Streamio.Host.Playback;
 using Streamio.Host.Uploads;
 using Streamio.Host.Uploads.Tus;
@@ -11,6 +12,8 @@ using Streamio.Media;
 using Streamio.Storage;
 using Streamio.Host.Configuration;
 using Streamio.Host.Videos;
+using Streamio.Ingest.Rtmp;
+using Streamio.Ingest.Srt;
 using Streamio.Host.Telemetry;
 
 using Streamio.Grains.Hosting;
@@ -54,6 +57,11 @@ public static class StreamioApp
             services.AddStreamioWebhookDelivery(configuration);
             // After UseOrleans: the workers stop (and drain) before the silo does.
             services.AddStreamioWorkers();
+            // The live publish authorizer and handler, then the RTMP and SRT servers that use them: registered after
+            // Orleans, they start once the silo answers grain calls and stop before it does.
+            services.AddStreamioLiveStreams(configuration);
+            services.AddRtmpIngest(configuration);
+            services.AddSrtIngest(configuration);
         }
         else
         {
@@ -64,6 +72,7 @@ public static class StreamioApp
         if (options.RunsApi)
         {
             services.AddStreamioLive();
+            services.AddStreamioLiveStreamCatalog(configuration);
             services.AddStreamioWeb(configuration);
             services.AddStreamioTus(configuration);
         }
@@ -92,6 +101,7 @@ public static class StreamioApp
         if (runsApi)
         {
             app.MapVideoEndpoints();
+            app.MapLiveStreamEndpoints();
             app.MapProjectEndpoints();
             app.MapProjectLogoEndpoints();
             app.MapForensicEndpoints();

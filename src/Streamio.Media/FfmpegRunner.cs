@@ -21,13 +21,16 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
         Action<FfmpegProgress>? onProgress,
         CancellationToken cancellationToken,
         Action<string>? onStderrLine = null,
-        FfmpegTask? task = null)
+        FfmpegTask? task = null,
+        Func<Stream, CancellationToken, Task>? standardInput = null)
     {
         var request = new ProcessRunRequest(_options.FfmpegPath, arguments)
         {
             Timeout = timeout,
             LowPriority = _options.LowPriority,
-            QuitCommand = "q",
+            // Stdin is the input when fed (a live publisher's bytes); the stop is then SIGTERM, which FFmpeg finishes on too.
+            QuitCommand = standardInput is null ? "q" : null,
+            StandardInput = standardInput,
             GracePeriod = _options.GracefulStopTimeout,
             // Always parsed, never captured: FFmpeg's stdout is only ever -progress output.
             OnProgress = onProgress ?? (_ => { }),
@@ -48,10 +51,12 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
     }
 
     /// <summary>Runs ffprobe and returns the result whatever the exit code: a failed probe usually means a refused input.</summary>
-    public async Task<ProcessRunResult> RunFfprobeAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    public async Task<ProcessRunResult> RunFfprobeAsync(
+        IReadOnlyList<string> arguments, CancellationToken cancellationToken, Func<Stream, CancellationToken, Task>? standardInput = null)
     {
         var request = new ProcessRunRequest(_options.FfprobePath, arguments)
         {
+            StandardInput = standardInput,
             Timeout = _options.ProbeTimeout,
             LowPriority = _options.LowPriority,
             GracePeriod = _options.GracefulStopTimeout,

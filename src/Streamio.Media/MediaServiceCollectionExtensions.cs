@@ -19,6 +19,7 @@ public static class MediaServiceCollectionExtensions
         services.AddSingleton<FfmpegRunner>();
         services.AddSingleton<IMediaProber, FfprobeProber>();
         services.AddSingleton<IMediaEncoder, FfmpegEncoder>();
+        services.AddSingleton<Cmaf.CmafRemuxer>();
         return services;
     }
 }

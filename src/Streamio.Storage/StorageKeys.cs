@@ -13,7 +13,28 @@ public static class StorageKeys
     public static string Source(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}source";
 
     public static string Segment(string projectId, string videoId, string rendition, int index) =>
-        $"{VideoPrefix(projectId, videoId)}hls/{Checked(rendition)}/{index}.ts";
+        $"{SegmentFolder(projectId, videoId)}{Checked(rendition)}/{index}.ts";
+
+    /// <summary>The folder of a video's renditions (<c>{rendition}/{index}.ts</c> under it); a recorded live session writes straight into it.</summary>
+    public static string SegmentFolder(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}hls/";
+
+    /// <summary>
+    /// The segments of a live session that is not recorded (<c>{rendition}/{index}.ts</c> under it), deleted when the
+    /// session ends. A recorded session writes into its recording video's <see cref="SegmentFolder"/> instead.
+    /// </summary>
+    public static string LiveSessionPrefix(string projectId, string liveStreamId, string sessionId) =>
+        $"{ProjectPrefix(projectId)}live/{Checked(liveStreamId)}/{Checked(sessionId)}/";
+
+    /// <summary>A live segment under a session's folder (<see cref="LiveSessionPrefix"/> or <see cref="SegmentFolder"/>).</summary>
+    public static string LiveSegment(string folder, string rendition, int index) => $"{folder}{Checked(rendition)}/{index}.ts";
+
+    /// <summary>A rendition's CMAF init segment (ftyp + moov, CENC): one for all its media segments.</summary>
+    public static string CmafInit(string projectId, string videoId, string rendition) =>
+        $"{VideoPrefix(projectId, videoId)}cmaf/{Checked(rendition)}/init.mp4";
+
+    /// <summary>The CMAF twin of TS segment <paramref name="index"/> (moof + mdat, CENC): same frames, same time span.</summary>
+    public static string CmafSegment(string projectId, string videoId, string rendition, int index) =>
+        $"{VideoPrefix(projectId, videoId)}cmaf/{Checked(rendition)}/{index}.m4s";
 
     public static string Poster(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}images/poster.jpg";
 

@@ -49,6 +49,9 @@ public sealed class CliNodeFixture : IAsyncLifetime
             ["Streamio:Encoding:WorkPath"] = _data.Combine("work"),
             ["Streamio:Encoding:SegmentSeconds"] = "1",
             ["Streamio:Encoding:SegmentsPerChunk"] = "2",
+            // Live ingest on any free port: other test processes may hold the defaults.
+            ["Streamio:Live:Rtmp:Port"] = "0",
+            ["Streamio:Live:Srt:Port"] = "0",
             ["Streamio:Encoding:Ladder:0:Name"] = "360p",
             ["Streamio:Encoding:Ladder:0:Width"] = "640",
             ["Streamio:Encoding:Ladder:0:Height"] = "360",

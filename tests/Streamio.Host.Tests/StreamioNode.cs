@@ -59,6 +59,9 @@ public sealed class StreamioNode : IAsyncDisposable
         ["Streamio:Encoding:Ladder:2:Height"] = "240",
         ["Streamio:Encoding:Ladder:2:VideoKbps"] = "400",
         ["Streamio:Silo:Workers"] = "2",
+        // Live ingest on any free port: many nodes share a test process.
+        ["Streamio:Live:Rtmp:Port"] = "0",
+        ["Streamio:Live:Srt:Port"] = "0",
         ["Streamio:Silo:RetryDelaySeconds"] = "0.2",
         ["Streamio:Ffmpeg:Preset"] = "ultrafast",
     };

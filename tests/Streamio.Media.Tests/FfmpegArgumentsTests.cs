@@ -211,6 +211,15 @@ public sealed class FfmpegArgumentsTests
     }
 
     [Fact]
+    public void A_poster_from_an_own_rendition_is_seeked_after_decoding_not_by_the_demuxer()
+    {
+        var args = FfmpegArguments.Poster(MediaInput.OwnRendition("/r.ts"), 0.1, 360, "/out/poster.jpg", Options);
+
+        Assert.True(IndexOf(args, "-ss") > IndexOf(args, "-i"));
+        Assert.Equal("0.1", ValueAfter(args, "-ss"));
+    }
+
+    [Fact]
     public void Storyboard_tiles_one_frame_per_interval_into_one_sprite()
     {
         var args = FfmpegArguments.Storyboard(MediaInput.LocalFile("/s.mp4"), new StoryboardSpec(2, 160, 90, 5), 3, "/out/sb.jpg", Options);

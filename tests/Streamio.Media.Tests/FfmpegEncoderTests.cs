@@ -162,6 +162,19 @@ public sealed class FfmpegEncoderTests : IDisposable
     }
 
     [Fact]
+    public async Task A_poster_comes_from_a_one_segment_rendition_too()
+    {
+        // One second of MPEG-TS starting at 1.4 s, as a live recording's only segment: seeking it by bytes finds no frame.
+        var rendition = _temp.Combine("one.ts");
+        await FfmpegTools.FfmpegAsync("-v", "error", "-f", "lavfi", "-i", "testsrc2=size=160x90:rate=25:duration=1", "-c:v", "libx264", "-g", "25", "-f", "mpegts", rendition);
+        var poster = _temp.Combine("poster.jpg");
+
+        await TestMedia.Encoder().CapturePosterAsync(MediaInput.OwnRendition(rendition), 0.1, 90, poster, CancellationToken.None);
+
+        Assert.Equal((160, 90), await MediaInspector.VideoSizeAsync(poster));
+    }
+
+    [Fact]
     public async Task A_poster_past_the_end_is_an_error_not_a_missing_file()
     {
         var clip = await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: 2, WithAudio: false));

@@ -38,6 +38,42 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task Standard_input_is_fed_then_closed_so_the_tool_reads_to_its_end()
+    {
+        // FFmpeg reads raw audio samples from pipe:0 and ends only when stdin closes: 8000 s16 samples = exactly 1 s.
+        var samples = new byte[16000];
+        var reports = new ConcurrentQueue<FfmpegProgress>();
+        var request = new ProcessRunRequest(
+            FfmpegTools.Ffmpeg,
+            ["-hide_banner", "-nostats", "-progress", "pipe:1", "-f", "s16le", "-ar", "8000", "-ac", "1", "-i", "pipe:0", "-f", "null", "-"])
+        {
+            OnProgress = reports.Enqueue,
+            StandardInput = async (stdin, cancellationToken) =>
+            {
+                for (var offset = 0; offset < samples.Length; offset += 4000)
+                {
+                    await stdin.WriteAsync(samples.AsMemory(offset, 4000), cancellationToken);
+                }
+            },
+        };
+
+        var result = await new ProcessRunner(new ListLogger<ProcessRunner>()).RunAsync(request, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.StderrTail);
+        Assert.InRange(reports.Last().OutTime.TotalSeconds, 0.99, 1.01);
+    }
+
+    [Fact]
+    public async Task A_stdin_feed_cannot_be_combined_with_a_quit_command()
+    {
+        var request = new ProcessRunRequest(FfmpegTools.Ffmpeg, ["-version"]) { QuitCommand = "q", StandardInput = (_, _) => Task.CompletedTask };
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => new ProcessRunner(new ListLogger<ProcessRunner>()).RunAsync(request, CancellationToken.None));
+
+        Assert.Contains("quit command", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Timeout_stops_ffmpeg_gracefully_with_q_and_the_process_is_gone()
     {
         var pid = 0;

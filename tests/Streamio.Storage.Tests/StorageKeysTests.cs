@@ -18,6 +18,16 @@ public sealed class StorageKeysTests
             key => Assert.StartsWith(prefix, key));
     }
 
+    [Fact]
+    public void A_live_session_writes_under_its_project_and_a_recorded_one_where_its_video_reads()
+    {
+        Assert.Equal("projects/p_1/live/ls_1/s_1/", StorageKeys.LiveSessionPrefix("p_1", "ls_1", "s_1"));
+        Assert.Equal("projects/p_1/live/ls_1/s_1/360p/4.ts", StorageKeys.LiveSegment(StorageKeys.LiveSessionPrefix("p_1", "ls_1", "s_1"), "360p", 4));
+        Assert.Equal(StorageKeys.Segment("p_1", "v_1", "360p", 4), StorageKeys.LiveSegment(StorageKeys.SegmentFolder("p_1", "v_1"), "360p", 4));
+        Assert.Throws<ArgumentException>(() => StorageKeys.LiveSessionPrefix("p_1", "..", "s_1"));
+        Assert.Throws<ArgumentException>(() => StorageKeys.LiveSegment("projects/p_1/", "../x", 0));
+    }
+
     [Theory]
     [InlineData("..")]
     [InlineData("a/b")]

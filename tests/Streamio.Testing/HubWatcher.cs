@@ -11,13 +11,15 @@ public sealed record HubMessage(string Target, JsonNode Body, DateTimeOffset Rec
 /// <summary>
 /// A watcher of Streamio's video hub on the real .NET SignalR client (<see cref="HubConnection"/>, negotiate then
 /// WebSockets): it records every <c>videoUpdated</c> and <c>videoDeleted</c> the server sends, in arrival order, and
-/// invokes <c>Subscribe</c>/<c>Unsubscribe</c>. A hub method the server refuses throws <see cref="HubException"/>.
+/// invokes <c>Subscribe</c>/<c>Unsubscribe</c> (<c>SubscribeLive</c> for live streams: <c>liveUpdated</c>, <c>liveDeleted</c>). A hub method the server refuses throws <see cref="HubException"/>.
 /// </summary>
 public sealed class HubWatcher : IAsyncDisposable
 {
     public const string HubPath = "/hubs/videos";
     public const string VideoUpdated = "videoUpdated";
     public const string VideoDeleted = "videoDeleted";
+    public const string LiveUpdated = "liveUpdated";
+    public const string LiveDeleted = "liveDeleted";
 
     private readonly HubConnection _connection;
     private readonly Channel<HubMessage> _messages = Channel.CreateUnbounded<HubMessage>(new UnboundedChannelOptions { SingleWriter = true });
@@ -26,7 +28,7 @@ public sealed class HubWatcher : IAsyncDisposable
     {
         _connection = connection;
         // The client runs one connection's handlers one after the other, in the order the messages arrived.
-        foreach (var target in (string[])[VideoUpdated, VideoDeleted])
+        foreach (var target in (string[])[VideoUpdated, VideoDeleted, LiveUpdated, LiveDeleted])
         {
             _connection.On<JsonElement>(target, body => Record(target, body));
         }
@@ -78,6 +80,10 @@ public sealed class HubWatcher : IAsyncDisposable
     public Task SubscribeAsync(string videoId) => _connection.InvokeAsync("Subscribe", videoId);
 
     public Task UnsubscribeAsync(string videoId) => _connection.InvokeAsync("Unsubscribe", videoId);
+
+    public Task SubscribeLiveAsync(string liveStreamId) => _connection.InvokeAsync("SubscribeLive", liveStreamId);
+
+    public Task UnsubscribeLiveAsync(string liveStreamId) => _connection.InvokeAsync("UnsubscribeLive", liveStreamId);
 
     /// <summary>The next message for <paramref name="target"/> (others are skipped); the bound only guards against a hang.</summary>
     public async Task<HubMessage> NextAsync(string target, TimeSpan? timeout = null)

@@ -35,6 +35,9 @@ public interface ILiveStreamGrain : IGrainWithStringKey
     /// <summary>The silo holding the session was declared dead: the session ends and its recording is kept.</summary>
     Task OnSiloDeadAsync(string silo);
 
+    /// <summary>The recording video made from a session became ready (live.recording.ready); the stream's check asks too.</summary>
+    Task OnRecordingReadyAsync(string videoId);
+
     /// <summary>True while the given leg is still the one the stream wants (the silo polls it to notice a key reset or delete).</summary>
     [ReadOnly]
     Task<bool> IsCurrentAsync(string sessionId, int leg);

@@ -62,16 +62,58 @@ public sealed record LivePublisher(string Silo, string Protocol, string Remote);
 /// The stream's answer to a publisher: the session and leg to encode for, or a refusal (deleted, another publisher
 /// already live). <see cref="Renditions"/> is null on a session's first leg until the silo plans the ladder.
 /// </summary>
+/// <param name="FirstIndexes">Per rendition, the index its first segment of this leg takes (numbering goes on across legs).</param>
+/// <param name="StartSeconds">Where this leg starts on the session's timeline (the earlier legs' length), so the recording is one timeline.</param>
+/// <param name="StoragePrefix">Where the leg's segments are stored: <c>{prefix}{rendition}/{index}.ts</c> (the recording video's HLS folder when recorded).</param>
+/// <param name="ProjectId">The stream's project.</param>
 [GenerateSerializer, Immutable]
-public sealed record LiveLeg(bool Accepted, string? SessionId, int Leg, int FirstSegmentIndex, string? Refusal, IReadOnlyList<RenditionPlan>? Renditions);
+public sealed record LiveLeg(
+    bool Accepted,
+    string? SessionId,
+    int Leg,
+    int FirstSegmentIndex,
+    string? Refusal,
+    IReadOnlyList<RenditionPlan>? Renditions,
+    IReadOnlyDictionary<string, int>? FirstIndexes = null,
+    double StartSeconds = 0,
+    string StoragePrefix = "",
+    string ProjectId = "")
+{
+    public static LiveLeg Refused(string reason) => new(false, null, 0, 0, reason, null);
+
+    /// <summary>The first index of <paramref name="rendition"/> in this leg (0 for a rendition new to the session).</summary>
+    public int FirstIndexOf(string rendition) => FirstIndexes?.GetValueOrDefault(rendition) ?? 0;
+}
 
 /// <summary>One segment of one rendition in a live playlist; <c>Discontinuity</c> marks the first one of a later leg.</summary>
 [GenerateSerializer, Immutable]
 public sealed record LiveSegment(int Index, double DurationSeconds, bool Discontinuity, DateTimeOffset ProgramDateTime);
 
 /// <summary>A rendition's segments inside the DVR window, oldest first, and whether the session has ended.</summary>
+/// <param name="DiscontinuitySequence">Discontinuities of this rendition before the window's first segment (EXT-X-DISCONTINUITY-SEQUENCE).</param>
+/// <param name="StoragePrefix">Segment <c>i</c> is the object <c>{StoragePrefix}{i}.ts</c>, encrypted with the session's rendition key (IV = i).</param>
 [GenerateSerializer, Immutable]
-public sealed record LivePlaylistView(string SessionId, string Rendition, IReadOnlyList<LiveSegment> Segments, double SegmentSeconds, bool Ended);
+public sealed record LivePlaylistView(
+    string SessionId,
+    string Rendition,
+    IReadOnlyList<LiveSegment> Segments,
+    double SegmentSeconds,
+    bool Ended,
+    int DiscontinuitySequence = 0,
+    string StoragePrefix = "");
+
+/// <summary>
+/// An event a live stream committed, handed to its project for webhook delivery (body:
+/// <c>{id, type, createdAt, liveStream}</c>, the live stream in the shape of <c>LiveStreamResponse</c>).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveStreamEvent(string EventId, string Type, DateTimeOffset OccurredAt, LiveStreamView LiveStream);
+
+public static class LiveStreamIds
+{
+    /// <summary>A new live stream id (<c>ls_</c> and 32 hex digits, time-ordered).</summary>
+    public static string New() => $"ls_{Guid.CreateVersion7():N}";
+}
 
 /// <summary>The live events webhooks can subscribe to.</summary>
 public static class LiveEventTypes

@@ -24,6 +24,13 @@ public interface IVideoGrain : IGrainWithStringKey
     /// </summary>
     Task<bool> AbandonAsync(string reason);
 
+    /// <summary>
+    /// Creates a video from a live session's recording: its segments are already stored, encrypted, under the video's
+    /// keys, so nothing is encoded; the variants get the session's keys and durations and only the poster and storyboard
+    /// are made (encoding → ready). A second call for the same video returns it as it is.
+    /// </summary>
+    Task<VideoView> CreateFromRecordingAsync(NewRecording recording);
+
     /// <summary>The video, or null when there is none.</summary>
     [ReadOnly]
     Task<VideoView?> GetAsync();

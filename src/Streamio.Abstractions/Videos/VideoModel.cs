@@ -97,6 +97,15 @@ public sealed record NewVideo(
     string ProjectId, string? Title, string SourceKey, long SourceBytes, bool SourceIsExternal = false, bool WithLogo = true, bool Forensic = false,
     string? ProgressiveSource = null, ProgressiveInfo? Progressive = null);
 
+/// <summary>A live session's recording to turn into a video (<see cref="IVideoGrain.CreateFromRecordingAsync"/>).</summary>
+/// <param name="LiveStreamId">The stream it was recorded from: told when the video is ready.</param>
+[GenerateSerializer, Immutable]
+public sealed record NewRecording(string ProjectId, string? Title, string LiveStreamId, SourceFacts Source, double SegmentSeconds, IReadOnlyList<RecordedRendition> Renditions);
+
+/// <summary>One recorded rendition: its plan, the AES-128 key its segments were encrypted with, and their durations from index 0.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RecordedRendition(RenditionPlan Plan, byte[] Key, IReadOnlyList<double> Durations);
+
 /// <summary>One rendition as the video sees it: enough for the API, the master playlist and progress.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RenditionView(
@@ -159,11 +168,21 @@ public sealed record VariantView(
     int SegmentCount,
     bool Complete,
     IReadOnlyList<double> ContiguousDurations,
-    IReadOnlyList<int> Registered);
+    IReadOnlyList<int> Registered,
+    byte[]? CencKeyId = null,
+    int CmafTimescale = 0,
+    IReadOnlyList<long>? CmafContiguousStarts = null)
+{
+    /// <summary>Whether the rendition has CMAF output (a CENC key): videos encoded before it, or with DASH off, have none.</summary>
+    public bool HasCmaf => CencKeyId is { Length: > 0 };
 
-/// <summary>A variant to create when the video is planned.</summary>
+    /// <summary>Every segment's CMAF twin is stored too: the rendition can be played over DASH.</summary>
+    public bool CmafComplete => HasCmaf && Complete && CmafContiguousStarts is { } starts && starts.Count >= SegmentCount && ContiguousDurations.Count >= SegmentCount;
+}
+
+/// <summary>A variant to create when the video is planned; <paramref name="Cmaf"/>: it also gets CMAF segments (and a CENC key).</summary>
 [GenerateSerializer, Immutable]
-public sealed record VariantPlan(string VideoId, string ProjectId, RenditionPlan Rendition, int SegmentCount);
+public sealed record VariantPlan(string VideoId, string ProjectId, RenditionPlan Rendition, int SegmentCount, bool Cmaf = false);
 
 [GenerateSerializer]
 public enum RegisterOutcome

@@ -98,4 +98,10 @@ public sealed record WatermarkedPlaybackResponse(string Url, DateTimeOffset Expi
 /// the storyboard WebVTT (its tiles signed too), the embed page and, when the project allows downloads, the MP4. None
 /// needs an API key.
 /// </summary>
-public sealed record PlaybackResponse(string Url, DateTimeOffset ExpiresAt, string ThumbnailUrl, string StoryboardUrl, string EmbedUrl, string? DownloadUrl);
+/// <param name="DashUrl">The DASH MPD (CMAF, CENC with ClearKey), once the video is ready; null for videos without CMAF
+/// output (encoded before it, or with <c>Streamio:Playback:Dash</c> off) and for forensic viewers (HLS only).</param>
+/// <param name="CmafHlsUrl">The HLS master playlist of the same CMAF segments (fMP4, SAMPLE-AES-CTR, ClearKey over EME); null alike.</param>
+/// <param name="LicenseUrl">The ClearKey license server for both (POST the W3C license request); null alike.</param>
+public sealed record PlaybackResponse(
+    string Url, DateTimeOffset ExpiresAt, string ThumbnailUrl, string StoryboardUrl, string EmbedUrl, string? DownloadUrl,
+    string? DashUrl = null, string? CmafHlsUrl = null, string? LicenseUrl = null);

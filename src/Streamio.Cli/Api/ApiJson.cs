@@ -19,4 +19,7 @@ namespace Streamio.Cli.Api;
 [JsonSerializable(typeof(ItemList<WebhookItem>))]
 [JsonSerializable(typeof(ItemList<DeliveryItem>))]
 [JsonSerializable(typeof(ClusterView))]
+[JsonSerializable(typeof(LiveStream))]
+[JsonSerializable(typeof(ItemList<LiveStream>))]
+[JsonSerializable(typeof(LivePlayback))]
 public sealed partial class ApiJson : JsonSerializerContext;

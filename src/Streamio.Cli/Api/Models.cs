@@ -37,3 +37,11 @@ public sealed record ClusterView(IReadOnlyList<SiloItem> Silos, WorkItem Work);
 public sealed record SiloItem(string Address, string Host, string Name, string Status, DateTimeOffset StartedAt, int Activations, int RunningWork);
 
 public sealed record WorkItem(int Waiting, int Running, int Videos);
+
+public sealed record LiveStream(
+    string Id, string? Title, string Status, string StreamKey, string RtmpUrl, string SrtUrl, int DvrWindowSeconds, bool Record,
+    DateTimeOffset CreatedAt, LiveSession? Session, IReadOnlyList<string> RecordingVideoIds);
+
+public sealed record LiveSession(string Id, DateTimeOffset StartedAt, DateTimeOffset? EndedAt, int Legs, string? Protocol, double? LatencySeconds, string? RecordingVideoId);
+
+public sealed record LivePlayback(string Url, string Token, DateTimeOffset ExpiresAt);

@@ -7,14 +7,14 @@ public static class CliApp
 {
     public static Task<int> RunAsync(string[] args, CliConsole console, CancellationToken cancellationToken = default)
     {
-        var root = new RootCommand($"Streamio from the command line: upload (resumable, with live encode progress), list, play and delete videos; manage keys, webhooks; watch the cluster.\n{ExitCodes.HelpText}");
+        var root = new RootCommand($"Streamio from the command line: upload (resumable, with live encode progress), list, play and delete videos; create and play live streams; manage keys, webhooks; watch the cluster.\n{ExitCodes.HelpText}");
         foreach (var option in GlobalOptions.All)
         {
             root.Options.Add(option);
         }
         foreach (var command in (Command[])[
             UploadCommand.Create(console), .. VideoCommands.Create(console), ProjectCommands.Create(console), KeyCommands.Create(console),
-            WebhookCommands.Create(console), ClusterCommand.Create(console), ConfigCommands.Create(console)])
+            WebhookCommands.Create(console), LiveCommands.Create(console), ClusterCommand.Create(console), ConfigCommands.Create(console)])
         {
             root.Subcommands.Add(command);
         }

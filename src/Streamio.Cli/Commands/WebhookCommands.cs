@@ -13,7 +13,7 @@ public static class WebhookCommands
         var url = new Argument<string>("URL") { Description = "Where events are POSTed (http or https)" };
         var events = new Option<string[]>("--event", "-e")
         {
-            Description = "An event to send (repeatable): video.created, video.playable, video.ready, video.failed, video.deleted (default: all)",
+            Description = "An event to send (repeatable): video.created, video.playable, video.ready, video.failed, video.deleted, live.connected, live.ended, live.recording.ready (default: all)",
         };
         var create = new Command("create", "Register a webhook (its signing secret is printed once)") { url, events }.Runs(console, async (context, parse, cancellationToken) =>
         {

@@ -15,6 +15,7 @@ public static class GrainsServiceCollectionExtensions
         services.Configure<EncodingOptions>(configuration.GetSection("Streamio:Encoding"));
         services.Configure<ForensicOptions>(configuration.GetSection("Streamio:Forensics"));
         services.Configure<SiloWorkOptions>(configuration.GetSection("Streamio:Silo"));
+        services.Configure<DashOutputOptions>(configuration.GetSection(DashOutputOptions.SectionName));
         services.Configure<WatermarkOptions>(configuration.GetSection(WatermarkOptions.SectionName));
         services.AddSingleton(TimeProvider.System);
         return services;

@@ -2,6 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Streamio.Abstractions.Live;
 using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Wire;
@@ -174,16 +175,22 @@ public sealed class ProjectGrain([PersistentState("project", GrainStorage.Name)]
         return new LogoChange(State.View(ProjectId), replaced?.StorageKey == logo?.StorageKey ? null : replaced);
     }
 
-    public async Task PublishAsync(VideoEvent videoEvent)
+    public Task PublishAsync(VideoEvent videoEvent) => DeliverAsync(videoEvent.Type, () => new WebhookEvent(videoEvent.EventId, videoEvent.Type, videoEvent.Video.Id,
+        JsonSerializer.Serialize(new WebhookEventBody(videoEvent.EventId, videoEvent.Type, videoEvent.OccurredAt, VideoResponse.From(videoEvent.Video)), JsonSerializerOptions.Web)));
+
+    public Task PublishLiveAsync(LiveStreamEvent liveEvent) => DeliverAsync(liveEvent.Type, () => new WebhookEvent(liveEvent.EventId, liveEvent.Type, liveEvent.LiveStream.Id,
+        JsonSerializer.Serialize(new LiveWebhookEventBody(liveEvent.EventId, liveEvent.Type, liveEvent.OccurredAt, LiveStreamResponse.From(liveEvent.LiveStream, withKey: false)),
+            JsonSerializerOptions.Web)));
+
+    /// <summary>Hands the event to every webhook subscribed to its type; the body is rendered only when one is.</summary>
+    private async Task DeliverAsync(string type, Func<WebhookEvent> render)
     {
-        var subscribed = State.Webhooks.Where(webhook => webhook.Events.Contains(videoEvent.Type)).ToList();
+        var subscribed = State.Webhooks.Where(webhook => webhook.Events.Contains(type)).ToList();
         if (subscribed.Count == 0)
         {
             return;
         }
-        var body = JsonSerializer.Serialize(
-            new WebhookEventBody(videoEvent.EventId, videoEvent.Type, videoEvent.OccurredAt, VideoResponse.From(videoEvent.Video)), JsonSerializerOptions.Web);
-        var handOver = new WebhookEvent(videoEvent.EventId, videoEvent.Type, videoEvent.Video.Id, body);
+        var handOver = render();
         await Task.WhenAll(subscribed.Select(webhook => GrainFactory.GetGrain<IWebhookDeliveryGrain>(webhook.Id)
             .EnqueueAsync(new WebhookTarget(ProjectId, webhook.Id, webhook.Url, webhook.Secret), handOver)));
     }

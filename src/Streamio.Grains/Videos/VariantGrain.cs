@@ -1,11 +1,12 @@
 using Streamio.Abstractions.Videos;
 using Streamio.Media;
+using Streamio.Media.Cmaf;
 
 namespace Streamio.Grains.Videos;
 
 /// <summary>
 /// The variant grain (key "{videoId}/{rendition}"): one rendition's AES-128 key (kept here, never beside the segments)
-/// and its registered segments. Registration is idempotent, so a chunk that ran twice registers each segment once.
+/// and its registered segments; with CMAF output, also its CENC key and KID and its CMAF segments' start times. Registration is idempotent, so a chunk that ran twice registers each segment once.
 /// </summary>
 public sealed class VariantGrain([PersistentState("variant", GrainStorage.Name)] IPersistentState<VariantState> store) : Grain, IVariantGrain
 {
@@ -17,22 +18,60 @@ public sealed class VariantGrain([PersistentState("variant", GrainStorage.Name)]
         {
             return;
         }
-        store.State = new VariantState
+        store.State = NewState(plan, SegmentCipher.NewKey());
+        await store.WriteStateAsync();
+    }
+
+    public async Task InitializeRecordedAsync(VariantPlan plan, byte[] key, IReadOnlyList<double> durations)
+    {
+        if (State.Key.Length > 0)
         {
-            VideoId = plan.VideoId,
-            ProjectId = plan.ProjectId,
-            Rendition = plan.Rendition,
-            SegmentCount = plan.SegmentCount,
-            Key = SegmentCipher.NewKey(),
-        };
+            return;
+        }
+        store.State = NewState(plan with { SegmentCount = durations.Count }, key);
+        State.SegmentCountFinal = true;
+        State.Complete = true;
+        for (var index = 0; index < durations.Count; index++)
+        {
+            State.Segments[index] = durations[index];
+        }
         await store.WriteStateAsync();
     }
 
     public Task<VariantView?> GetAsync() => Task.FromResult(State.Key.Length == 0 ? null : new VariantView(
         State.VideoId, State.ProjectId, State.Rendition.Name, State.Rendition.IsAudio, State.Rendition.Width, State.Rendition.Height,
-        State.Rendition.BitrateKbps, State.SegmentCount, State.Complete, State.ContiguousPrefix(), [.. State.Segments.Keys]));
+        State.Rendition.BitrateKbps, State.SegmentCount, State.Complete, State.ContiguousPrefix(), [.. State.Segments.Keys],
+        State.CencKeyId.Length == 0 ? null : State.CencKeyId, State.CmafTimescale, State.ContiguousCmafStarts()));
 
     public Task<byte[]?> GetKeyAsync() => Task.FromResult(State.Key.Length == 0 ? null : State.Key);
+
+    public Task<CencKeyPair?> GetCencKeyAsync() =>
+        Task.FromResult(State.Key.Length == 0 || State.CencKey.Length == 0 ? null : new CencKeyPair(State.CencKeyId, State.CencKey));
+
+    public async Task<SegmentRegistration> RegisterCmafSegmentAsync(int index, long startTime, int timescale)
+    {
+        if (State.Key.Length == 0)
+        {
+            return new SegmentRegistration(RegisterOutcome.Gone, 0, false);
+        }
+        if (State.CencKey.Length == 0)
+        {
+            throw new InvalidOperationException($"Rendition {State.Rendition.Name} of video {State.VideoId} has no CMAF output.");
+        }
+        if (State.CmafTimescale != 0 && State.CmafTimescale != timescale)
+        {
+            // Another run's init would not describe this segment's times: a player could not join them.
+            throw new InvalidOperationException(
+                $"CMAF segment {index} of {State.VideoId}/{State.Rendition.Name} has timescale {timescale}, its rendition {State.CmafTimescale}.");
+        }
+        if (!State.CmafSegments.TryAdd(index, startTime))
+        {
+            return Registration(RegisterOutcome.Duplicate);
+        }
+        State.CmafTimescale = timescale;
+        await store.WriteStateAsync();
+        return Registration(RegisterOutcome.Registered);
+    }
 
     public async Task<SegmentRegistration> RegisterSegmentAsync(int index, double durationSeconds)
     {
@@ -84,6 +123,20 @@ public sealed class VariantGrain([PersistentState("variant", GrainStorage.Name)]
         DeactivateOnIdle();
     }
 
+    private static VariantState NewState(VariantPlan plan, byte[] key)
+    {
+        var state = new VariantState
+        {
+            VideoId = plan.VideoId, ProjectId = plan.ProjectId, Rendition = plan.Rendition, SegmentCount = plan.SegmentCount, Key = key,
+        };
+        if (plan.Cmaf)
+        {
+            var cenc = CencKey.New();
+            (state.CencKeyId, state.CencKey) = (cenc.KeyId, cenc.Key);
+        }
+        return state;
+    }
+
     private SegmentRegistration Registration(RegisterOutcome outcome) => new(outcome, State.Segments.Count, State.Complete);
 }
 
@@ -107,6 +160,28 @@ public sealed class VariantState
     public bool Complete { get; set; }
 
     public SortedDictionary<int, double> Segments { get; set; } = [];
+
+    /// <summary>The CENC key id and key of the rendition's CMAF segments; empty when it has none (older videos, DASH off).</summary>
+    public byte[] CencKeyId { get; set; } = [];
+
+    public byte[] CencKey { get; set; } = [];
+
+    /// <summary>Ticks per second of the CMAF segments' times (from their init); 0 before the first one.</summary>
+    public int CmafTimescale { get; set; }
+
+    /// <summary>CMAF segments stored so far: index → start time (tfdt).</summary>
+    public SortedDictionary<int, long> CmafSegments { get; set; } = [];
+
+    /// <summary>The CMAF segments' starts, in the unbroken run from index 0.</summary>
+    public List<long> ContiguousCmafStarts()
+    {
+        var starts = new List<long>();
+        while (CmafSegments.TryGetValue(starts.Count, out var start))
+        {
+            starts.Add(start);
+        }
+        return starts;
+    }
 
     /// <summary>The segments a player may fetch: the unbroken run from index 0.</summary>
     public List<double> ContiguousPrefix()

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Utilities;
 using Streamio.Abstractions.Forensics;
+using Streamio.Abstractions.Live;
 using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
@@ -25,19 +26,18 @@ public sealed partial class VideoGrain(
     IOptions<ForensicOptions> forensics,
     IOptions<SiloWorkOptions> silo,
     IOptions<ReminderOptions> reminders,
+    IOptions<DashOutputOptions> dash,
     IClusterMembershipService membership,
     TimeProvider time,
     ILogger<VideoGrain> logger) : Grain, IVideoGrain, IRemindable
 {
-    private const string CheckReminder = "check";
 
     private readonly ObserverManager<IVideoObserver> _observers = new(TimeSpan.FromMinutes(1), logger);
 
     /// <summary>Per-rendition counters, rebuilt from the variants on activation (they are not worth a write per segment).</summary>
     private readonly Dictionary<string, RenditionCounters> _renditions = new(StringComparer.Ordinal);
 
-    /// <summary>Silos absent from this silo's membership view when last checked: gone for two checks means dead.</summary>
-    private readonly HashSet<string> _missingSilos = new(StringComparer.Ordinal);
+    private readonly SiloLiveness _silos = new(membership);
 
     private VideoState State => store.State;
 
@@ -82,9 +82,14 @@ public sealed partial class VideoGrain(
         }
         AddItem(new WorkItem { Kind = WorkKind.Probe, Priority = WorkPriority.Probe });
         Raise(VideoEventTypes.Created);
+        return await SaveNewAsync();
+    }
+
+    /// <summary>Writes a new video, lists it in its project before the call returns (a client lists its videos right after), and starts its checks.</summary>
+    private async Task<VideoView> SaveNewAsync()
+    {
         await store.WriteStateAsync();
-        // Listed before the call returns: a client lists its videos right after uploading.
-        State.IndexBucket = await GrainFactory.GetGrain<IProjectVideosGrain>(State.ProjectId).AddAsync(VideoId, now);
+        State.IndexBucket = await GrainFactory.GetGrain<IProjectVideosGrain>(State.ProjectId).AddAsync(VideoId, State.CreatedAt);
         await store.WriteStateAsync();
         await EnsureRemindedAsync();
         await CheckQuietlyAsync();
@@ -130,6 +135,39 @@ public sealed partial class VideoGrain(
         }
         LogAbandoned(VideoId, reason);
         return await DeleteAsync(State.ProjectId);
+    }
+
+    public async Task<VideoView> CreateFromRecordingAsync(NewRecording recording)
+    {
+        if (State.Exists)
+        {
+            return View();
+        }
+        if (recording.Renditions.Count == 0 || recording.Renditions.Any(rendition => rendition.Durations.Count == 0))
+        {
+            throw new ArgumentException($"A recording needs at least one segment in every rendition (video {VideoId}).", nameof(recording));
+        }
+        var plan = new EncodingPlan(recording.SegmentSeconds, recording.Renditions.Max(rendition => rendition.Durations.Count),
+            recording.Renditions.Select(rendition => rendition.Plan).ToList());
+        // The variants (with the session's keys) exist before the video that lists them.
+        foreach (var rendition in recording.Renditions)
+        {
+            await Variant(rendition.Plan.Name).InitializeRecordedAsync(new VariantPlan(VideoId, recording.ProjectId, rendition.Plan, rendition.Durations.Count),
+                rendition.Key, rendition.Durations);
+            _renditions[rendition.Plan.Name] = new RenditionCounters { Registered = rendition.Durations.Count, Complete = true, HasFirst = true };
+        }
+        var now = time.GetUtcNow();
+        store.State = new VideoState
+        {
+            Id = VideoId, ProjectId = recording.ProjectId, Title = recording.Title, LiveStreamId = recording.LiveStreamId,
+            // No source object: the images are made from the highest rendition, decrypted (the finish runner's repair path).
+            SourceKey = Storage.StorageKeys.Source(recording.ProjectId, VideoId), SourceDeleted = true,
+            Source = recording.Source, Plan = plan, Status = VideoStatus.Encoding, PlayableAt = now, CreatedAt = now, UpdatedAt = now,
+        };
+        AddItem(new WorkItem { Kind = WorkKind.Finish, Priority = WorkPriority.Finish });
+        Raise(VideoEventTypes.Created);
+        Raise(VideoEventTypes.Playable);
+        return await SaveNewAsync();
     }
 
     public Task<VideoView?> GetAsync() => Task.FromResult(State.Exists ? View() : null);
@@ -243,7 +281,9 @@ public sealed partial class VideoGrain(
         // The variants exist (with their keys) before the state that lists them is written.
         foreach (var rendition in plan.Renditions)
         {
-            await Variant(rendition.Name).InitializeAsync(new VariantPlan(VideoId, State.ProjectId, rendition, plan.SegmentCount));
+            // Forensic copies stay HLS-only: their viewers get a per-viewer mix of A and B segments, which DASH cannot list.
+            var cmaf = dash.Value.Dash && rendition.Forensic == ForensicCopy.None;
+            await Variant(rendition.Name).InitializeAsync(new VariantPlan(VideoId, State.ProjectId, rendition, plan.SegmentCount, cmaf));
             _renditions[rendition.Name] = new RenditionCounters();
         }
         item.Status = WorkItemStatus.Done;
@@ -342,6 +382,11 @@ public sealed partial class VideoGrain(
         await SaveAsync();
         Notify(VideoChange.Status);
         await FlushOutboxQuietlyAsync();
+        if (State.LiveStreamId is { } liveStreamId)
+        {
+            // The stream's own check asks again should this be lost.
+            GrainFactory.GetGrain<ILiveStreamGrain>(liveStreamId).OnRecordingReadyAsync(VideoId).Ignore();
+        }
     }
 
     public async Task OnWorkFailedAsync(int itemId, int attempt, string error)
@@ -407,7 +452,7 @@ public sealed partial class VideoGrain(
         }
         foreach (var siloAddress in State.Work.Where(item => item.Status == WorkItemStatus.Running).Select(item => item.RunningOn).OfType<string>().Distinct().ToList())
         {
-            if (IsGone(siloAddress))
+            if (_silos.IsGone(siloAddress))
             {
                 await OnSiloDeadAsync(siloAddress);
             }
@@ -434,26 +479,6 @@ public sealed partial class VideoGrain(
     }
 
     private bool NeedsChecks => State.Exists && (!State.IsTerminal || State.Outbox.Count > 0 || State.Work.Any(item => item.Status != WorkItemStatus.Done));
-
-    private bool IsGone(string siloAddress)
-    {
-        var address = SiloAddress.FromParsableString(siloAddress);
-        var snapshot = membership.CurrentSnapshot;
-        var status = snapshot.GetSiloStatus(address);
-        // A newer generation on the same endpoint means that process restarted: the old one is gone for sure.
-        if (status == SiloStatus.Dead
-            || snapshot.Members.Keys.Any(member => member.Endpoint.Equals(address.Endpoint) && member.Generation > address.Generation))
-        {
-            return true;
-        }
-        if (status != SiloStatus.None)
-        {
-            _missingSilos.Remove(siloAddress);
-            return false;
-        }
-        // Unknown to membership (e.g. a previous run of a single-process node): dead once it stays unknown.
-        return !_missingSilos.Add(siloAddress);
-    }
 
     /// <summary>Returns false when the video failed (attempts used up).</summary>
     private async Task<bool> RetryOrFailAsync(WorkItem item, string error, bool immediately = false)
@@ -633,31 +658,11 @@ public sealed partial class VideoGrain(
     }
 
     /// <summary>Hands the outbox to the project, oldest first; each event leaves the state only once the project has it.</summary>
-    private async Task FlushOutboxAsync()
-    {
-        while (State.Outbox.Count > 0)
-        {
-            await GrainFactory.GetGrain<IProjectEvents>(State.ProjectId).PublishAsync(State.Outbox[0]);
-            State.Outbox.RemoveAt(0);
-            if (State.Exists)
-            {
-                await store.WriteStateAsync();
-            }
-        }
-    }
+    private Task FlushOutboxAsync() => EventOutbox.FlushAsync(State.Outbox,
+        videoEvent => GrainFactory.GetGrain<IProjectEvents>(State.ProjectId).PublishAsync(videoEvent),
+        () => State.Exists ? store.WriteStateAsync() : Task.CompletedTask);
 
-    private async Task FlushOutboxQuietlyAsync()
-    {
-        try
-        {
-            await FlushOutboxAsync();
-        }
-        catch (Exception error)
-        {
-            LogCheckFailed(error, VideoId);
-            await EnsureRemindedAsync();
-        }
-    }
+    private Task FlushOutboxQuietlyAsync() => EventOutbox.FlushQuietlyAsync(FlushOutboxAsync, error => LogCheckFailed(error, VideoId), EnsureRemindedAsync);
 
     private async Task SaveAsync()
     {
@@ -665,19 +670,9 @@ public sealed partial class VideoGrain(
         await store.WriteStateAsync();
     }
 
-    private async Task EnsureRemindedAsync()
-    {
-        var period = TimeSpan.FromSeconds(Math.Max(silo.Value.CheckSeconds, reminders.Value.MinimumReminderPeriod.TotalSeconds));
-        await this.RegisterOrUpdateReminder(CheckReminder, period, period);
-    }
+    private Task EnsureRemindedAsync() => this.EnsureCheckReminderAsync(silo.Value, reminders.Value);
 
-    private async Task StopRemindersAsync()
-    {
-        if (await this.GetReminder(CheckReminder) is { } reminder)
-        {
-            await this.UnregisterReminder(reminder);
-        }
-    }
+    private Task StopRemindersAsync() => this.StopCheckReminderAsync();
 
     private void Notify(VideoChange change) => _observers.Notify(observer => observer.OnVideoChangedAsync(VideoId, change));
 

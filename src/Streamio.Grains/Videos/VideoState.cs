@@ -69,6 +69,9 @@ public sealed class VideoState
     /// </summary>
     public string? TraceParent { get; set; }
 
+    /// <summary>The live stream whose recording this video is (told when it is ready); null for an upload.</summary>
+    public string? LiveStreamId { get; set; }
+
     /// <summary>Committed events not yet handed to the project's webhooks (the outbox).</summary>
     public List<VideoEvent> Outbox { get; set; } = [];
 

@@ -169,14 +169,10 @@ public static class VideoEndpoints
             return error;
         }
         var body = read ?? new PlaybackRequest(null, null);
-        var ttl = body.TtlSeconds ?? options.Value.DefaultTtlSeconds;
-        if (ttl < 1 || ttl > options.Value.MaxTtlSeconds)
+        var (ttl, badRequest) = options.Value.Check(body.TtlSeconds, body.Viewer);
+        if (badRequest is not null)
         {
-            return Problems.BadRequest($"ttlSeconds must be between 1 and {options.Value.MaxTtlSeconds}.");
-        }
-        if (body.Viewer is { Length: > 200 } || body.Viewer?.Contains('|') == true)
-        {
-            return Problems.BadRequest("viewer must be at most 200 characters and contain no '|'.");
+            return badRequest;
         }
         WatermarkSpec? watermark = null;
         if (body.Watermark is { } asked)
@@ -208,7 +204,9 @@ public static class VideoEndpoints
         var token = tokens.Issue(id, expiresAt, body.Viewer);
         var urls = PlaybackUrls.For(PlaybackUrls.BaseOf(request), id, token);
         var downloads = (await grains.GetGrain<IProjectGrain>(video.ProjectId).GetAsync())?.Mp4Downloads == true;
-        return Results.Ok(new PlaybackResponse(urls.Url, expiresAt, urls.ThumbnailUrl, urls.StoryboardUrl, urls.EmbedUrl, downloads ? urls.DownloadUrl : null));
+        var cmaf = await CmafPlayback.LoadAsync(video, token, grains) is null ? default : CmafEndpoints.Urls(PlaybackUrls.BaseOf(request), id, token);
+        return Results.Ok(new PlaybackResponse(urls.Url, expiresAt, urls.ThumbnailUrl, urls.StoryboardUrl, urls.EmbedUrl, downloads ? urls.DownloadUrl : null,
+            cmaf.DashUrl, cmaf.CmafHlsUrl, cmaf.LicenseUrl));
     }
 
     private static async Task<IResult> ServeImageAsync(

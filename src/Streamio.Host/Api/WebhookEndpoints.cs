@@ -1,3 +1,4 @@
+using Streamio.Abstractions.Live;
 using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Host.Auth;
@@ -8,6 +9,9 @@ namespace Streamio.Host.Api;
 /// <summary>The caller's project's webhooks and their delivery logs (the signing secret is shown once, at registration).</summary>
 public static class WebhookEndpoints
 {
+    /// <summary>What a webhook may subscribe to: the videos' events and the live streams'.</summary>
+    public static readonly IReadOnlyList<string> AllEvents = [.. VideoEventTypes.All, .. LiveEventTypes.All];
+
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
         var webhooks = app.MapGroup("/v1/webhooks").RequireProject().WithTags("Webhooks").ProducesCallerProblems();
@@ -34,10 +38,10 @@ public static class WebhookEndpoints
         {
             return Problems.BadRequest($"url must be an absolute http or https URL (at most 2000 characters): send {example}.");
         }
-        var events = body.Events is { Count: > 0 } chosen ? chosen.Distinct().ToList() : [.. VideoEventTypes.All];
-        if (events.FirstOrDefault(type => !VideoEventTypes.All.Contains(type)) is { } unknown)
+        var events = body.Events is { Count: > 0 } chosen ? chosen.Distinct().ToList() : [.. AllEvents];
+        if (events.FirstOrDefault(type => !AllEvents.Contains(type)) is { } unknown)
         {
-            return Problems.BadRequest($"'{unknown}' is not a webhook event; choose from {string.Join(", ", VideoEventTypes.All)} (or omit events for all).");
+            return Problems.BadRequest($"'{unknown}' is not a webhook event; choose from {string.Join(", ", AllEvents)} (or omit events for all).");
         }
         var projectId = context.GetProjectId();
         return await grains.GetGrain<IProjectGrain>(projectId).AddWebhookAsync(url.AbsoluteUri, events) is { } created

@@ -38,8 +38,12 @@ public static class EmbedEndpoints
         var urls = PlaybackUrls.For(PlaybackUrls.BaseOf(context.Request), videoId, token!);
         var response = VideoResponse.From(video);
         var downloads = video.Status == VideoStatus.Ready && (await grains.GetGrain<IProjectGrain>(video.ProjectId).GetAsync())?.Mp4Downloads == true;
+        var cmaf = await CmafPlayback.LoadAsync(video, token, grains) is null ? default : CmafEndpoints.Urls(PlaybackUrls.BaseOf(context.Request), videoId, token!);
         return Results.Ok(new PlayerData(video.Id, video.Title, response.Status, video.Playable, response.DurationSeconds, response.Width, response.Height,
-            video.Error, urls.Url, urls.ThumbnailUrl, video.Storyboard is null ? null : urls.StoryboardUrl, urls.EmbedUrl, downloads ? urls.DownloadUrl : null));
+            video.Error, urls.Url, urls.ThumbnailUrl, video.Storyboard is null ? null : urls.StoryboardUrl, urls.EmbedUrl, downloads ? urls.DownloadUrl : null)
+        {
+            DashUrl = cmaf.DashUrl, CmafHlsUrl = cmaf.CmafHlsUrl, LicenseUrl = cmaf.LicenseUrl,
+        });
     }
 
     private static async Task<IResult> EmbedPageAsync(
@@ -174,7 +178,15 @@ public static class EmbedOptions
 /// <summary>GET /play/{id}/player.json: a video as a player shows it, its URLs signed with the request's token.</summary>
 public sealed record PlayerData(
     string Id, string? Title, string Status, bool Playable, double? DurationSeconds, int? Width, int? Height, string? Error,
-    string Url, string ThumbnailUrl, string? StoryboardUrl, string EmbedUrl, string? DownloadUrl);
+    string Url, string ThumbnailUrl, string? StoryboardUrl, string EmbedUrl, string? DownloadUrl)
+{
+    /// <summary>The DASH MPD, the fMP4 HLS master and their ClearKey license server, as in the playback answer (else null).</summary>
+    public string? DashUrl { get; init; }
+
+    public string? CmafHlsUrl { get; init; }
+
+    public string? LicenseUrl { get; init; }
+}
 
 /// <summary>An oEmbed 1.0 "video" answer (snake_case, as the specification spells it).</summary>
 public sealed record OEmbedResponse(

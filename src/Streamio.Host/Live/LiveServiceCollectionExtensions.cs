@@ -16,8 +16,12 @@ public static class LiveServiceCollectionExtensions
         services.AddSingleton<VideoAccess>();
         services.AddSingleton<VideoSubscriptions>();
         services.AddHostedService<VideoUpdatesPublisher>();
+        services.AddSingleton<LiveStreamAccess>();
+        services.AddSingleton<LiveSubscriptions>();
+        services.AddHostedService<LiveUpdatesPublisher>();
         return services;
     }
+
 
     public static IEndpointRouteBuilder MapStreamioLive(this IEndpointRouteBuilder app)
     {

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace Streamio.Host.Live;
 
 /// <summary>Which connections of this node watch which videos, and which videos just gained a watcher (owed their current state).</summary>
-public sealed class VideoSubscriptions
+public class VideoSubscriptions
 {
     /// <summary>Bounds what one connection can make this node poll every second.</summary>
     public const int MaxPerConnection = 100;
@@ -101,5 +101,28 @@ public sealed class VideoSubscriptions
         {
             map.Remove(key);
         }
+    }
+}
+
+/// <summary>
+/// The same book for live streams (<c>SubscribeLive</c>), plus the host each connection reached this node by: a stream's
+/// publish URLs name it when no public host is configured, as in the HTTP answers.
+/// </summary>
+public sealed class LiveSubscriptions : VideoSubscriptions
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _hosts = new(StringComparer.Ordinal);
+
+    public bool Add(string connectionId, string liveStreamId, string host)
+    {
+        _hosts[connectionId] = host;
+        return Add(connectionId, liveStreamId);
+    }
+
+    public string HostOf(string connectionId) => _hosts.GetValueOrDefault(connectionId, "localhost");
+
+    public void Disconnected(string connectionId)
+    {
+        RemoveConnection(connectionId);
+        _hosts.TryRemove(connectionId, out _);
     }
 }

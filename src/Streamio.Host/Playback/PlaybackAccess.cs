@@ -19,27 +19,36 @@ public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origin
     {
         var http = context.HttpContext;
         var videoId = http.GetRouteValue("videoId") as string ?? "";
-        var origin = PlaybackOrigins.RequestOrigin(http.Request);
-        StreamioTelemetry.PlaybackRequests.Add(1, new KeyValuePair<string, object?>("resource", Resource(http.Request.Path)));
         // Watermark session routes name their session: only that session's token opens them.
         var check = tokens.Check(http.Request.Query["token"], videoId, http.GetRouteValue("sessionId") as string);
-        if (Refuse(check) is { } refused)
+        // Unknown videos fall through to the endpoint's own 404.
+        return await GuardAsync(http, check, Refuse, async () => (await catalog.GetAsync(videoId))?.ProjectId) ?? await next(context);
+    }
+
+    /// <summary>
+    /// The checks every tokenized route shares: counts the request, refuses a bad token (with <paramref name="refuse"/>'s
+    /// words) or a page origin the owning project does not allow, and adds CORS. Null: go on to the endpoint.
+    /// </summary>
+    public async Task<IResult?> GuardAsync(HttpContext http, TokenCheck check, Func<TokenCheck, IResult?> refuse, Func<Task<string?>> projectOf)
+    {
+        var origin = PlaybackOrigins.RequestOrigin(http.Request);
+        StreamioTelemetry.PlaybackRequests.Add(1, new KeyValuePair<string, object?>("resource", Resource(http.Request.Path)));
+        if (refuse(check) is { } refused)
         {
             Denied(check switch { TokenCheck.Expired => "expired", TokenCheck.OtherVideo => "other_video", TokenCheck.OtherSession => "other_session", _ => "token" });
             AllowCors(http, origin is null ? "*" : origin);
             NoStore(http);
             return refused;
         }
-        // Unknown videos fall through to the endpoint's own 404.
-        if (await catalog.GetAsync(videoId) is { } video)
+        if (await projectOf() is { } projectId)
         {
-            var allowed = await origins.AllowedAsync(video.ProjectId);
+            var allowed = await origins.AllowedAsync(projectId);
             if (!PlaybackOrigins.Allows(allowed, origin, PlaybackOrigins.OwnOrigin(http.Request)))
             {
                 // No Access-Control-Allow-Origin: the refused page cannot even read the refusal.
                 Denied("origin");
                 NoStore(http);
-                return Problems.Forbidden($"Pages on '{origin}' may not play this video: the origin is not among its project's allowed playback origins.");
+                return Problems.Forbidden($"Pages on '{origin}' may not play this stream: the origin is not among its project's allowed playback origins.");
             }
             AllowCors(http, allowed.Count == 0 || origin is null ? "*" : origin);
         }
@@ -47,14 +56,15 @@ public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origin
         {
             AllowCors(http, origin is null ? "*" : origin);
         }
-        return await next(context);
+        return null;
     }
 
     /// <summary>The answer to a CORS preflight on a playback path; the GET that follows is the one that is checked.</summary>
     public static IResult Preflight(HttpContext http)
     {
         AllowCors(http, PlaybackOrigins.RequestOrigin(http.Request) is { } origin && origin != "null" ? origin : "*");
-        http.Response.Headers[HeaderNames.AccessControlAllowMethods] = "GET, OPTIONS";
+        // POST: the ClearKey license request (JSON, so browsers preflight it).
+        http.Response.Headers[HeaderNames.AccessControlAllowMethods] = "GET, POST, OPTIONS";
         http.Response.Headers[HeaderNames.AccessControlAllowHeaders] = http.Request.Headers[HeaderNames.AccessControlRequestHeaders] is [{ Length: > 0 } asked]
             ? asked
             : "Range";
@@ -67,6 +77,9 @@ public sealed class PlaybackAccess(PlaybackTokens tokens, PlaybackOrigins origin
     {
         var value = path.Value ?? "";
         return value.StartsWith("/keys/", StringComparison.Ordinal) || value.EndsWith(".key", StringComparison.Ordinal) ? "key"
+            : value.EndsWith("/license", StringComparison.Ordinal) ? "license"
+            : value.EndsWith(".mpd", StringComparison.Ordinal) ? "manifest"
+            : value.EndsWith(".m4s", StringComparison.Ordinal) || value.EndsWith("/init.mp4", StringComparison.Ordinal) ? "segment"
             : value.EndsWith("/master.m3u8", StringComparison.Ordinal) ? "master"
             : value.EndsWith(".m3u8", StringComparison.Ordinal) ? "playlist"
             : value.EndsWith(".ts", StringComparison.Ordinal) ? "segment"

@@ -26,6 +26,7 @@ public static class PlaybackEndpoints
         services.AddSingleton<PlaybackTokens>();
         services.AddSingleton<PlaybackOrigins>();
         services.AddSingleton<PlaybackAccess>();
+        services.AddSingleton<LivePlaybackAccess>();
         services.AddSingleton<FrameGrabber>();
         services.AddSingleton<Mp4Downloads>();
         services.AddSingleton<WatermarkSessions>();
@@ -46,11 +47,13 @@ public static class PlaybackEndpoints
         play.MapGet("storyboard.vtt", StoryboardVttAsync).WithSummary("The storyboard WebVTT; its tile URLs are signed too");
         play.MapGet("storyboard.jpg", StoryboardSpriteAsync).WithSummary("The storyboard sprite");
         play.MapGet("download.mp4", DownloadAsync).WithSummary("The MP4 of the top rendition, when the project allows downloads");
+        play.MapCmafEndpoints();
         app.MapPlaybackGroup("/keys/{videoId}").MapGet("{rendition}", KeyAsync).ExcludeFromDescription();
         // Preflights carry no token to check (a browser sends them before its GET, which is checked).
         app.MapMethods("/play/{videoId}/{**rest}", ["OPTIONS"], PlaybackAccess.Preflight).ExcludeFromDescription();
         app.MapMethods("/keys/{videoId}/{**rest}", ["OPTIONS"], PlaybackAccess.Preflight).ExcludeFromDescription();
         app.MapWatermarkPlaybackEndpoints();
+        app.MapLivePlaybackEndpoints();
         return app;
     }
 
@@ -95,21 +98,28 @@ public static class PlaybackEndpoints
             PlaybackAccess.NoStore(context);
             return refused;
         }
-        var key = StorageKeys.Segment(video.ProjectId, videoId, rendition, index);
-        if (options.Value.RedirectsSegments && storage is IPresignedUrls presigned)
+        return await ServeSegmentAsync(context, StorageKeys.Segment(video.ProjectId, videoId, rendition, index), "video/mp2t",
+            $"Segment {index} of '{videoId}/{rendition}' does not exist (yet).", storage, options.Value, cancellationToken);
+    }
+
+    /// <summary>An encrypted, immutable stored segment (TS or CMAF): streamed and cacheable, or redirected to S3.</summary>
+    public static async Task<IResult> ServeSegmentAsync(
+        HttpContext context, string key, string contentType, string missing, IObjectStorage storage, PlaybackOptions options, CancellationToken cancellationToken)
+    {
+        if (options.RedirectsSegments && storage is IPresignedUrls presigned)
         {
             // The bytes come straight from S3 (whose bucket needs its own CORS rule); the redirect expires, so it is never cached.
             PlaybackAccess.NoStore(context);
-            return Results.Redirect(presigned.PresignGet(key, TimeSpan.FromSeconds(options.Value.SegmentUrlTtlSeconds)).AbsoluteUri);
+            return Results.Redirect(presigned.PresignGet(key, TimeSpan.FromSeconds(options.SegmentUrlTtlSeconds)).AbsoluteUri);
         }
         if (await storage.OpenReadAsync(key, cancellationToken) is not { } segment)
         {
             PlaybackAccess.NoStore(context);
-            return Problems.NotFound($"Segment {index} of '{videoId}/{rendition}' does not exist (yet).");
+            return Problems.NotFound(missing);
         }
         // Encrypted and never rewritten: safe for any cache.
         context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
-        return Results.Stream(segment, "video/mp2t");
+        return Results.Stream(segment, contentType);
     }
 
     private static async Task<IResult> KeyAsync(string videoId, string rendition, HttpContext context, IGrainFactory grains)

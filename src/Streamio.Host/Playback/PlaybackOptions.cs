@@ -16,5 +16,20 @@ public sealed class PlaybackOptions
     /// <summary>Lifetime of a segment's presigned URL when segments are redirected.</summary>
     public int SegmentUrlTtlSeconds { get; set; } = 300;
 
+    /// <summary>The lifetime a playback request asks for (default when null), or the 400 that says why it cannot have it; the viewer is checked too.</summary>
+    public (int TtlSeconds, IResult? Error) Check(int? ttlSeconds, string? viewer)
+    {
+        var ttl = ttlSeconds ?? DefaultTtlSeconds;
+        if (ttl < 1 || ttl > MaxTtlSeconds)
+        {
+            return (ttl, Http.Problems.BadRequest($"ttlSeconds must be between 1 and {MaxTtlSeconds}."));
+        }
+        if (viewer is { Length: > 200 } || viewer?.Contains('|') == true)
+        {
+            return (ttl, Http.Problems.BadRequest("viewer must be at most 200 characters and contain no '|'."));
+        }
+        return (ttl, null);
+    }
+
     public bool RedirectsSegments => SegmentDelivery.Equals("Redirect", StringComparison.OrdinalIgnoreCase);
 }

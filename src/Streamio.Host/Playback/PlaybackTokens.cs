@@ -36,6 +36,15 @@ public sealed class PlaybackTokens
 
     public string Issue(string videoId, DateTimeOffset expiresAt, string? viewer) => Signed($"{videoId}|{expiresAt.ToUnixTimeSeconds()}|{viewer}");
 
+    /// <summary>
+    /// A token for a live stream's routes. Its subject is <see cref="LiveSubject"/>, never a bare id, so it opens no
+    /// video's routes and no video token opens a live stream's.
+    /// </summary>
+    public string IssueForLive(string liveStreamId, DateTimeOffset expiresAt, string? viewer) => Issue(LiveSubject(liveStreamId), expiresAt, viewer);
+
+    /// <summary>What a live stream's token names, and what its routes check the token against.</summary>
+    public static string LiveSubject(string liveStreamId) => $"live:{liveStreamId}";
+
     /// <summary>A token for one watermark session's routes.</summary>
     public string IssueForSession(string videoId, string sessionId, DateTimeOffset expiresAt, string? viewer) =>
         Signed($"{videoId}|{expiresAt.ToUnixTimeSeconds()}|{viewer}|{sessionId}");

@@ -17,6 +17,12 @@ public sealed class BrowserLibraries
         ["signalr.js"] = "@microsoft/signalr/dist/browser/signalr.min.js",
     };
 
+    /// <summary>Served under /lib for other pages, but not loaded (nor required) by the web app: dash.js plays a video's dashUrl.</summary>
+    public static readonly IReadOnlyDictionary<string, string> PlayerFiles = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["dash.js"] = "dashjs/dist/modern/umd/dash.all.min.js",
+    };
+
     public BrowserLibraries(IOptions<WebOptions> options, IHostEnvironment environment)
     {
         var configured = options.Value.NodeModulesPath;
@@ -32,7 +38,8 @@ public sealed class BrowserLibraries
 
     /// <summary>The file behind /lib/{name}, or null when it is unknown or not installed.</summary>
     public string? PathOf(string name) =>
-        NodeModulesPath is not null && Files.TryGetValue(name, out var relative) && Path.Combine(NodeModulesPath, relative) is var path && File.Exists(path)
+        NodeModulesPath is not null && (Files.TryGetValue(name, out var relative) || PlayerFiles.TryGetValue(name, out relative))
+            && Path.Combine(NodeModulesPath, relative) is var path && File.Exists(path)
             ? path
             : null;
 

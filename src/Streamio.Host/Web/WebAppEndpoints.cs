@@ -42,7 +42,9 @@ public static class WebAppEndpoints
         {
             if (libraries.PathOf(name) is not { } path)
             {
-                return Problems.NotFound(BrowserLibraries.Files.ContainsKey(name) ? BrowserLibraries.InstallHint : $"There is no library '{name}'.");
+                return Problems.NotFound(BrowserLibraries.Files.ContainsKey(name) || BrowserLibraries.PlayerFiles.ContainsKey(name)
+                    ? BrowserLibraries.InstallHint
+                    : $"There is no library '{name}'.");
             }
             // <streamio-player> loads hls.js from here on other sites too.
             context.Response.Headers.AccessControlAllowOrigin = "*";

@@ -12,6 +12,13 @@ public sealed record ProcessRunRequest(string FileName, IReadOnlyList<string> Ar
     /// <summary>Written to stdin to ask the tool to finish on its own (FFmpeg: "q"); null goes straight to SIGTERM.</summary>
     public string? QuitCommand { get; init; }
 
+    /// <summary>
+    /// When set, writes the tool's stdin (FFmpeg reading <c>pipe:0</c>); stdin is closed when it returns, so the tool sees
+    /// the end of its input. It is cancelled once the tool exits. Such a run has no stdin left for a quit command, so
+    /// <see cref="QuitCommand"/> must be null: a stop goes to SIGTERM, which FFmpeg also takes as "finish cleanly".
+    /// </summary>
+    public Func<Stream, CancellationToken, Task>? StandardInput { get; init; }
+
     /// <summary>How long each stop step ("quit", SIGTERM) may take before the next one.</summary>
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 

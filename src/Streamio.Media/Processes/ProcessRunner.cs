@@ -15,6 +15,10 @@ public sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IProc
     public async Task<ProcessRunResult> RunAsync(ProcessRunRequest request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (request.StandardInput is not null && request.QuitCommand is not null)
+        {
+            throw new ArgumentException("A run that feeds stdin cannot also stop the tool with a quit command on it.", nameof(request));
+        }
         var tool = Path.GetFileName(request.FileName);
         using var process = new Process { StartInfo = CreateStartInfo(request) };
         process.Start();
@@ -34,6 +38,8 @@ public sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IProc
         var stdout = new StringBuilder();
         var stderrPump = PumpStderrAsync(process.StandardError, request, tail, tool, pid, failure);
         var stdoutPump = PumpStdoutAsync(process.StandardOutput, request, stdout, failure);
+        using var feedStop = new CancellationTokenSource();
+        var feed = FeedStandardInputAsync(process.StandardInput, request, failure, feedStop.Token);
 
         using var timeout = new CancellationTokenSource();
         if (request.Timeout is { } limit)
@@ -53,7 +59,8 @@ public sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IProc
             await StopAsync(process, request, tool, pid).ConfigureAwait(false);
         }
 
-        await Task.WhenAll(stdoutPump, stderrPump).ConfigureAwait(false);
+        await feedStop.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(stdoutPump, stderrPump, feed).ConfigureAwait(false);
         var exitCode = process.ExitCode;
         LogExited(logger, tool, pid, exitCode, stopped);
 
@@ -115,6 +122,40 @@ public sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IProc
             if (request.OnStderrLine is { } onLine && !failure.Occurred)
             {
                 failure.Guard(() => onLine(line));
+            }
+        }
+    }
+
+    /// <summary>Feeds stdin when the request says so, then closes it (end of input); a tool that stopped reading ends the feed.</summary>
+    private static async Task FeedStandardInputAsync(StreamWriter stdin, ProcessRunRequest request, Failure failure, CancellationToken cancellationToken)
+    {
+        if (request.StandardInput is not { } write)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.Yield();
+            await write(stdin.BaseStream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // The tool closed its stdin or exited: what it says is the outcome.
+        }
+        catch (Exception e)
+        {
+            failure.Set(e);
+        }
+        finally
+        {
+            try
+            {
+                stdin.BaseStream.Close();
+            }
+            catch (IOException)
+            {
+                // Already broken: the tool is gone.
             }
         }
     }

@@ -14,7 +14,7 @@ using Streamio.Grains.Hosting;
 namespace Streamio.Grains.Tests.Videos;
 
 /// <summary>
-/// Three in-process silos (Orleans TestingHost) that run Streamio's grains and encoding workers for real: FFmpeg, the
+/// Three in-process silos (Orleans TestingHost) that run Streamio's grains, encoding workers and live ingest handler for real: FFmpeg, the
 /// local disk, and grain state and reminders on SQLite through Orleans' ADO.NET providers (so a killed silo loses no
 /// state). Short membership timings make a killed silo declared dead within seconds.
 /// </summary>
@@ -51,6 +51,9 @@ public sealed class VideoClusterFixture : IAsyncLifetime
             ["Streamio:Silo:RetryDelaySeconds"] = "0.2",
             ["Streamio:Silo:CheckSeconds"] = "2",
             ["Streamio:Ffmpeg:Preset"] = "ultrafast",
+            ["Streamio:Live:ReconnectGraceSeconds"] = "3",
+            ["Streamio:Live:Preset"] = "ultrafast",
+            ["Streamio:Live:CurrentPollSeconds"] = "0.5",
         };
         foreach (var (key, value) in settings)
         {
@@ -85,6 +88,7 @@ public sealed class VideoClusterFixture : IAsyncLifetime
             silo.Services.AddStreamioMedia(configuration);
             silo.Services.AddStreamioGrains(configuration);
             silo.Services.AddStreamioWorkers();
+            silo.Services.AddStreamioLiveStreams(configuration);
         }
     }
 }

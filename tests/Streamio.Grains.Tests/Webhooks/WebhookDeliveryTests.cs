@@ -1,4 +1,5 @@
 using Orleans.TestingHost;
+using Streamio.Abstractions.Live;
 using Streamio.Abstractions.Projects;
 using Streamio.Abstractions.Videos;
 using Streamio.Grains.Projects;
@@ -65,6 +66,32 @@ public sealed class WebhookDeliveryTests(ProjectsClusterFixture fixture)
         });
         // The body's video has the shape of GET /v1/videos/{id}, as of the event.
         Assert.Equal(events.Select(e => VideoResponseStatus(e.Video.Status)), events.Select(e => everything.ByEventId[e.EventId].VideoStatus));
+    }
+
+    [Fact]
+    public async Task Live_events_reach_the_webhooks_subscribed_to_them_with_the_live_stream_but_never_its_key()
+    {
+        var (projectId, project) = await NewProjectAsync();
+        await using var receiver = new WebhookReceiver();
+        await receiver.StartAsync();
+        var webhook = await RegisterAsync(project, receiver, [LiveEventTypes.Ended, LiveEventTypes.RecordingReady]);
+        var now = DateTimeOffset.UtcNow;
+        var session = new LiveSessionView("lss_1", now.AddMinutes(-5), now, 2, null, "srt", [new RenditionPlan("360p", 640, 360, 800, false)], 1, 0.9, "v_rec", "the publisher did not come back");
+        var stream = new LiveStreamView("ls_1", projectId, "Show", "live_secretkeyvalue", LiveStatus.Ended, 1800, true, now.AddHours(-1), session, ["v_rec"]);
+        var events = Grains.GetGrain<IProjectEvents>(projectId);
+
+        await events.PublishLiveAsync(new LiveStreamEvent(VideoEvent.NewId(), LiveEventTypes.Connected, now, stream with { Status = LiveStatus.Connected }));
+        var ended = new LiveStreamEvent(VideoEvent.NewId(), LiveEventTypes.Ended, now, stream);
+        await events.PublishLiveAsync(ended);
+
+        var delivered = Assert.Single(await EventuallyAsync(webhook, items => items.Count == 1 && items[0].Status == DeliveryStatus.Delivered));
+        Assert.Equal(ended.EventId, delivered.EventId);
+        var received = Assert.Single(receiver.Received);
+        Assert.True(received.SignatureValid);
+        Assert.Equal((LiveEventTypes.Ended, "ls_1", "ended"), (received.Type, received.VideoId, received.VideoStatus));
+        Assert.Contains("\"recordingVideoId\":\"v_rec\"", received.Body, StringComparison.Ordinal);
+        Assert.Contains("\"streamKey\":null", received.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain("live_secretkeyvalue", received.Body, StringComparison.Ordinal);
     }
 
     [Fact]

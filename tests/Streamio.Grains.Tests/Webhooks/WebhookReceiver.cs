@@ -10,7 +10,8 @@ using Streamio.Testing;
 namespace Streamio.Grains.Tests.Webhooks;
 
 /// <summary>One delivery as the receiver saw it.</summary>
-public sealed record ReceivedEvent(string EventId, string Type, string VideoId, string VideoStatus, bool SignatureValid, string HeaderEventId, string HeaderEventType);
+/// <param name="VideoId">The id of the event's subject: its video, or its live stream for live events (and likewise the status).</param>
+public sealed record ReceivedEvent(string EventId, string Type, string VideoId, string VideoStatus, bool SignatureValid, string HeaderEventId, string HeaderEventType, string Body = "");
 
 /// <summary>
 /// A real webhook receiver: Kestrel on a fixed loopback port, so it can be down (nothing listening: connection refused)
@@ -42,10 +43,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var body = await new StreamReader(request.Body).ReadToEndAsync();
             var valid = WebhookSignature.Verify(Secret, request.Headers[WebhookSignature.Header].ToString(), body);
             var root = JsonDocument.Parse(body).RootElement;
-            var video = root.GetProperty("video");
+            var video = root.TryGetProperty("video", out var subject) ? subject : root.GetProperty("liveStream");
             Received.Enqueue(new ReceivedEvent(root.GetProperty("id").GetString()!, root.GetProperty("type").GetString()!,
                 video.GetProperty("id").GetString()!, video.GetProperty("status").GetString()!, valid,
-                request.Headers["Streamio-Event-Id"].ToString(), request.Headers["Streamio-Event-Type"].ToString()));
+                request.Headers["Streamio-Event-Id"].ToString(), request.Headers["Streamio-Event-Type"].ToString(), body));
             return Results.Ok();
         });
         await _app.StartAsync();

@@ -108,6 +108,9 @@ public sealed partial class ClusterRig : IAsyncDisposable
         settings["Streamio:Storage:LocalPath"] = StoragePath;
         settings["Streamio:Playback:TokenSecret"] = "cluster-test-secret-cluster-test-secret-0123456789";
         settings["Streamio:Silo:Workers"] = "1";
+        // Live ingest on any free port: several silos share the machine.
+        settings["Streamio:Live:Rtmp:Port"] = "0";
+        settings["Streamio:Live:Srt:Port"] = "0";
         settings["Streamio:Silo:CheckSeconds"] = "2";
         return settings;
     }

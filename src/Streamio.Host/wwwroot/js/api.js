@@ -38,6 +38,8 @@ export async function apiFetch(url, init = {}) {
   return response;
 }
 
+const postJson = (url, body) => json(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
 async function json(url, init) {
   const response = await apiFetch(url, init);
   if (!response.ok) {
@@ -61,8 +63,20 @@ export function listVideos(limit, cursor) {
 }
 
 /** A signed playback URL; with body.watermark, a stream with that text burned into every frame (one viewer's session). */
-export const createPlayback = (id, body = {}) =>
-  json(`/v1/videos/${encodeURIComponent(id)}/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export const createPlayback = (id, body = {}) => postJson(`/v1/videos/${encodeURIComponent(id)}/playback`, body);
+const liveUrl = (id, rest = '') => `/v1/live-streams/${encodeURIComponent(id)}${rest}`;
+
+export const listLiveStreams = () => json('/v1/live-streams');
+export const getLiveStream = (id) => json(liveUrl(id));
+/** body: {title, dvrWindowSeconds, record}; the answer holds the stream key and the RTMP and SRT URLs. */
+export const createLiveStream = (body) => postJson('/v1/live-streams', body);
+export const resetLiveKey = (id) => postJson(liveUrl(id, '/reset-key'), {});
+export const createLivePlayback = (id) => postJson(liveUrl(id, '/playback'), {});
+
+export async function deleteLiveStream(id) {
+  const response = await apiFetch(liveUrl(id), { method: 'DELETE' });
+  if (!response.ok) throw new Error(await problemOf(response));
+}
 
 // Images under /v1/videos need the key too, which <img src> and CSS url() cannot send: with a key they are fetched
 // into blob: URLs, cached per view and revoked when the view changes (releaseImages). Without a key the browser

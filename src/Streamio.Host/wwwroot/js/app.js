@@ -1,8 +1,9 @@
-// Streamio's web app: a hash router over four views (library + upload, upload, video, the leak detector), and the API key form shown
+// Streamio's web app: a hash router over six views (library + upload, upload, video, live streams, a live stream, the leak detector), and the API key form shown
 // instead of them whenever the API answers 401.
 import { forgetKey, loadLibraries, releaseImages, saveKey, storedKey, whenUnauthorized } from './api.js';
 import { h, showBanner } from './dom.js';
 import { libraryPanel } from './library.js';
+import { liveListView, liveStreamView } from './livestreams.js';
 import { disconnect } from './live.js';
 import { forensicsView } from './forensics.js';
 import { uploadPanel } from './upload.js';
@@ -58,7 +59,17 @@ function route() {
   leaveView();
   const [path, query = ''] = (location.hash.replace(/^#/, '') || '/').split('?');
   const match = /^\/videos\/([^/]+)$/.exec(path);
-  if (match) {
+  const live = /^\/live\/([^/]+)$/.exec(path);
+  if (live) {
+    const [view, stop] = liveStreamView(decodeURIComponent(live[1]));
+    main.replaceChildren(view);
+    dispose = stop;
+  } else if (path === '/live') {
+    document.title = 'Live · Streamio';
+    const [view, stop] = liveListView();
+    main.replaceChildren(view);
+    dispose = stop;
+  } else if (match) {
     const [view, stop] = videoView(decodeURIComponent(match[1]));
     main.replaceChildren(view);
     dispose = stop;
@@ -75,7 +86,7 @@ function route() {
     dispose = stop;
   }
   document.querySelectorAll('nav a').forEach((link) => {
-    if (link.getAttribute('href') === `#${path}`) link.setAttribute('aria-current', 'page');
+    if (link.getAttribute('href') === `#${path}` || (path.startsWith('/live/') && link.getAttribute('href') === '#/live')) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   });
 }

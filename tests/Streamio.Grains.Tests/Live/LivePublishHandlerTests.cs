@@ -1,0 +1,269 @@
+using System.Diagnostics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
+using Xunit.Abstractions;
+using Streamio.Abstractions.Live;
+using Streamio.Abstractions.Videos;
+using Streamio.Grains.Tests.Videos;
+using Streamio.Grains.Videos;
+using Streamio.Ingest;
+using Streamio.Media;
+using Streamio.Storage;
+using Streamio.Testing;
+
+namespace Streamio.Grains.Tests.Live;
+
+/// <summary>
+/// The real publish handler on a silo, fed by a stand-in for the SRT server: an FFmpeg process writing MPEG-TS in real
+/// time (<c>-re</c>) to its stdout, handed over as the session's media stream.
+/// </summary>
+[Collection(VideoClusterCollection.Name)]
+public sealed class LivePublishHandlerTests(VideoClusterFixture fixture, ITestOutputHelper output)
+{
+    private const int PublishSeconds = 8;
+
+    [Fact]
+    public async Task A_publisher_is_encoded_live_with_its_latency_measured_and_its_recording_becomes_a_ready_video_that_plays_to_the_end()
+    {
+        var (stream, created) = await CreateAsync(record: true);
+        var handler = Handler();
+        var storage = Storage;
+        using var scratch = new TempDirectory("streamio-live-");
+        using var publisher = StartPublisher();
+        try
+        {
+            var run = handler.RunAsync(Session(created, publisher), CancellationToken.None);
+
+            // Segments appear in the playlist while the publisher still sends.
+            var live = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Live && view.Session!.LatencySeconds is not null);
+            var window = (await stream.GetPlaylistAsync("360p"))!;
+            Assert.False(publisher.HasExited, "the playlist should fill while the publisher sends");
+            Assert.False(window.Ended);
+            Assert.Equal(["240p", "360p", "audio"], live.Session!.Renditions.Select(rendition => rendition.Name).Order());
+            Assert.True(live.Session.LatencySeconds > 0, $"latency {live.Session.LatencySeconds}");
+            // The latency at 360p while the publisher sends: every reading is positive (a frame cannot be listed before it arrived).
+            var latencies = new List<double>();
+            while (!publisher.HasExited)
+            {
+                latencies.Add((await stream.GetAsync())!.Session!.LatencySeconds!.Value);
+                await Task.Delay(250);
+            }
+            Assert.All(latencies, latency => Assert.True(latency > 0, $"latency {latency}"));
+            output.WriteLine($"360p latency over {latencies.Count} readings: first {latencies[0]:0.000} s, median {latencies.Order().ElementAt(latencies.Count / 2):0.000} s, max {latencies.Max():0.000} s");
+            var first = scratch.Combine("first.ts");
+            await DecryptAsync(storage, $"{window.StoragePrefix}{window.Segments[0].Index}.ts", (await stream.GetKeyAsync(window.SessionId, "360p"))!, 0, first);
+            Assert.Equal((640, 360), await MediaInspector.VideoSizeAsync(first));
+
+            // The publisher ends: FFmpeg flushes, the grace passes, the session ends and its recording is made.
+            await run.WaitAsync(LiveWaits.Patience);
+            var ended = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Ended && view.Session!.RecordingVideoId is not null);
+            Assert.True((await stream.GetPlaylistAsync("360p"))!.Ended);
+            var video = fixture.Grains.GetGrain<IVideoGrain>(ended.Session!.RecordingVideoId!);
+            var ready = await WaitForVideoAsync(video);
+            Assert.True(ready.HasPoster);
+            Assert.NotNull(ready.Storyboard);
+            Assert.True(await storage.ExistsAsync(StorageKeys.Poster(ready.ProjectId, ready.Id), default));
+            Assert.True(await storage.ExistsAsync(StorageKeys.StoryboardVtt(ready.ProjectId, ready.Id), default));
+            Assert.Contains(ready.Id, (await LiveWaits.ForAsync(stream, view => view.RecordingVideoIds.Count > 0)).RecordingVideoIds);
+
+            // The recording plays, decrypted with the variants' keys, from the first segment to the last.
+            foreach (var rendition in new[] { "360p", "audio" })
+            {
+                var variant = fixture.Grains.GetGrain<IVariantGrain>(VariantKeys.Of(ready.Id, rendition));
+                var whole = scratch.Combine($"{rendition}.ts");
+                await RenditionReader.DecryptToFileAsync(storage, (await variant.GetAsync())!, (await variant.GetKeyAsync())!, whole, default);
+                var duration = await MediaInspector.DurationAsync(whole);
+                Assert.InRange(duration, PublishSeconds - 1.5, PublishSeconds + 1.5);
+            }
+        }
+        finally
+        {
+            if (!publisher.HasExited)
+            {
+                publisher.Kill();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_publisher_that_reconnects_within_the_grace_continues_the_session_and_the_recording_plays_across_the_reconnect()
+    {
+        var (stream, created) = await CreateAsync(record: true);
+        var handler = Handler();
+
+        await PublishAsync(handler, created, 4);
+        var between = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Connected && view.Session!.Legs == 1);
+        await PublishAsync(handler, created, 4);
+
+        var ended = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Ended && view.Session!.RecordingVideoId is not null);
+        Assert.Equal(between.Session!.SessionId, ended.Session!.SessionId);
+        Assert.Equal(2, ended.Session.Legs);
+        var window = (await stream.GetPlaylistAsync("360p"))!;
+        var reconnect = Assert.Single(window.Segments, segment => segment.Discontinuity);
+        Assert.True(reconnect.Index > 0);
+        Assert.Equal(Enumerable.Range(0, window.Segments.Count), window.Segments.Select(segment => segment.Index));
+        var ready = await WaitForVideoAsync(fixture.Grains.GetGrain<IVideoGrain>(ended.Session.RecordingVideoId!));
+        // The second leg continues the first one's timeline: one stream, its timestamps rising through the reconnect.
+        using var scratch = new TempDirectory("streamio-live-");
+        var whole = scratch.Combine("360p.ts");
+        var variant = fixture.Grains.GetGrain<IVariantGrain>(VariantKeys.Of(ready.Id, "360p"));
+        await RenditionReader.DecryptToFileAsync(Storage, (await variant.GetAsync())!, (await variant.GetKeyAsync())!, whole, default);
+        Assert.InRange(await MediaInspector.DurationAsync(whole), 6.5, 9.5);
+        var dts = (await MediaInspector.PacketsAsync(whole)).Select(packet => packet.Dts).ToList();
+        Assert.All(dts.Zip(dts.Skip(1), (a, b) => b - a), step => Assert.InRange(step, 0.001, 0.5));
+    }
+
+    [Fact]
+    public async Task Resetting_the_key_cuts_a_real_publisher_off_and_an_unrecorded_session_leaves_nothing_stored()
+    {
+        var (stream, created) = await CreateAsync(record: false);
+        using var publisher = StartPublisher(seconds: 120);
+        try
+        {
+            var run = Handler().RunAsync(Session(created, publisher), CancellationToken.None);
+            var live = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Live);
+            var prefix = (await stream.GetPlaylistAsync("360p"))!.StoragePrefix;
+            Assert.NotEmpty(await Storage.ListAsync(prefix, default).ToListAsync());
+
+            await stream.ResetKeyAsync();
+
+            // The handler stops on its own while the publisher would go on for two minutes.
+            await run.WaitAsync(LiveWaits.Patience);
+            Assert.False(publisher.HasExited);
+            var ended = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Ended && view.Session!.SessionId == live.Session!.SessionId);
+            Assert.Empty(ended.RecordingVideoIds);
+            await LiveWaits.UntilAsync(async () => !await Storage.ListAsync(prefix[..prefix.TrimEnd('/').LastIndexOf('/')], default).AnyAsync());
+        }
+        finally
+        {
+            publisher.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task When_the_silo_running_the_publisher_is_killed_the_session_ends_and_its_recording_becomes_a_ready_video()
+    {
+        var (stream, created) = await CreateAsync(record: true);
+        var victim = (InProcessSiloHandle)fixture.Cluster.SecondarySilos[0];
+        using var publisher = StartPublisher(seconds: 120);
+        using var stop = new CancellationTokenSource();
+        var run = victim.SiloHost.Services.GetRequiredService<IPublishHandler>().RunAsync(Session(created, publisher), stop.Token);
+        try
+        {
+            await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Live);
+            await LiveWaits.UntilAsync(async () => (await stream.GetPlaylistAsync("360p"))!.Segments.Count >= 3);
+
+            await fixture.Cluster.KillSiloAsync(victim);
+            await stop.CancelAsync();
+            publisher.Kill();
+
+            var ended = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Ended && view.Session!.RecordingVideoId is not null);
+            Assert.Contains("silo", ended.Session!.EndReason, StringComparison.Ordinal);
+            var ready = await WaitForVideoAsync(fixture.Grains.GetGrain<IVideoGrain>(ended.Session.RecordingVideoId!));
+            Assert.True(ready.HasPoster);
+            using var scratch = new TempDirectory("streamio-live-");
+            var whole = scratch.Combine("360p.ts");
+            var variant = fixture.Grains.GetGrain<IVariantGrain>(VariantKeys.Of(ready.Id, "360p"));
+            await RenditionReader.DecryptToFileAsync(Storage, (await variant.GetAsync())!, (await variant.GetKeyAsync())!, whole, default);
+            Assert.True(await MediaInspector.DurationAsync(whole) >= 1);
+        }
+        finally
+        {
+            if (!publisher.HasExited)
+            {
+                publisher.Kill();
+            }
+            // Cancelled, the handler stops its FFmpeg at once; its last report then retries against its dead silo for a
+            // while (a real silo that dies takes its handler with it), so it is left to finish on its own.
+            await stop.CancelAsync();
+            _ = run.ContinueWith(ended => ended.Exception, TaskScheduler.Default);
+            await fixture.Cluster.StartAdditionalSiloAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Bytes_that_are_not_a_stream_end_the_leg_with_the_probes_reason_and_the_session_ends_empty()
+    {
+        var (stream, created) = await CreateAsync(record: true);
+        var garbage = new byte[300_000];
+        new Random(7).NextBytes(garbage);
+        var session = new IngestSession(IngestProtocol.Srt, created.Id, created.StreamKey, new IPEndPoint(IPAddress.Loopback, 40002), "mpegts",
+            new MemoryStream(garbage), DateTimeOffset.UtcNow);
+
+        await Handler().RunAsync(session, CancellationToken.None);
+
+        var ended = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Ended);
+        Assert.Empty(ended.RecordingVideoIds);
+        Assert.Null(ended.Session!.RecordingVideoId);
+        Assert.Empty(ended.Session.Renditions);
+    }
+
+    private IObjectStorage Storage => Services.GetRequiredService<IObjectStorage>();
+
+    private IServiceProvider Services => ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services;
+
+    private IPublishHandler Handler() => Services.GetRequiredService<IPublishHandler>();
+
+    private async Task<(ILiveStreamGrain Stream, LiveStreamView View)> CreateAsync(bool record)
+    {
+        var stream = fixture.Grains.GetGrain<ILiveStreamGrain>(LiveStreamIds.New());
+        return (stream, await stream.CreateAsync(new LiveStreamCreate($"p_{Guid.NewGuid():N}", "handler test", 0, record)));
+    }
+
+    private static IngestSession Session(LiveStreamView stream, Process publisher) =>
+        new(IngestProtocol.Srt, stream.Id, stream.StreamKey, new IPEndPoint(IPAddress.Loopback, 40001), "mpegts", publisher.StandardOutput.BaseStream, DateTimeOffset.UtcNow);
+
+    /// <summary>One publisher connection of <paramref name="seconds"/>, to its end.</summary>
+    private static async Task PublishAsync(IPublishHandler handler, LiveStreamView stream, int seconds)
+    {
+        using var publisher = StartPublisher(seconds);
+        await handler.RunAsync(Session(stream, publisher), CancellationToken.None).WaitAsync(LiveWaits.Patience);
+        await publisher.WaitForExitAsync();
+    }
+
+    private static Process StartPublisher(int seconds = PublishSeconds)
+    {
+        var info = new ProcessStartInfo(FfmpegTools.Ffmpeg) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in new[]
+        {
+            "-hide_banner", "-loglevel", "error", "-re",
+            "-f", "lavfi", "-i", $"testsrc2=size=640x360:rate=25:duration={seconds}",
+            "-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=48000:duration={seconds}",
+            "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "25", "-c:a", "aac", "-f", "mpegts", "pipe:1",
+        })
+        {
+            info.ArgumentList.Add(argument);
+        }
+        var process = Process.Start(info)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task DecryptAsync(IObjectStorage storage, string key, byte[] aesKey, int index, string path)
+    {
+        await using var stored = await storage.OpenReadAsync(key, default) ?? throw new InvalidOperationException($"{key} is not stored.");
+        using var buffer = new MemoryStream();
+        await stored.CopyToAsync(buffer);
+        await File.WriteAllBytesAsync(path, SegmentCipher.Decrypt(buffer.ToArray(), aesKey, index));
+    }
+
+    private static async Task<VideoView> WaitForVideoAsync(IVideoGrain video)
+    {
+        var deadline = DateTimeOffset.UtcNow + LiveWaits.Patience;
+        while (true)
+        {
+            var view = await video.GetAsync();
+            if (view is { IsTerminal: true })
+            {
+                return view.Status == VideoStatus.Ready ? view : throw new InvalidOperationException($"The recording failed: {view.Error}");
+            }
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The recording never got ready; last seen: {view}");
+            }
+            await Task.Delay(200);
+        }
+    }
+}
