@@ -12,6 +12,7 @@ public sealed partial class ArchitectureTests
     [InlineData(typeof(global::Streamio.Media.SegmentCipher))]
     [InlineData(typeof(global::Streamio.Storage.StorageKeys))]
     [InlineData(typeof(global::Streamio.Cluster.StreamioSchema))]
+    [InlineData(typeof(global::Streamio.Ingest.IngestSession))]
     public void Domain_libraries_do_not_reference_ASP_NET_Core(Type inLibrary)
     {
         var references = inLibrary.Assembly.GetReferencedAssemblies().Select(reference => reference.Name!).ToList();
