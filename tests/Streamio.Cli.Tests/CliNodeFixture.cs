@@ -29,6 +29,9 @@ public sealed class CliNodeFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    /// <summary>The node's RTMP ingest port, which the publish URLs name.</summary>
+    public int RtmpPort { get; } = LoopbackPort.Free();
+
     public string ProjectId { get; private set; } = null!;
 
     public string ApiKey { get; private set; } = null!;
@@ -49,8 +52,8 @@ public sealed class CliNodeFixture : IAsyncLifetime
             ["Streamio:Encoding:WorkPath"] = _data.Combine("work"),
             ["Streamio:Encoding:SegmentSeconds"] = "1",
             ["Streamio:Encoding:SegmentsPerChunk"] = "2",
-            // Live ingest on any free port: other test processes may hold the defaults.
-            ["Streamio:Live:Rtmp:Port"] = "0",
+            // Live ingest on free ports: other test processes may hold the defaults.
+            ["Streamio:Live:Rtmp:Port"] = RtmpPort.ToString(CultureInfo.InvariantCulture),
             ["Streamio:Live:Srt:Port"] = "0",
             ["Streamio:Encoding:Ladder:0:Name"] = "360p",
             ["Streamio:Encoding:Ladder:0:Width"] = "640",

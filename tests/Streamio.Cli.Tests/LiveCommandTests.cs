@@ -15,10 +15,10 @@ public sealed class LiveCommandTests(CliNodeFixture node)
         Assert.StartsWith("ls_", id);
         Assert.Equal(600, created.GetProperty("dvrWindowSeconds").GetInt32());
         Assert.False(created.GetProperty("record").GetBoolean());
-        Assert.Equal($"rtmp://{node.BaseAddress.Host}:1935/live", created.GetProperty("rtmpUrl").GetString());
+        Assert.Equal($"rtmp://{node.BaseAddress.Host}:{node.RtmpPort}/live", created.GetProperty("rtmpUrl").GetString());
 
         var human = (await cli.RunAsync("live", "create", "--title", "Second")).Expect(ExitCodes.Ok);
-        Assert.Contains($"server      rtmp://{node.BaseAddress.Host}:1935/live", human.Out);
+        Assert.Contains($"server      rtmp://{node.BaseAddress.Host}:{node.RtmpPort}/live", human.Out);
         Assert.Contains("stream key  ", human.Out);
         Assert.Contains("Keep the stream key secret", human.Error);
 

@@ -113,7 +113,7 @@ public sealed class S3IngestTests(S3NodeFixture fixture)
         {
             keys.Add(stored);
         }
-        Assert.All(keys, stored => Assert.True(stored.Contains("/hls/", StringComparison.Ordinal) || stored.Contains("/images/", StringComparison.Ordinal), $"{stored} is a copy"));
+        Assert.All(keys, stored => Assert.True(stored.Contains("/hls/", StringComparison.Ordinal) || stored.Contains("/cmaf/", StringComparison.Ordinal) || stored.Contains("/images/", StringComparison.Ordinal), $"{stored} is a copy"));
         Assert.Equal(new FileInfo(clip).Length, await Storage.GetSizeAsync(key, None));
         var url = await Node.PlaybackUrlAsync(video.Id);
         Assert.InRange(await MediaInspector.CountFramesAsync(url, "v:0"), SmallClip.FrameCount - 1, SmallClip.FrameCount + 1);

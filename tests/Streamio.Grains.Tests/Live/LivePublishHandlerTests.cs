@@ -124,7 +124,8 @@ public sealed class LivePublishHandlerTests(VideoClusterFixture fixture, ITestOu
             var run = Handler().RunAsync(Session(created, publisher), CancellationToken.None);
             var live = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Live);
             var prefix = (await stream.GetPlaylistAsync("360p"))!.StoragePrefix;
-            Assert.NotEmpty(await Storage.ListAsync(prefix, default).ToListAsync());
+            // Live comes with the first segment of any rendition; the 360p one may still be on its way.
+            await LiveWaits.UntilAsync(async () => await Storage.ListAsync(prefix, default).AnyAsync());
 
             await stream.ResetKeyAsync();
 

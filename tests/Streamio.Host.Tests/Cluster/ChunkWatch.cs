@@ -115,7 +115,9 @@ public sealed class ChunkWatch : IAsyncDisposable
                     continue;
                 }
             }
-            if (ClusterRig.CommandLine(pid) is not { } command || !command.Contains("ffmpeg", StringComparison.Ordinal))
+            // The chunk's encode, not the short CMAF rewraps (-c copy) it runs on each closed segment in the same folder.
+            if (ClusterRig.CommandLine(pid) is not { } command || !command.Contains("ffmpeg", StringComparison.Ordinal)
+                || !command.Contains("-filter_complex", StringComparison.Ordinal))
             {
                 continue;
             }

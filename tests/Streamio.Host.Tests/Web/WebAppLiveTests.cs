@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Streamio.Host.Tests.LiveStreams;
 using Streamio.Testing;
 
@@ -21,7 +22,8 @@ public sealed class WebAppLiveTests(BrowserFixture fixture)
         Assert.StartsWith("ls_", id);
 
         // Go live: the RTMP server and SRT URL in full, the key hidden until asked, each with a copy button.
-        Assert.Equal($"rtmp://{node.BaseAddress.Host}:1935/live", await page.Locator("#live-rtmp-url").InputValueAsync());
+        var rtmpPort = node.Services.GetRequiredService<Streamio.Ingest.Rtmp.RtmpIngestServer>().LocalEndPoint!.Port;
+        Assert.Equal($"rtmp://{node.BaseAddress.Host}:{rtmpPort}/live", await page.Locator("#live-rtmp-url").InputValueAsync());
         Assert.Equal("password", await page.Locator("#live-stream-key").GetAttributeAsync("type"));
         var key = await page.Locator("#live-stream-key").InputValueAsync();
         Assert.StartsWith($"srt://{node.BaseAddress.Host}:9000?streamid=", await page.Locator("#live-srt-url").InputValueAsync());
