@@ -29,12 +29,24 @@ public static class StorageKeys
     public static string LiveSegment(string folder, string rendition, int index) => $"{folder}{Checked(rendition)}/{index}.ts";
 
     /// <summary>A rendition's CMAF init segment (ftyp + moov, CENC): one for all its media segments.</summary>
-    public static string CmafInit(string projectId, string videoId, string rendition) =>
-        $"{VideoPrefix(projectId, videoId)}cmaf/{Checked(rendition)}/init.mp4";
+    public static string CmafInit(string projectId, string videoId, string rendition) => LiveCmafInit(CmafFolder(projectId, videoId), rendition);
 
     /// <summary>The CMAF twin of TS segment <paramref name="index"/> (moof + mdat, CENC): same frames, same time span.</summary>
     public static string CmafSegment(string projectId, string videoId, string rendition, int index) =>
-        $"{VideoPrefix(projectId, videoId)}cmaf/{Checked(rendition)}/{index}.m4s";
+        LiveCmafSegment(CmafFolder(projectId, videoId), rendition, index);
+
+    /// <summary>The folder of a video's CMAF renditions (<c>{rendition}/init.mp4</c>, <c>{rendition}/{index}.m4s</c>); a recorded live session writes into it.</summary>
+    public static string CmafFolder(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}cmaf/";
+
+    /// <summary>The CMAF twins of an unrecorded live session: inside its <see cref="LiveSessionPrefix"/>, so they go with it.</summary>
+    public static string LiveSessionCmafPrefix(string projectId, string liveStreamId, string sessionId) =>
+        $"{LiveSessionPrefix(projectId, liveStreamId, sessionId)}cmaf/";
+
+    /// <summary>A live rendition's CMAF init under a CMAF folder (<see cref="CmafFolder"/> or <see cref="LiveSessionCmafPrefix"/>).</summary>
+    public static string LiveCmafInit(string folder, string rendition) => $"{folder}{Checked(rendition)}/init.mp4";
+
+    /// <summary>A live CMAF segment under a CMAF folder (<see cref="CmafFolder"/> or <see cref="LiveSessionCmafPrefix"/>).</summary>
+    public static string LiveCmafSegment(string folder, string rendition, int index) => $"{folder}{Checked(rendition)}/{index}.m4s";
 
     public static string Poster(string projectId, string videoId) => $"{VideoPrefix(projectId, videoId)}images/poster.jpg";
 

@@ -46,6 +46,23 @@ public interface ILiveStreamGrain : IGrainWithStringKey
     [ReadOnly]
     Task<byte[]?> GetKeyAsync(string sessionId, string rendition);
 
+    /// <summary>
+    /// A rendition's CENC key and KID for its CMAF segments (current or recorded session), and the codec fingerprint of
+    /// its stored init; null when the session has no CMAF output (DASH off, or a session from before it).
+    /// </summary>
+    [ReadOnly]
+    Task<LiveCencKey?> GetCencKeyAsync(string sessionId, string rendition);
+
+    /// <summary>
+    /// The CMAF twin of a registered segment is stored. False tells the silo to stop CMAF for that rendition in this leg:
+    /// the leg is no longer current, or the codec parameters changed from the session's init (unsupported).
+    /// </summary>
+    Task<bool> RegisterCmafSegmentAsync(string sessionId, int leg, LiveCmafSegment segment);
+
+    /// <summary>The CMAF renditions within the DVR window of the current (or last) session: what a DASH MPD is made of.</summary>
+    [ReadOnly]
+    Task<LiveDashView?> GetDashAsync();
+
     /// <summary>The segments of a rendition within the DVR window of the current (or last) session.</summary>
     [ReadOnly]
     Task<LivePlaylistView?> GetPlaylistAsync(string rendition);

@@ -66,6 +66,7 @@ public sealed record LivePublisher(string Silo, string Protocol, string Remote);
 /// <param name="StartSeconds">Where this leg starts on the session's timeline (the earlier legs' length), so the recording is one timeline.</param>
 /// <param name="StoragePrefix">Where the leg's segments are stored: <c>{prefix}{rendition}/{index}.ts</c> (the recording video's HLS folder when recorded).</param>
 /// <param name="ProjectId">The stream's project.</param>
+/// <param name="CmafPrefix">Where the leg's CMAF twins are stored (<c>{prefix}{rendition}/init.mp4</c> and <c>{index}.m4s</c>); empty: no CMAF.</param>
 [GenerateSerializer, Immutable]
 public sealed record LiveLeg(
     bool Accepted,
@@ -77,7 +78,8 @@ public sealed record LiveLeg(
     IReadOnlyDictionary<string, int>? FirstIndexes = null,
     double StartSeconds = 0,
     string StoragePrefix = "",
-    string ProjectId = "")
+    string ProjectId = "",
+    string CmafPrefix = "")
 {
     public static LiveLeg Refused(string reason) => new(false, null, 0, 0, reason, null);
 
@@ -101,6 +103,43 @@ public sealed record LivePlaylistView(
     bool Ended,
     int DiscontinuitySequence = 0,
     string StoragePrefix = "");
+
+/// <summary>A rendition's CENC key and KID; <c>CodecConfig</c>: the fingerprint of its stored init's codec setup, null before the first one.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveCencKey(byte[] KeyId, byte[] Key, string? CodecConfig);
+
+/// <summary>
+/// A stored CMAF segment as the silo reports it: its start (tfdt) in <c>Timescale</c> ticks per second and the codec
+/// fingerprint of the init it was cut with (it must match the session's init).
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveCmafSegment(string Rendition, int Index, long StartTime, int Timescale, string CodecConfig);
+
+/// <summary>
+/// A session's CMAF renditions within the DVR window, for a DASH MPD: dynamic while the session runs, static once it ended.
+/// </summary>
+/// <param name="CmafPrefix">Rendition <c>r</c>'s init is <c>{CmafPrefix}{r}/init.mp4</c>, segment <c>i</c> is <c>{CmafPrefix}{r}/{i}.m4s</c>.</param>
+[GenerateSerializer, Immutable]
+public sealed record LiveDashView(
+    string SessionId,
+    DateTimeOffset StartedAt,
+    DateTimeOffset? EndedAt,
+    int DvrWindowSeconds,
+    double SegmentSeconds,
+    double? FrameRate,
+    string CmafPrefix,
+    IReadOnlyList<LiveDashTrack> Tracks)
+{
+    public bool Ended => EndedAt is not null;
+}
+
+/// <summary>One CMAF rendition: its KID, timescale, the tfdt of its session's first CMAF segment, and its segments in the window.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveDashTrack(RenditionPlan Rendition, byte[] KeyId, int Timescale, long FirstStart, IReadOnlyList<LiveDashSegment> Segments);
+
+/// <summary>A CMAF segment in the window: its index, its start (tfdt), its length, and whether it begins a later leg.</summary>
+[GenerateSerializer, Immutable]
+public sealed record LiveDashSegment(int Index, long StartTime, double DurationSeconds, bool Discontinuity);
 
 /// <summary>
 /// An event a live stream committed, handed to its project for webhook delivery (body:

@@ -10,8 +10,11 @@ public interface IVariantGrain : IGrainWithStringKey
     /// <summary>Creates the variant with a fresh random key; a second call with the same plan is a no-op.</summary>
     Task InitializeAsync(VariantPlan plan);
 
-    /// <summary>Creates a complete variant from a live recording: the session's key and every segment's duration (a no-op when it exists).</summary>
-    Task InitializeRecordedAsync(VariantPlan plan, byte[] key, IReadOnlyList<double> durations);
+    /// <summary>
+    /// Creates a complete variant from a live recording: the session's key and every segment's duration, and its CMAF
+    /// twins' CENC key and starts when it has them (a no-op when it exists).
+    /// </summary>
+    Task InitializeRecordedAsync(VariantPlan plan, byte[] key, IReadOnlyList<double> durations, RecordedCmaf? cmaf = null);
 
     [ReadOnly]
     Task<VariantView?> GetAsync();

@@ -102,9 +102,16 @@ public sealed record NewVideo(
 [GenerateSerializer, Immutable]
 public sealed record NewRecording(string ProjectId, string? Title, string LiveStreamId, SourceFacts Source, double SegmentSeconds, IReadOnlyList<RecordedRendition> Renditions);
 
-/// <summary>One recorded rendition: its plan, the AES-128 key its segments were encrypted with, and their durations from index 0.</summary>
+/// <summary>
+/// One recorded rendition: its plan, the AES-128 key its segments were encrypted with, and their durations from index 0;
+/// <paramref name="Cmaf"/>: its CMAF twins, when the session made them.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record RecordedRendition(RenditionPlan Plan, byte[] Key, IReadOnlyList<double> Durations);
+public sealed record RecordedRendition(RenditionPlan Plan, byte[] Key, IReadOnlyList<double> Durations, RecordedCmaf? Cmaf = null);
+
+/// <summary>A recorded rendition's CMAF twins: their CENC key and KID, timescale and starts (tfdt) from index 0.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RecordedCmaf(byte[] KeyId, byte[] Key, int Timescale, IReadOnlyList<long> Starts);
 
 /// <summary>One rendition as the video sees it: enough for the API, the master playlist and progress.</summary>
 [GenerateSerializer, Immutable]

@@ -36,6 +36,12 @@ public sealed class LiveOptions
     /// <summary>How often the silo asks the stream whether its publisher is still wanted (key reset, stream deleted).</summary>
     public double CurrentPollSeconds { get; set; } = 2;
 
+    /// <summary>
+    /// Each live segment also gets a CMAF twin under its rendition's CENC key, for DASH players (and the recording's
+    /// DASH); false: HLS only. Applies to sessions that start afterwards.
+    /// </summary>
+    public bool Dash { get; set; } = true;
+
     /// <summary>The longest one publisher connection may last.</summary>
     public double MaxLegHours { get; set; } = 24;
 }

@@ -13,7 +13,8 @@ namespace Streamio.Grains.Live;
 /// Runs one accepted publisher connection (a leg) on this silo. The stream grain says which session and leg it is; on a
 /// session's first leg the first bytes are probed to plan the ladder. One FFmpeg process reads the container bytes on
 /// stdin, decodes once and writes every rung and the audio as HLS segments to scratch; each closed segment is encrypted
-/// with its rendition's key (IV = index), stored and registered with the grain, with the latency measured. The leg ends
+/// with its rendition's key (IV = index), stored and registered with the grain, with the latency measured; then its
+/// CMAF twin is made behind it (<see cref="LiveCmafPublisher"/>), so HLS never waits on DASH. The leg ends
 /// when the publisher does (FFmpeg flushes its last segments first), or when the grain no longer wants it (key reset,
 /// stream deleted): then the publisher's bytes stop flowing in and the same flush happens.
 /// </summary>
@@ -22,6 +23,7 @@ public sealed partial class LivePublishHandler(
     IObjectStorage storage,
     FfmpegRunner ffmpeg,
     LiveSourceProbe prober,
+    Media.Cmaf.CmafRemuxer remuxer,
     ILocalSiloDetails silo,
     IOptions<LiveOptions> options,
     IOptions<EncodingOptions> encoding,
@@ -101,7 +103,20 @@ public sealed partial class LivePublishHandler(
                 options.Value.SegmentSeconds,
                 leg.StartSeconds,
                 work);
-            await EncodeAsync(stream, session, leg, job, targets, prefix, arrivedAt, cancellationToken);
+            var cmaf = await LiveCmafPublisher.StartAsync(stream, leg, session.LiveStreamId, targets.Select(target => target.Rendition.Name), remuxer, storage, logger,
+                cancellationToken);
+            try
+            {
+                await EncodeAsync(stream, session, leg, job, targets, prefix, arrivedAt, cmaf, cancellationToken);
+            }
+            finally
+            {
+                // Before the scratch goes and before the leg reports its end: the queued twins are made (or given up).
+                if (cmaf is not null)
+                {
+                    await cmaf.DrainAsync();
+                }
+            }
         }
         finally
         {
@@ -111,14 +126,14 @@ public sealed partial class LivePublishHandler(
 
     private async Task EncodeAsync(
         ILiveStreamGrain stream, IngestSession session, LiveLeg leg, LiveEncodeJob job, List<LiveTarget> targets, byte[] prefix, DateTimeOffset arrivedAt,
-        CancellationToken cancellationToken)
+        LiveCmafPublisher? cmaf, CancellationToken cancellationToken)
     {
         // Cutting stops the publisher's bytes; FFmpeg then sees the end of its input, flushes and exits on its own.
         using var cut = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         Exception? sideError = null;
         var watchers = targets.Select(target => new HlsSegmentWatcher(target.Rendition.Name, LiveArguments.PlaylistPath(job.WorkDirectory, target.Rendition.Name),
             LiveArguments.SegmentDirectory(job.WorkDirectory, target.Rendition.Name), target.FirstIndex,
-            segment => PublishAsync(stream, leg, target, segment, arrivedAt, cut))).ToList();
+            segment => PublishAsync(stream, leg, target, segment, arrivedAt, cmaf, cut))).ToList();
         using var encoded = new CancellationTokenSource();
         var watch = Task.Run(async () =>
         {
@@ -171,18 +186,27 @@ public sealed partial class LivePublishHandler(
         }
     }
 
-    private async Task PublishAsync(ILiveStreamGrain stream, LiveLeg leg, LiveTarget target, ClosedSegment segment, DateTimeOffset arrivedAt, CancellationTokenSource cut)
+    private async Task PublishAsync(
+        ILiveStreamGrain stream, LiveLeg leg, LiveTarget target, ClosedSegment segment, DateTimeOffset arrivedAt, LiveCmafPublisher? cmaf, CancellationTokenSource cut)
     {
         var plaintext = await File.ReadAllBytesAsync(segment.LocalPath);
         using (var content = new MemoryStream(SegmentCipher.Encrypt(plaintext, target.Key, segment.Index), writable: false))
         {
             await storage.PutAsync(StorageKeys.LiveSegment(leg.StoragePrefix, target.Rendition.Name, segment.Index), content, CancellationToken.None);
         }
-        File.Delete(segment.LocalPath);
         // Publishers send in real time, so the segment's end on the leg's clock is when its last frame arrived.
         target.LegSeconds += segment.DurationSeconds;
         var latency = (time.GetUtcNow() - arrivedAt).TotalSeconds - target.LegSeconds;
-        if (!await stream.RegisterSegmentAsync(leg.SessionId!, leg.Leg, target.Rendition.Name, segment.Index, segment.DurationSeconds, latency))
+        var registered = await stream.RegisterSegmentAsync(leg.SessionId!, leg.Leg, target.Rendition.Name, segment.Index, segment.DurationSeconds, latency);
+        if (registered && cmaf is not null)
+        {
+            cmaf.Enqueue(target.Rendition.Name, segment);
+        }
+        else
+        {
+            File.Delete(segment.LocalPath);
+        }
+        if (!registered)
         {
             await cut.CancelAsync();
         }

@@ -200,6 +200,12 @@ public sealed partial class LiveStreamGrain(
         {
             session.Keys[rendition.Name] = SegmentCipher.NewKey();
             session.Durations[rendition.Name] = [];
+            if (session.CmafPrefix.Length > 0)
+            {
+                // A key of its own: the AES-128 key in a second cipher mode over the same frames would weaken both.
+                var cenc = Media.Cmaf.CencKey.New();
+                session.Cenc[rendition.Name] = new LiveCencState { KeyId = cenc.KeyId, Key = cenc.Key };
+            }
         }
         await SaveAsync();
         Notify();
@@ -232,6 +238,37 @@ public sealed partial class LiveStreamGrain(
         Notify();
         return true;
     }
+
+    public async Task<bool> RegisterCmafSegmentAsync(string sessionId, int leg, LiveCmafSegment segment)
+    {
+        if (Current(sessionId, leg) is not { } session || !session.Cenc.TryGetValue(segment.Rendition, out var cenc)
+            || segment.Index >= session.Durations[segment.Rendition].Count)
+        {
+            return false;
+        }
+        if ((cenc.CodecConfig ?? segment.CodecConfig) != segment.CodecConfig)
+        {
+            // The session's one init would not describe this leg's frames (the publisher changed its setup): unsupported.
+            LogCodecChanged(LiveStreamId, session.SessionId, leg, segment.Rendition);
+            return false;
+        }
+        cenc.CodecConfig = segment.CodecConfig;
+        cenc.Timescale = segment.Timescale;
+        if (cenc.Starts.TryAdd(segment.Index, segment.StartTime))
+        {
+            _dirty = true;
+            Notify();
+        }
+        return true;
+    }
+
+    public Task<LiveCencKey?> GetCencKeyAsync(string sessionId, string rendition) =>
+        Task.FromResult(Session is { } session && session.SessionId == sessionId && session.Cenc.GetValueOrDefault(rendition) is { } cenc
+            ? new LiveCencKey(cenc.KeyId, cenc.Key, cenc.CodecConfig)
+            : null);
+
+    public Task<LiveDashView?> GetDashAsync() =>
+        Task.FromResult(Session is { Cenc.Count: > 0 } session ? LiveWindow.Dash(session, State.DvrWindowSeconds) : null);
 
     public async Task OnPublisherDisconnectedAsync(string sessionId, int leg, string? error)
     {
@@ -302,12 +339,16 @@ public sealed partial class LiveStreamGrain(
             SessionId = sessionId, StartedAt = now, Leg = 1, RecordingVideoId = recording,
             Legs = [new LiveLegState { Number = 1, ArrivedAt = now }],
             StoragePrefix = recording is null ? StorageKeys.LiveSessionPrefix(State.ProjectId, LiveStreamId, sessionId) : StorageKeys.SegmentFolder(State.ProjectId, recording),
+            // Next to the TS segments: inside the session's folder (deleted with it) or the recording's CMAF folder (its VOD DASH).
+            CmafPrefix = !options.Value.Dash ? ""
+                : recording is null ? StorageKeys.LiveSessionCmafPrefix(State.ProjectId, LiveStreamId, sessionId) : StorageKeys.CmafFolder(State.ProjectId, recording),
         };
     }
 
     private LiveLeg Leg(LiveSessionState session) => new(
         true, session.SessionId, session.Leg, session.Legs[^1].FirstIndexes.Values.DefaultIfEmpty(0).Max(), null,
-        session.Renditions.Count > 0 ? session.Renditions : null, session.Legs[^1].FirstIndexes, session.Legs[^1].StartSeconds, session.StoragePrefix, State.ProjectId);
+        session.Renditions.Count > 0 ? session.Renditions : null, session.Legs[^1].FirstIndexes, session.Legs[^1].StartSeconds, session.StoragePrefix, State.ProjectId,
+        session.CmafPrefix);
 
     /// <summary>The publisher is gone (or cut off): the grace starts, the status falls back to connected.</summary>
     private void Detach(string? reason)
@@ -390,7 +431,8 @@ public sealed partial class LiveStreamGrain(
     private NewRecording? Recording(LiveSessionState session)
     {
         var renditions = session.Renditions.Where(rendition => session.Durations.GetValueOrDefault(rendition.Name) is { Count: > 0 })
-            .Select(rendition => new RecordedRendition(rendition, session.Keys[rendition.Name], [.. session.Durations[rendition.Name]])).ToList();
+            .Select(rendition => new RecordedRendition(rendition, session.Keys[rendition.Name], [.. session.Durations[rendition.Name]], RecordedCmaf(session, rendition.Name)))
+            .ToList();
         var lowest = renditions.Where(rendition => rendition.Plan.IsPlainVideo).MinBy(rendition => rendition.Plan.Height);
         if (lowest is null || session.Source is not { } source)
         {
@@ -399,6 +441,12 @@ public sealed partial class LiveStreamGrain(
         var facts = source with { Format = "live", DurationSeconds = lowest.Durations.Sum(), HasAudio = renditions.Any(rendition => rendition.Plan.IsAudio) };
         return new NewRecording(State.ProjectId, State.Title ?? $"Live {session.StartedAt:yyyy-MM-dd HH:mm} UTC", LiveStreamId, facts, session.SegmentSeconds, renditions);
     }
+
+    /// <summary>A rendition's CMAF twins, when every one of its segments has one (else the recording is HLS only).</summary>
+    private static RecordedCmaf? RecordedCmaf(LiveSessionState session, string rendition) =>
+        session.Cenc.GetValueOrDefault(rendition) is { } cenc && cenc.ContiguousStarts() is var starts && starts.Count == session.Durations[rendition].Count
+            ? new RecordedCmaf(cenc.KeyId, cenc.Key, cenc.Timescale, starts)
+            : null;
 
     private async Task SettleQuietlyAsync()
     {
@@ -565,6 +613,9 @@ public sealed partial class LiveStreamGrain(
 
     [LoggerMessage(LogLevel.Warning, "Live stream {LiveStreamId}: session {SessionId} was held by silo {Silo}, which is gone; it ends and its recording is kept")]
     private partial void LogSiloLost(string liveStreamId, string sessionId, string silo);
+
+    [LoggerMessage(LogLevel.Warning, "Live stream {LiveStreamId}: session {SessionId} leg {Leg} changed the codec setup of {Rendition}; its DASH stops there (HLS goes on)")]
+    private partial void LogCodecChanged(string liveStreamId, string sessionId, int leg, string rendition);
 
     [LoggerMessage(LogLevel.Warning, "Live stream {LiveStreamId}: checking on it failed; the reminder retries")]
     private partial void LogCheckFailed(Exception error, string liveStreamId);

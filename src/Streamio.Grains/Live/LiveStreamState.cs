@@ -75,6 +75,12 @@ public sealed class LiveSessionState
     /// <summary>Each rendition's AES-128 key; a recording's variants take the same keys, so its segments are never re-encrypted.</summary>
     public Dictionary<string, byte[]> Keys { get; set; } = [];
 
+    /// <summary>Each rendition's CENC key id and key for its CMAF twins; empty when the session makes none (DASH off).</summary>
+    public Dictionary<string, LiveCencState> Cenc { get; set; } = [];
+
+    /// <summary>Where the CMAF twins are stored: <c>{CmafPrefix}{rendition}/init.mp4</c> and <c>{index}.m4s</c>.</summary>
+    public string CmafPrefix { get; set; } = "";
+
     /// <summary>Each rendition's segment durations, by index from 0.</summary>
     public Dictionary<string, List<double>> Durations { get; set; } = [];
 
@@ -93,6 +99,25 @@ public sealed class LiveSessionState
     public bool Settled { get; set; }
 
     public bool Active => EndedAt is null;
+}
+
+/// <summary>A rendition's CENC key, its init's codec fingerprint and timescale, and its CMAF segments' starts (index → tfdt).</summary>
+[GenerateSerializer(GenerateFieldIds = GenerateFieldIds.PublicProperties)]
+public sealed class LiveCencState
+{
+    public byte[] KeyId { get; set; } = [];
+
+    public byte[] Key { get; set; } = [];
+
+    /// <summary>The fingerprint of the stored init (<c>CmafFragment.CodecConfig</c>); null until the first CMAF segment.</summary>
+    public string? CodecConfig { get; set; }
+
+    public int Timescale { get; set; }
+
+    public SortedDictionary<int, long> Starts { get; set; } = [];
+
+    /// <summary>The starts in the unbroken run from index 0 (what a recording's VOD DASH can list).</summary>
+    public List<long> ContiguousStarts() => Starts.ContiguousFromZero();
 }
 
 /// <summary>One connection of the publisher within a session.</summary>

@@ -40,4 +40,24 @@ public static class LiveWindow
         }
         return new LivePlaylistView(session.SessionId, rendition, window, session.SegmentSeconds, !session.Active, discontinuitiesBefore, $"{session.StoragePrefix}{rendition}/");
     }
+
+    /// <summary>The session's CMAF renditions (those with a segment) in the DVR window: each window segment that has its CMAF twin.</summary>
+    public static LiveDashView Dash(LiveSessionState session, int dvrWindowSeconds)
+    {
+        var tracks = new List<LiveDashTrack>();
+        foreach (var rendition in session.Renditions)
+        {
+            if (session.Cenc.GetValueOrDefault(rendition.Name) is not { Starts.Count: > 0 } cenc)
+            {
+                continue;
+            }
+            var segments = Of(session, rendition.Name, dvrWindowSeconds).Segments
+                .Where(segment => cenc.Starts.ContainsKey(segment.Index))
+                .Select(segment => new LiveDashSegment(segment.Index, cenc.Starts[segment.Index], segment.DurationSeconds, segment.Discontinuity))
+                .ToList();
+            tracks.Add(new LiveDashTrack(rendition, cenc.KeyId, cenc.Timescale, cenc.Starts.First().Value, segments));
+        }
+        return new LiveDashView(session.SessionId, session.StartedAt, session.EndedAt, dvrWindowSeconds, session.SegmentSeconds, session.Source?.FrameRate,
+            session.CmafPrefix, tracks);
+    }
 }

@@ -22,7 +22,7 @@ public sealed class VariantGrain([PersistentState("variant", GrainStorage.Name)]
         await store.WriteStateAsync();
     }
 
-    public async Task InitializeRecordedAsync(VariantPlan plan, byte[] key, IReadOnlyList<double> durations)
+    public async Task InitializeRecordedAsync(VariantPlan plan, byte[] key, IReadOnlyList<double> durations, RecordedCmaf? cmaf = null)
     {
         if (State.Key.Length > 0)
         {
@@ -34,6 +34,15 @@ public sealed class VariantGrain([PersistentState("variant", GrainStorage.Name)]
         for (var index = 0; index < durations.Count; index++)
         {
             State.Segments[index] = durations[index];
+        }
+        if (cmaf is not null)
+        {
+            // The session's CMAF twins are in the video's CMAF folder already, under the session's CENC key.
+            (State.CencKeyId, State.CencKey, State.CmafTimescale) = (cmaf.KeyId, cmaf.Key, cmaf.Timescale);
+            for (var index = 0; index < cmaf.Starts.Count; index++)
+            {
+                State.CmafSegments[index] = cmaf.Starts[index];
+            }
         }
         await store.WriteStateAsync();
     }
@@ -173,24 +182,8 @@ public sealed class VariantState
     public SortedDictionary<int, long> CmafSegments { get; set; } = [];
 
     /// <summary>The CMAF segments' starts, in the unbroken run from index 0.</summary>
-    public List<long> ContiguousCmafStarts()
-    {
-        var starts = new List<long>();
-        while (CmafSegments.TryGetValue(starts.Count, out var start))
-        {
-            starts.Add(start);
-        }
-        return starts;
-    }
+    public List<long> ContiguousCmafStarts() => CmafSegments.ContiguousFromZero();
 
     /// <summary>The segments a player may fetch: the unbroken run from index 0.</summary>
-    public List<double> ContiguousPrefix()
-    {
-        var durations = new List<double>();
-        while (Segments.TryGetValue(durations.Count, out var duration))
-        {
-            durations.Add(duration);
-        }
-        return durations;
-    }
+    public List<double> ContiguousPrefix() => Segments.ContiguousFromZero();
 }

@@ -153,7 +153,7 @@ public sealed partial class VideoGrain(
         foreach (var rendition in recording.Renditions)
         {
             await Variant(rendition.Plan.Name).InitializeRecordedAsync(new VariantPlan(VideoId, recording.ProjectId, rendition.Plan, rendition.Durations.Count),
-                rendition.Key, rendition.Durations);
+                rendition.Key, rendition.Durations, rendition.Cmaf);
             _renditions[rendition.Plan.Name] = new RenditionCounters { Registered = rendition.Durations.Count, Complete = true, HasFirst = true };
         }
         var now = time.GetUtcNow();

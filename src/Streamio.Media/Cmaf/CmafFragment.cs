@@ -85,6 +85,107 @@ public static class CmafFragment
         return null;
     }
 
+    /// <summary>
+    /// What a decoder is set up with: H.264's profile, level, SPS and PPS from avcC or AAC's object type and
+    /// AudioSpecificConfig (not the rest of esds: FFmpeg writes each fragment's bitrates there), and the timescale, as a
+    /// hex SHA-256. Inits with equal fingerprints describe each other's segments; null when the init has neither box.
+    /// </summary>
+    public static string? CodecConfig(byte[] init)
+    {
+        var config = Box(init, "avcC"u8) is { } avcC ? VideoConfig(avcC) : Box(init, "esds"u8) is { } esds ? AudioConfig(esds) : null;
+        if (config is null)
+        {
+            return null;
+        }
+
+        var timescale = new byte[4];
+        BinaryPrimitives.WriteInt32BigEndian(timescale, Timescale(init));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData([.. config, .. timescale]));
+    }
+
+    /// <summary>The first box of <paramref name="type"/> anywhere in <paramref name="data"/> (header included), or null.</summary>
+    private static byte[]? Box(byte[] data, ReadOnlySpan<byte> type)
+    {
+        var at = data.AsSpan().IndexOf(type);
+        if (at < 4)
+        {
+            return null;
+        }
+
+        var size = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(at - 4));
+        return size >= 8 && at - 4 + size <= data.Length ? data[(at - 4)..(at - 4 + (int)size)] : null;
+    }
+
+    /// <summary>
+    /// avcC's profile, compatibility and level, then each parameter set without trailing zero bytes (FFmpeg keeps the
+    /// zero byte before the next start code in some segments' copies and not in others: the same PPS either way).
+    /// </summary>
+    private static byte[] VideoConfig(byte[] avcC)
+    {
+        var config = new List<byte>(avcC.AsSpan(9, 3).ToArray());
+        var at = 13;
+        for (var list = 0; list < 2; list++)
+        {
+            var count = list == 0 ? avcC[at++] & 0x1F : avcC[at++];
+            for (var i = 0; i < count; i++)
+            {
+                int length = BinaryPrimitives.ReadUInt16BigEndian(avcC.AsSpan(at));
+                var set = avcC.AsSpan(at + 2, length);
+                config.AddRange(set.TrimEnd((byte)0));
+                config.Add(0xFF);
+                at += 2 + length;
+            }
+        }
+
+        return [.. config];
+    }
+
+    /// <summary>
+    /// An esds box's object type and DecoderSpecificInfo (ISO/IEC 14496-1 descriptors: ES_Descriptor 0x03 holding
+    /// DecoderConfigDescriptor 0x04, whose 13 fixed bytes are followed by DecoderSpecificInfo 0x05).
+    /// </summary>
+    private static byte[] AudioConfig(byte[] esds)
+    {
+        var at = 12;
+        int Descriptor(byte tag)
+        {
+            if (at >= esds.Length || esds[at++] != tag)
+            {
+                throw new InvalidDataException($"The esds box has no descriptor {tag:x2} where expected.");
+            }
+
+            var length = 0;
+            for (var i = 0; i < 4 && at < esds.Length; i++)
+            {
+                var b = esds[at++];
+                length = (length << 7) | (b & 0x7F);
+                if ((b & 0x80) == 0)
+                {
+                    break;
+                }
+            }
+
+            return length;
+        }
+
+        Descriptor(0x03);
+        // ES_ID, then flags: a dependency's id, a URL, an OCR stream id, in that order, each when flagged.
+        var flags = esds[at + 2];
+        at += 3 + ((flags & 0x80) != 0 ? 2 : 0);
+        if ((flags & 0x40) != 0)
+        {
+            at += 1 + esds[at];
+        }
+
+        at += (flags & 0x20) != 0 ? 2 : 0;
+
+        Descriptor(0x04);
+        var objectType = esds[at];
+        at += 13;
+        var length = Descriptor(0x05);
+        return at + length <= esds.Length ? [objectType, .. esds.AsSpan(at, length)] : throw new InvalidDataException("The esds box is truncated.");
+    }
+
     private static int NextAfter(byte[] data, int at, ReadOnlySpan<byte> type)
     {
         var next = data.AsSpan(at + 1).IndexOf(type);

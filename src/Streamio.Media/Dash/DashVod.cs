@@ -39,22 +39,10 @@ public static class DashVod
         }
 
         var origin = (double)videos[0].Starts[0] / videos[0].Timescale;
-        var sets = new List<DashAdaptationSet>
-        {
-            Set("video", "video/mp4", videos, licenseUrl, track => Representation(track, origin, initUrl, mediaUrl) with
-            {
-                Width = track.Width, Height = track.Height, FrameRate = frameRate > 0 ? frameRate : null,
-            }),
-        };
-        var audio = tracks.Where(track => track.IsAudio).ToList();
-        if (audio.Count > 0)
-        {
-            sets.Add(Set("audio", "audio/mp4", audio, licenseUrl, track => Representation(track, origin, initUrl, mediaUrl) with
-            {
-                AudioSamplingRate = track.Timescale, AudioChannels = 2,
-            }));
-        }
-
+        var sets = Sets(
+            tracks.Select(track => new DashTrack(track.Id, track.IsAudio, track.Width, track.Height, track.BitrateKbps, track.KeyId,
+                new DashSegmentTemplate(track.Timescale, initUrl(track.Id), mediaUrl(track.Id), 0, (long)Math.Round(origin * track.Timescale), track.Timeline()))).ToList(),
+            frameRate, licenseUrl);
         return new DashManifest(sets)
         {
             DurationSeconds = videos[0].DurationsSeconds.Sum(),
@@ -62,15 +50,39 @@ public static class DashVod
         };
     }
 
-    private static DashAdaptationSet Set(string type, string mime, List<CmafTrack> tracks, string licenseUrl, Func<CmafTrack, DashRepresentation> representation) =>
+    /// <summary>The video set (lowest rung first) and the audio set, each under its first track's KID.</summary>
+    internal static List<DashAdaptationSet> Sets(IReadOnlyList<DashTrack> tracks, double frameRate, string licenseUrl)
+    {
+        var videos = tracks.Where(track => !track.IsAudio).OrderBy(track => track.BitrateKbps).ThenBy(track => track.Height).ToList();
+        var sets = new List<DashAdaptationSet>
+        {
+            Set("video", "video/mp4", videos, licenseUrl, track => Representation(track) with
+            {
+                Width = track.Width, Height = track.Height, FrameRate = frameRate > 0 ? frameRate : null,
+            }),
+        };
+        var audio = tracks.Where(track => track.IsAudio).ToList();
+        if (audio.Count > 0)
+        {
+            sets.Add(Set("audio", "audio/mp4", audio, licenseUrl, track => Representation(track) with
+            {
+                AudioSamplingRate = track.Template.Timescale, AudioChannels = 2,
+            }));
+        }
+
+        return sets;
+    }
+
+    private static DashAdaptationSet Set(string type, string mime, List<DashTrack> tracks, string licenseUrl, Func<DashTrack, DashRepresentation> representation) =>
         new(type, mime, tracks.Select(representation).ToList()) { Protection = new DashProtection(tracks[0].KeyId, licenseUrl) };
 
-    private static DashRepresentation Representation(CmafTrack track, double originSeconds, Func<string, string> initUrl, Func<string, string> mediaUrl)
+    private static DashRepresentation Representation(DashTrack track)
     {
         var codecs = track.IsAudio ? AudioCodec : HlsPlaylists.H264Codec(track.Height);
         var bandwidth = (long)Math.Round(track.BitrateKbps * 1000 * HlsPlaylists.PeakOverhead);
-        var template = new DashSegmentTemplate(track.Timescale, initUrl(track.Id), mediaUrl(track.Id), 0,
-            (long)Math.Round(originSeconds * track.Timescale), track.Timeline());
-        return new DashRepresentation(track.Id, codecs, bandwidth, template) { KeyId = track.KeyId };
+        return new DashRepresentation(track.Id, codecs, bandwidth, track.Template) { KeyId = track.KeyId };
     }
 }
+
+/// <summary>One CMAF rendition as a representation: what it is, its KID and its segment template.</summary>
+internal sealed record DashTrack(string Id, bool IsAudio, int Width, int Height, int BitrateKbps, byte[] KeyId, DashSegmentTemplate Template);

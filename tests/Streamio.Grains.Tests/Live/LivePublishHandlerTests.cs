@@ -87,6 +87,86 @@ public sealed class LivePublishHandlerTests(VideoClusterFixture fixture, ITestOu
     }
 
     [Fact]
+    public async Task Each_live_segment_gets_a_cmaf_twin_that_decrypts_to_its_ts_frames_and_the_recording_keeps_them_for_vod_dash()
+    {
+        var (stream, created) = await CreateAsync(record: true);
+        using var scratch = new TempDirectory("streamio-live-");
+        using var publisher = StartPublisher();
+        try
+        {
+            var run = Handler().RunAsync(Session(created, publisher), CancellationToken.None);
+
+            // While the publisher sends: when each 360p segment is listed for HLS, and when its twin for DASH.
+            var listed = new Dictionary<int, DateTimeOffset>();
+            var twinned = new Dictionary<int, DateTimeOffset>();
+            while (!publisher.HasExited)
+            {
+                var now = DateTimeOffset.UtcNow;
+                foreach (var segment in (await stream.GetPlaylistAsync("360p"))?.Segments ?? [])
+                {
+                    listed.TryAdd(segment.Index, now);
+                }
+                foreach (var segment in (await stream.GetDashAsync())?.Tracks.SingleOrDefault(track => track.Rendition.Name == "360p")?.Segments ?? [])
+                {
+                    twinned.TryAdd(segment.Index, now);
+                }
+                await Task.Delay(50);
+            }
+            var lags = twinned.Where(pair => listed.ContainsKey(pair.Key)).Select(pair => (pair.Value - listed[pair.Key]).TotalSeconds).ToList();
+            Assert.NotEmpty(lags);
+            output.WriteLine($"360p CMAF twin after its TS, over {lags.Count} segments: median {lags.Order().ElementAt(lags.Count / 2):0.000} s, max {lags.Max():0.000} s");
+
+            var dash = (await stream.GetDashAsync())!;
+            Assert.False(dash.Ended);
+            Assert.Equal(["240p", "360p", "audio"], dash.Tracks.Select(track => track.Rendition.Name).Order());
+            var video = dash.Tracks.Single(track => track.Rendition.Name == "360p");
+            Assert.Equal(90000, video.Timescale);
+            Assert.Equal(48000, dash.Tracks.Single(track => track.Rendition.IsAudio).Timescale);
+            var cenc = (await stream.GetCencKeyAsync(dash.SessionId, "360p"))!;
+            Assert.Equal(cenc.KeyId, video.KeyId);
+            Assert.NotEqual(cenc.Key, await stream.GetKeyAsync(dash.SessionId, "360p"));
+            // Twins start where the frames do: one after the other on the 90 kHz clock.
+            var starts = video.Segments.Select(segment => segment.StartTime).ToList();
+            Assert.All(starts.Zip(starts.Skip(1), (a, b) => b - a), step => Assert.InRange(step, 45_000, 135_000));
+
+            // Segment 1's twin, joined to the session's init and decrypted by FFmpeg, is exactly its TS segment's pictures.
+            var window = (await stream.GetPlaylistAsync("360p"))!;
+            var ts = scratch.Combine("1.ts");
+            await DecryptAsync(Storage, $"{window.StoragePrefix}1.ts", (await stream.GetKeyAsync(window.SessionId, "360p"))!, 1, ts);
+            var mp4 = scratch.Combine("1.mp4");
+            await File.WriteAllBytesAsync(mp4, [.. await ReadAsync(StorageKeys.LiveCmafInit(dash.CmafPrefix, "360p")), .. await ReadAsync(StorageKeys.LiveCmafSegment(dash.CmafPrefix, "360p", 1))]);
+            var decrypted = scratch.Combine("1.mkv");
+            await FfmpegTools.FfmpegAsync("-v", "error", "-y", "-decryption_key", Convert.ToHexStringLower(cenc.Key), "-i", mp4, "-map", "0:v:0", "-c:v", "ffv1", decrypted);
+            var frames = await MediaInspector.LumaFramesAsync(decrypted, 640, 360);
+            Assert.NotEmpty(frames);
+            Assert.Equal(await MediaInspector.LumaFramesAsync(ts, 640, 360), frames);
+
+            // The recording's variants take the session's CENC keys and twins: its VOD DASH finds them in its CMAF folder.
+            await run.WaitAsync(LiveWaits.Patience);
+            var ended = await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Ended && view.Session!.RecordingVideoId is not null);
+            Assert.True((await stream.GetDashAsync())!.Ended);
+            var ready = await WaitForVideoAsync(fixture.Grains.GetGrain<IVideoGrain>(ended.Session!.RecordingVideoId!));
+            Assert.Equal(StorageKeys.CmafFolder(ready.ProjectId, ready.Id), dash.CmafPrefix);
+            foreach (var rendition in new[] { "240p", "360p", "audio" })
+            {
+                var variant = fixture.Grains.GetGrain<IVariantGrain>(VariantKeys.Of(ready.Id, rendition));
+                var view = (await variant.GetAsync())!;
+                Assert.True(view.CmafComplete, $"{rendition}: every segment has its twin");
+                Assert.Equal((await stream.GetCencKeyAsync(dash.SessionId, rendition))!.Key, (await variant.GetCencKeyAsync())!.Key);
+                Assert.True(await Storage.ExistsAsync(StorageKeys.CmafInit(ready.ProjectId, ready.Id, rendition), default));
+                Assert.True(await Storage.ExistsAsync(StorageKeys.CmafSegment(ready.ProjectId, ready.Id, rendition, view.SegmentCount - 1), default));
+            }
+        }
+        finally
+        {
+            if (!publisher.HasExited)
+            {
+                publisher.Kill();
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_publisher_that_reconnects_within_the_grace_continues_the_session_and_the_recording_plays_across_the_reconnect()
     {
         var (stream, created) = await CreateAsync(record: true);
@@ -103,6 +183,10 @@ public sealed class LivePublishHandlerTests(VideoClusterFixture fixture, ITestOu
         var reconnect = Assert.Single(window.Segments, segment => segment.Discontinuity);
         Assert.True(reconnect.Index > 0);
         Assert.Equal(Enumerable.Range(0, window.Segments.Count), window.Segments.Select(segment => segment.Index));
+        // The second leg's twins go on under the session's one init (same codec setup), their tfdt rising through the reconnect.
+        var twins = (await stream.GetDashAsync())!.Tracks.Single(track => track.Rendition.Name == "360p").Segments;
+        Assert.Equal(window.Segments.Select(segment => segment.Index), twins.Select(segment => segment.Index));
+        Assert.True(twins.Single(segment => segment.Discontinuity).StartTime > twins.First(segment => segment.Index == reconnect.Index - 1).StartTime);
         var ready = await WaitForVideoAsync(fixture.Grains.GetGrain<IVideoGrain>(ended.Session.RecordingVideoId!));
         // The second leg continues the first one's timeline: one stream, its timestamps rising through the reconnect.
         using var scratch = new TempDirectory("streamio-live-");
@@ -240,6 +324,14 @@ public sealed class LivePublishHandlerTests(VideoClusterFixture fixture, ITestOu
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
         return process;
+    }
+
+    private async Task<byte[]> ReadAsync(string key)
+    {
+        await using var stored = await Storage.OpenReadAsync(key, default) ?? throw new InvalidOperationException($"{key} is not stored.");
+        using var buffer = new MemoryStream();
+        await stored.CopyToAsync(buffer);
+        return buffer.ToArray();
     }
 
     private static async Task DecryptAsync(IObjectStorage storage, string key, byte[] aesKey, int index, string path)

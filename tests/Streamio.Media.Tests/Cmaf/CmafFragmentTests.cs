@@ -27,6 +27,37 @@ public sealed class CmafFragmentTests
         Assert.Equal(7u, BinaryPrimitives.ReadUInt32BigEndian(parts.Media.AsSpan(8 + 12)));
     }
 
+    [Fact]
+    public void The_codec_fingerprint_follows_the_decoder_configuration_and_the_timescale_and_nothing_else()
+    {
+        static byte[] Init(uint timescale, byte[] config, byte bitrateHint) => Concat(Box("ftyp", new byte[8]),
+            Box("moov", Box("trak", Box("mdia", Box("mdhd", FullBox(0, [.. new byte[8], .. U32(timescale), .. new byte[8]]))),
+                Box("avc1", [.. new byte[78], .. Box("avcC", config), .. Box("btrt", [bitrateHint, .. new byte[11]])]))));
+
+        // version, profile, compatibility, level, length size; one SPS; one PPS (FFmpeg keeps a trailing zero byte on some copies).
+        static byte[] AvcC(byte level, params byte[] pps) => [1, 0x64, 0, level, 0xFF, 0xE1, 0, 4, 0x67, 0x64, 0, level, 1, 0, (byte)pps.Length, .. pps];
+
+        var fingerprint = CmafFragment.CodecConfig(Init(90000, AvcC(0x1e, 0x68, 0xce, 0x3c, 0x80), 1));
+        Assert.Matches("^[0-9a-f]{64}$", fingerprint);
+        Assert.Equal(fingerprint, CmafFragment.CodecConfig(Init(90000, AvcC(0x1e, 0x68, 0xce, 0x3c, 0x80, 0), 2)));
+        Assert.NotEqual(fingerprint, CmafFragment.CodecConfig(Init(90000, AvcC(0x1f, 0x68, 0xce, 0x3c, 0x80), 1)));
+        Assert.NotEqual(fingerprint, CmafFragment.CodecConfig(Init(90000, AvcC(0x1e, 0x68, 0xce, 0x3d, 0x80), 1)));
+        Assert.NotEqual(fingerprint, CmafFragment.CodecConfig(Init(48000, AvcC(0x1e, 0x68, 0xce, 0x3c, 0x80), 1)));
+        Assert.Null(CmafFragment.CodecConfig(Concat(Box("ftyp", new byte[8]), Box("moov", Box("trak", [])))));
+
+        // AAC: FFmpeg writes each fragment's bitrates into esds; only the object type and AudioSpecificConfig count.
+        static byte[] Audio(uint bitrate, byte[] audioSpecificConfig) => Concat(Box("ftyp", new byte[8]),
+            Box("moov", Box("trak", Box("mdia", Box("mdhd", FullBox(0, [.. new byte[8], .. U32(48000), .. new byte[8]]))),
+                Box("mp4a", [.. new byte[28], .. Box("esds", FullBox(0, [
+                    0x03, 0x80, 0x80, 0x80, (byte)(20 + audioSpecificConfig.Length), 0, 1, 0,
+                    0x04, 0x80, 0x80, 0x80, (byte)(15 + audioSpecificConfig.Length), 0x40, 0x15, 0, 0, 0, .. U32(bitrate), .. U32(bitrate),
+                    0x05, 0x80, 0x80, 0x80, (byte)audioSpecificConfig.Length, .. audioSpecificConfig,
+                    0x06, 0x80, 0x80, 0x80, 1, 2]))]))));
+        var aac = CmafFragment.CodecConfig(Audio(72089, [0x11, 0x88]));
+        Assert.Equal(aac, CmafFragment.CodecConfig(Audio(71834, [0x11, 0x88])));
+        Assert.NotEqual(aac, CmafFragment.CodecConfig(Audio(72089, [0x11, 0x90])));
+    }
+
     [Theory]
     [InlineData("empty")]
     [InlineData("no-moov")]
