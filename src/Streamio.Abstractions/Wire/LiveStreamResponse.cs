@@ -87,7 +87,7 @@ public sealed record LiveStreamCreateRequest(string? Title, int? DvrWindowSecond
 public sealed record LivePlaybackRequest(int? TtlSeconds, string? Viewer);
 
 /// <summary>
-/// A signed live master playlist URL and its token (players on other origins can sign their own fetches with it); more
-/// URLs (a DASH manifest) may be added beside <c>url</c>.
+/// A signed live master playlist URL and its token (players on other origins can sign their own fetches with it), and
+/// beside it the DASH manifest and the ClearKey license server its CENC segments need.
 /// </summary>
-public sealed record LivePlaybackResponse(string Url, string Token, DateTimeOffset ExpiresAt);
+public sealed record LivePlaybackResponse(string Url, string Token, DateTimeOffset ExpiresAt, string? DashUrl = null, string? LicenseUrl = null);

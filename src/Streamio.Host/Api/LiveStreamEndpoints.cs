@@ -121,7 +121,8 @@ public static class LiveStreamEndpoints
         }
         var expiresAt = time.GetUtcNow().AddSeconds(ttl);
         var token = tokens.IssueForLive(id, expiresAt, body.Viewer);
-        return Results.Ok(new LivePlaybackResponse(LivePlaybackUrls.Master(PlaybackUrls.BaseOf(request), id, token), token, expiresAt));
+        var (dashUrl, licenseUrl) = LiveDashEndpoints.Urls(PlaybackUrls.BaseOf(request), id, token);
+        return Results.Ok(new LivePlaybackResponse(LivePlaybackUrls.Master(PlaybackUrls.BaseOf(request), id, token), token, expiresAt, dashUrl, licenseUrl));
     }
 
     private static IResult NoStream(string id) => Problems.NotFound($"There is no live stream '{id}': GET /v1/live-streams lists the project's streams.");

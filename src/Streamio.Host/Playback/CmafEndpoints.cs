@@ -98,15 +98,10 @@ public static class CmafEndpoints
     private static async Task<IResult> LicenseAsync(string videoId, string? token, HttpContext context, VideoCatalog catalog, IGrainFactory grains, CancellationToken cancellationToken)
     {
         PlaybackAccess.NoStore(context);
-        var body = await ReadBodyAsync(context.Request, cancellationToken);
-        if (body is null)
-        {
-            return Problems.BadRequest($"The license request is larger than {MaxLicenseRequestBytes} bytes.");
-        }
-        var (request, error) = ClearKeyLicense.Parse(body);
+        var (request, malformed) = await ReadLicenseRequestAsync(context.Request, cancellationToken);
         if (request is null)
         {
-            return Problems.BadRequest(error!);
+            return malformed!;
         }
         var (playback, refused) = await LoadAsync(videoId, token, catalog, grains);
         if (playback is null)
@@ -115,6 +110,18 @@ public static class CmafEndpoints
         }
         var keys = await playback.KeysForAsync(request.KeyIds, grains);
         return Results.Text(ClearKeyLicense.Render(keys), "application/json");
+    }
+
+    /// <summary>A W3C ClearKey license request (JSON, at most 16 KiB), or the 400 that says what is wrong with it.</summary>
+    internal static async Task<(ClearKeyLicense.Request? Request, IResult? Refused)> ReadLicenseRequestAsync(HttpRequest http, CancellationToken cancellationToken)
+    {
+        var body = await ReadBodyAsync(http, cancellationToken);
+        if (body is null)
+        {
+            return (null, Problems.BadRequest($"The license request is larger than {MaxLicenseRequestBytes} bytes."));
+        }
+        var (request, error) = ClearKeyLicense.Parse(body);
+        return request is null ? (null, Problems.BadRequest(error!)) : (request, null);
     }
 
     /// <summary>The video's CMAF presentation, or the refusal that says why there is none.</summary>

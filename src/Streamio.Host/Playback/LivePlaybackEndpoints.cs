@@ -23,6 +23,7 @@ public static class LivePlaybackEndpoints
         live.MapGet("{rendition}.m3u8", MediaPlaylistAsync);
         live.MapGet("{sessionId}/{rendition}.key", KeyAsync);
         live.MapGet("{sessionId}/{rendition}/{index:int}.ts", SegmentAsync);
+        live.MapLiveDashEndpoints();
         app.MapMethods($"{LivePlaybackUrls.Prefix}/{{liveStreamId}}/{{**rest}}", ["OPTIONS"], PlaybackAccess.Preflight).ExcludeFromDescription();
         return app;
     }

@@ -16,7 +16,7 @@ public sealed record DashLiveSession(DateTimeOffset StartedAt, DateTimeOffset? E
 /// <summary>
 /// The MPD of a live session. While it runs: dynamic, <c>availabilityStartTime</c> = the session's start, period time 0
 /// = the session's first video segment (so a segment's place on the wall clock follows its tfdt), the DVR window as
-/// <c>timeShiftBufferDepth</c>, refetched every segment. Every timeline entry carries its tfdt as <c>t</c>, so a
+/// <c>timeShiftBufferDepth</c>, refetched every segment, the server's clock inside (players need no time server). Every timeline entry carries its tfdt as <c>t</c>, so a
 /// reconnect (whose timestamps go on from the earlier legs' length) needs no arithmetic from players. Once the session
 /// ended: static, the window from its first segment, with its <c>mediaPresentationDuration</c>.
 /// </summary>
@@ -55,6 +55,7 @@ public static class DashLive
             Type = DashPresentationType.Dynamic,
             AvailabilityStartTime = session.StartedAt,
             PublishTime = session.Now,
+            ServerTime = session.Now,
             MinimumUpdatePeriodSeconds = session.SegmentSeconds,
             TimeShiftBufferDepthSeconds = session.DvrWindowSeconds,
             SuggestedPresentationDelaySeconds = DelaySegments * session.SegmentSeconds,

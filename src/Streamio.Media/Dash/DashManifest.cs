@@ -28,6 +28,12 @@ public sealed record DashManifest(IReadOnlyList<DashAdaptationSet> AdaptationSet
     /// <summary>Dynamic: how far behind the live edge segments stay available (<c>timeShiftBufferDepth</c>).</summary>
     public double? TimeShiftBufferDepthSeconds { get; init; }
 
+    /// <summary>
+    /// Dynamic: the server's clock when the MPD was made, given to players in the MPD itself (<c>UTCTiming</c>, scheme
+    /// <c>urn:mpeg:dash:utc:direct:2014</c>), so they need no time server to place the live edge.
+    /// </summary>
+    public DateTimeOffset? ServerTime { get; init; }
+
     /// <summary>Dynamic: how far behind the live edge players play (<c>suggestedPresentationDelay</c>).</summary>
     public double? SuggestedPresentationDelaySeconds { get; init; }
 }

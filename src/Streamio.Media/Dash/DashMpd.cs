@@ -22,6 +22,7 @@ public static class DashMpd
     public const string Mp4ProtectionScheme = "urn:mpeg:dash:mp4protection:2011";
     public const string ClearKeyScheme = "urn:uuid:e2719d58-a985-b3c9-781a-b030af78d30e";
     public const string LiveProfile = "urn:mpeg:dash:profile:isoff-live:2011";
+    public const string UtcDirectScheme = "urn:mpeg:dash:utc:direct:2014";
 
     public static string Render(DashManifest manifest)
     {
@@ -54,6 +55,11 @@ public static class DashMpd
         }
 
         root.Add(period);
+        if (dynamic && manifest.ServerTime is { } serverTime)
+        {
+            root.Add(new XElement(Mpd + "UTCTiming", new XAttribute("schemeIdUri", UtcDirectScheme), new XAttribute("value", DateTime(serverTime))));
+        }
+
         var document = new XDocument(new XDeclaration("1.0", "utf-8", null), root);
         using var writer = new Utf8StringWriter();
         using (var xml = XmlWriter.Create(writer, new XmlWriterSettings { Indent = true, NewLineChars = "\n" }))

@@ -151,19 +151,9 @@ public sealed class DashPlaybackTests(BrowserFixture fixture, Xunit.Abstractions
     {
         var playback = await TwoRungsAsync();
         var (site, _) = await EmbeddingSetup.SitesAsync();
-        var page = site.Publish($$"""
-            <!doctype html><html><head><meta charset="utf-8"><title>DASH somewhere else</title>
-            <script src="{{new Uri(Node.BaseAddress, "/lib/dash.js")}}"></script></head>
-            <body><video id="v" muted playsinline width="640" height="360"></video>
-            <script>
-              window.__status = { errors: [] };
-              const player = dashjs.MediaPlayer().create();
-              player.on(dashjs.MediaPlayer.events.ERROR, e => window.__status.errors.push(JSON.stringify(e.error || e)));
-              player.initialize(document.getElementById('v'), {{JsonSerializer.Serialize(playback.DashUrl)}}, true);
-            </script></body></html>
-            """);
+        var page = site.Publish(DashBrowser.DashjsPage(Node.BaseAddress, playback.DashUrl!, "DASH somewhere else"));
         await using var browser = await fixture.OpenAsync(page, width: 700, height: 420);
-        var licenses = RecordLicenseRequests(browser);
+        var licenses = DashBrowser.RecordLicenseRequests(browser);
         await browser.Page.ReloadAsync();
 
         // Past two segment boundaries (4 s each): the second and third segments were fetched, decrypted and decoded.
@@ -198,7 +188,7 @@ public sealed class DashPlaybackTests(BrowserFixture fixture, Xunit.Abstractions
             </script></body></html>
             """);
         await using var browser = await fixture.OpenAsync(page, width: 700, height: 420);
-        var licenses = RecordLicenseRequests(browser);
+        var licenses = DashBrowser.RecordLicenseRequests(browser);
         await browser.Page.ReloadAsync();
         await WaitUntilAsync(browser, "() => document.getElementById('v').currentTime > 9");
         lock (licenses)
@@ -210,23 +200,6 @@ public sealed class DashPlaybackTests(BrowserFixture fixture, Xunit.Abstractions
         Assert.DoesNotContain(errors, error => error.EndsWith("(fatal)", StringComparison.Ordinal));
     }
 
-    /// <summary>The license requests (POSTs) the page makes from now on.</summary>
-    private static List<string> RecordLicenseRequests(BrowserPage browser)
-    {
-        var licenses = new List<string>();
-        browser.Page.Request += (_, request) =>
-        {
-            if (request.Url.Contains("/license", StringComparison.Ordinal) && request.Method == "POST")
-            {
-                lock (licenses)
-                {
-                    licenses.Add(request.Url);
-                }
-            }
-        };
-        return licenses;
-    }
-
     private static int Count(string text, string what) => text.Split('\n').Count(line => line.StartsWith(what, StringComparison.Ordinal));
 
     private static async Task WaitUntilAsync(BrowserPage browser, string predicate)
@@ -234,8 +207,7 @@ public sealed class DashPlaybackTests(BrowserFixture fixture, Xunit.Abstractions
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (!await browser.Page.EvaluateAsync<bool>($"() => Boolean(({predicate})())"))
         {
-            var state = await browser.Page.EvaluateAsync<string>(
-                "() => { const v = document.getElementById('v'); return `t=${v.currentTime} paused=${v.paused} ready=${v.readyState} error=${v.error && v.error.message} status=${JSON.stringify(window.__status)}`; }");
+            var state = await DashBrowser.PlayerStateAsync(browser);
             Assert.True(DateTime.UtcNow < deadline, $"never true: {predicate} ({state})");
             await Task.Delay(200);
         }
@@ -252,9 +224,5 @@ public sealed class DashPlaybackTests(BrowserFixture fixture, Xunit.Abstractions
         return mpd.Descendants(Mpd + "ContentProtection").Select(cp => (string?)cp.Attribute(Cenc + "default_KID")).OfType<string>().ToList();
     }
 
-    private async Task<HttpResponseMessage> LicenseAsync(string url, string kid)
-    {
-        using var content = JsonContent.Create(new { kids = new[] { kid }, type = "temporary" });
-        return await Node.Http.PostAsync(url, content);
-    }
+    private Task<HttpResponseMessage> LicenseAsync(string url, string kid) => DashBrowser.LicenseAsync(Node.Http, url, kid);
 }

@@ -39,6 +39,9 @@ public sealed class DashLiveTests
         Assert.Equal("PT1S", (string?)mpd.Attribute("minimumUpdatePeriod"));
         Assert.Equal("PT3S", (string?)mpd.Attribute("suggestedPresentationDelay"));
         Assert.Null(mpd.Attribute("mediaPresentationDuration"));
+        var timing = mpd.Element(Mpd + "UTCTiming")!;
+        Assert.Equal("urn:mpeg:dash:utc:direct:2014", (string?)timing.Attribute("schemeIdUri"));
+        Assert.Equal("2026-12-02T01:00:15.000Z", (string?)timing.Attribute("value"));
     }
 
     [Fact]
@@ -91,6 +94,7 @@ public sealed class DashLiveTests
         Assert.Equal("PT4S", (string?)mpd.Attribute("mediaPresentationDuration"));
         Assert.Null(mpd.Attribute("availabilityStartTime"));
         Assert.Null(mpd.Attribute("minimumUpdatePeriod"));
+        Assert.Null(mpd.Element(Mpd + "UTCTiming"));
         // Period time 0 is now the window's first segment.
         Assert.Equal("1026000", (string?)Template(mpd, "360p").Attribute("presentationTimeOffset"));
     }
