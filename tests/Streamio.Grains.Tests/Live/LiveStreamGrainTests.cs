@@ -211,6 +211,36 @@ public sealed class LiveStreamGrainTests(VideoClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Cmaf_twins_are_kept_under_the_sessions_init_and_another_codec_setup_or_an_unlisted_segment_is_refused()
+    {
+        var (stream, _) = await CreateAsync(record: false);
+        var leg = await ConnectAndPlanAsync(stream);
+        Assert.EndsWith("/cmaf/", leg.CmafPrefix, StringComparison.Ordinal);
+        var cenc = (await stream.GetCencKeyAsync(leg.SessionId!, "360p"))!;
+        Assert.Null(cenc.CodecConfig);
+        Assert.Equal(16, cenc.KeyId.Length);
+        Assert.NotEqual(cenc.Key, await stream.GetKeyAsync(leg.SessionId!, "360p"));
+        Assert.Empty((await stream.GetDashAsync())!.Tracks);
+        await RegisterAsync(stream, leg, 0, 2);
+
+        Assert.True(await stream.RegisterCmafSegmentAsync(leg.SessionId!, leg.Leg, new LiveCmafSegment("360p", 0, 126_000, 90000, "a")));
+        // Not listed for HLS yet, another codec setup, another leg: refused.
+        Assert.False(await stream.RegisterCmafSegmentAsync(leg.SessionId!, leg.Leg, new LiveCmafSegment("360p", 2, 306_000, 90000, "a")));
+        Assert.False(await stream.RegisterCmafSegmentAsync(leg.SessionId!, leg.Leg, new LiveCmafSegment("360p", 1, 216_000, 90000, "b")));
+        Assert.False(await stream.RegisterCmafSegmentAsync(leg.SessionId!, leg.Leg + 1, new LiveCmafSegment("360p", 1, 216_000, 90000, "a")));
+        Assert.True(await stream.RegisterCmafSegmentAsync(leg.SessionId!, leg.Leg, new LiveCmafSegment("360p", 1, 216_000, 90000, "a")));
+
+        Assert.Equal("a", (await stream.GetCencKeyAsync(leg.SessionId!, "360p"))!.CodecConfig);
+        var dash = (await stream.GetDashAsync())!;
+        Assert.False(dash.Ended);
+        Assert.Equal(leg.CmafPrefix, dash.CmafPrefix);
+        var track = Assert.Single(dash.Tracks);
+        Assert.Equal(cenc.KeyId, track.KeyId);
+        Assert.Equal((90000, 126_000L), (track.Timescale, track.FirstStart));
+        Assert.Equal([(0, 126_000L), (1, 216_000L)], track.Segments.Select(segment => (segment.Index, segment.StartTime)));
+    }
+
+    [Fact]
     public async Task Observers_are_told_of_every_change_until_they_unsubscribe()
     {
         var (stream, created) = await CreateAsync(record: false);
