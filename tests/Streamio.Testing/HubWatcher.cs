@@ -106,6 +106,21 @@ public sealed class HubWatcher : IAsyncDisposable
         }
     }
 
+    /// <summary>The live statuses that arrive (a repeat of the last one dropped) up to and including <paramref name="status"/>.</summary>
+    public async Task<IReadOnlyList<string>> LiveStatusesUntilAsync(string status, TimeSpan? timeout = null)
+    {
+        var statuses = new List<string>();
+        while (!statuses.Contains(status))
+        {
+            var next = (string)(await NextAsync(LiveUpdated, timeout)).Body["status"]!;
+            if (statuses.LastOrDefault() != next)
+            {
+                statuses.Add(next);
+            }
+        }
+        return statuses;
+    }
+
     /// <summary>The messages that have arrived and were not read yet.</summary>
     public IReadOnlyList<HubMessage> Drain()
     {
