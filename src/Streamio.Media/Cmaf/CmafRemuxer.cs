@@ -14,8 +14,17 @@ public sealed class CmafRemuxer(FfmpegRunner ffmpeg, IOptions<FfmpegOptions> opt
         var mp4Path = tsPath + ".cmaf.mp4";
         try
         {
-            await ffmpeg.RunFfmpegAsync(FfmpegArguments.CmafRemux(tsPath, mp4Path, options.Value), options.Value.TaskTimeoutFloor, null, cancellationToken,
-                task: new FfmpegTask("cmaf")).ConfigureAwait(false);
+            try
+            {
+                await ffmpeg.RunFfmpegAsync(FfmpegArguments.CmafRemux(tsPath, mp4Path, options.Value), options.Value.TaskTimeoutFloor, null, cancellationToken,
+                    task: new FfmpegTask("cmaf")).ConfigureAwait(false);
+            }
+            catch (MediaToolException failed)
+            {
+                // The encoder closed a segment FFmpeg cannot read back: it has no whole frame, which happens where the
+                // source's samples end early. Say so, as the chunk's own segment count check would.
+                throw new MediaToolException($"Segment {index} could not be packaged as CMAF ({failed.Message}); the source may be damaged.", failed.StderrTail);
+            }
             var clear = CmafFragment.Split(await File.ReadAllBytesAsync(mp4Path, cancellationToken).ConfigureAwait(false), index + 1);
             var init = CencPackager.ProtectInit(clear.Init, key.KeyId);
             return clear with

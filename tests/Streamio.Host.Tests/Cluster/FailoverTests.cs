@@ -110,7 +110,7 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
         Assert.Equal("failed", video.Status);
         Assert.NotNull(video.DurationSeconds); // it passed the probe: the failure is the encode's
         Assert.Contains("after 2 attempts", video.Error, StringComparison.Ordinal);
-        Assert.Contains("damaged", video.Error, StringComparison.Ordinal);
+        Assert.True(video.Error!.Contains("damaged", StringComparison.Ordinal), video.Error);
         // Nothing is left waiting to retry it forever.
         await ClusterRig.WaitForIdleAsync(api, () => silo.RecentOutput);
         Assert.Equal("failed", (await ClusterRig.GetVideoAsync(api, id)).Status);

@@ -26,7 +26,8 @@ public sealed class WebAppLiveTests(BrowserFixture fixture)
         Assert.Equal($"rtmp://{node.BaseAddress.Host}:{rtmpPort}/live", await page.Locator("#live-rtmp-url").InputValueAsync());
         Assert.Equal("password", await page.Locator("#live-stream-key").GetAttributeAsync("type"));
         var key = await page.Locator("#live-stream-key").InputValueAsync();
-        Assert.StartsWith($"srt://{node.BaseAddress.Host}:9000?streamid=", await page.Locator("#live-srt-url").InputValueAsync());
+        var srtPort = node.Services.GetRequiredService<Streamio.Ingest.Srt.SrtIngestServer>().BoundPort;
+        Assert.StartsWith($"srt://{node.BaseAddress.Host}:{srtPort}?streamid=", await page.Locator("#live-srt-url").InputValueAsync());
         Assert.Equal(3, await page.Locator("[data-copy]").CountAsync());
         Assert.Equal("idle", await page.Locator("#live-status").TextContentAsync());
 
