@@ -284,6 +284,48 @@ public sealed class LivePublishHandlerTests(VideoClusterFixture fixture, ITestOu
         Assert.Empty(ended.Session.Renditions);
     }
 
+    [Fact]
+    public async Task Two_streams_published_at_once_on_two_silos_each_go_live_held_by_the_silo_that_took_the_publisher()
+    {
+        var silos = fixture.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>().Take(2).ToList();
+        Assert.Equal(2, silos.Count);
+        var streams = new[] { await CreateAsync(record: false), await CreateAsync(record: false) };
+        // Long publishers, stopped by the test: both are sending while both streams are checked.
+        var publishers = streams.Select(_ => StartPublisher(seconds: 120)).ToList();
+        try
+        {
+            var runs = streams.Select((stream, i) => silos[i].SiloHost.Services.GetRequiredService<IPublishHandler>()
+                .RunAsync(Session(stream.View, publishers[i]), CancellationToken.None)).ToList();
+            var live = new List<LiveStreamView>();
+            foreach (var (stream, _) in streams)
+            {
+                live.Add(await LiveWaits.ForAsync(stream, view => view.Status == LiveStatus.Live && view.Session!.Silo is not null));
+            }
+
+            Assert.All(publishers, publisher => Assert.False(publisher.HasExited));
+            Assert.Equal(silos.Select(silo => silo.SiloAddress.ToParsableString()), live.Select(view => view.Session!.Silo));
+            foreach (var (stream, _) in streams)
+            {
+                var before = (await stream.GetPlaylistAsync("360p"))!.Segments.Count;
+                await LiveWaits.UntilAsync(async () => (await stream.GetPlaylistAsync("360p"))!.Segments.Count > before);
+            }
+
+            publishers.ForEach(publisher => publisher.Kill());
+            await Task.WhenAll(runs).WaitAsync(LiveWaits.Patience);
+        }
+        finally
+        {
+            foreach (var publisher in publishers)
+            {
+                if (!publisher.HasExited)
+                {
+                    publisher.Kill();
+                }
+                publisher.Dispose();
+            }
+        }
+    }
+
     private IObjectStorage Storage => Services.GetRequiredService<IObjectStorage>();
 
     private IServiceProvider Services => ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services;
