@@ -9,7 +9,7 @@ namespace Streamio.Host.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper output)
 {
-    [Theory(Skip = "Since the fast lane (issue 14) the doomed silo is not reliably handed a chunk before the queue drains, so the test waits for a moment that may not come; its setup needs reworking. Silo loss mid-chunk stays covered by Grains' VideoClusterTests (TestingHost, a silo killed mid-encode).")]
+    [Theory(Skip = "Since the fast lane (issue 14) the doomed silo is not reliably handed a chunk before the queue drains, so the test waits for a moment that may not come; its setup needs reworking. Silo loss mid-chunk stays covered by Grains' VideoGrainTests (TestingHost, a silo killed mid-encode).")]
     [InlineData(Clustering.AdoNet)]
     [InlineData(Clustering.AzureTable)]
     public async Task A_silo_killed_mid_chunk_has_the_chunk_redone_elsewhere_and_the_video_is_whole(string clustering)
