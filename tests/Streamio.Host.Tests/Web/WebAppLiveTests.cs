@@ -44,7 +44,17 @@ public sealed class WebAppLiveTests(BrowserFixture fixture)
             Assert.Fail($"no LIVE badge; the page shows '{await page.Locator("#live-status").TextContentAsync()}', the API: {await node.Http.GetStringAsync($"/v1/live-streams/{id}")}");
         }
         await page.Locator("#live-latency").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex(@"^\d+\.\d s$") }).WaitForAsync();
-        await page.WaitForFunctionAsync("() => document.getElementById('live-video').currentTime > 1", null, new() { Timeout = 60_000 });
+        try
+        {
+            await page.WaitForFunctionAsync("() => document.getElementById('live-video').currentTime > 1", null, new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            var state = await page.EvaluateAsync<string>(
+                "() => { const v = document.getElementById('live-video'); const b = [...Array(v.buffered.length).keys()].map(i => `${v.buffered.start(i)}-${v.buffered.end(i)}`); " +
+                "return `currentTime ${v.currentTime}, readyState ${v.readyState}, paused ${v.paused}, error ${v.error?.message}, buffered [${b}], message '${document.getElementById('live-player-message').textContent}'`; }");
+            Assert.Fail($"the live player did not play: {state}; the API: {await node.Http.GetStringAsync($"/v1/live-streams/{id}")}");
+        }
         await page.Locator("#live-behind").Filter(new() { HasTextRegex = new System.Text.RegularExpressions.Regex("behind the live edge") }).WaitForAsync();
         await browser.ScreenshotAsync("live-stream.png");
 

@@ -130,14 +130,24 @@ export function liveStreamView(id) {
   let current = null;
 
   async function play(stream) {
-    // A new session (or the first) needs the player reloaded: its segments and keys are the session's own.
-    if (!stream.session || stream.session.renditions.length === 0 || stream.session.id === loadedSession) return;
+    // A new session (or the first) needs the player reloaded: its segments and keys are the session's own. It starts
+    // once a video segment is out (the latency is measured on one): an empty live playlist only costs the player retries.
+    if (!stream.session || stream.session.latencySeconds == null || stream.session.id === loadedSession) return;
     loadedSession = stream.session.id;
     try {
       const { url } = await createLivePlayback(id);
       hls?.destroy();
       if (window.Hls?.isSupported()) {
         hls = new window.Hls({ liveSyncDurationCount: 3, manifestLoadingMaxRetry: 6 });
+        const player = hls;
+        player.on(window.Hls.Events.ERROR, (_, error) => {
+          if (!error.fatal || player !== hls) return;
+          // A busy origin or a stall is not the end of a broadcast: recover and keep loading, as the VOD player does.
+          if (error.type === window.Hls.ErrorTypes.MEDIA_ERROR) player.recoverMediaError();
+          else if (error.response?.code === 403) playerMessage.textContent = 'The playback link has expired: reload the page.';
+          else if (error.type === window.Hls.ErrorTypes.NETWORK_ERROR) setTimeout(() => { if (player === hls) player.startLoad(); }, 1000);
+          else playerMessage.textContent = `Playback failed (${error.details}): reload the page.`;
+        });
         hls.loadSource(url);
         hls.attachMedia(video);
       } else {
