@@ -9,25 +9,19 @@ namespace Streamio.Host.Tests.Cluster;
 [Collection(ClusterCollection.Name)]
 public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper output)
 {
-    [Theory(Skip = "Since the fast lane (issue 14) the doomed silo is not reliably handed a chunk before the queue drains, so the test waits for a moment that may not come; its setup needs reworking. Silo loss mid-chunk stays covered by Grains' VideoGrainTests (TestingHost, a silo killed mid-encode).")]
+    [Theory]
     [InlineData(Clustering.AdoNet)]
     [InlineData(Clustering.AzureTable)]
     public async Task A_silo_killed_mid_chunk_has_the_chunk_redone_elsewhere_and_the_video_is_whole(string clustering)
     {
         await using var rig = await ClusterRig.CreateAsync(fixture, clustering);
-        // The doomed silo encodes at x264's slowest preset, so the survivor gets through the rest of the queue while the
-        // doomed silo's chunk still runs; it is killed once nothing is left waiting. The survivor has a second worker, so
-        // the figure below is (mostly) detection, not a wait for a free worker.
-        var (api, doomed, survivor, id, _, clip) = await rig.StartEncodingAsync(
+        // The doomed silo encodes at x264's slowest preset and is killed the moment its first chunk encode is seen, so
+        // the kill always lands mid-chunk (waiting for a quieter moment, e.g. the queue drained, raced the fast lane's
+        // short items). The survivor has a second worker so the redo does not wait long behind the rest of the queue.
+        var (api, doomed, survivor, id, chunk, clip) = await rig.StartEncodingAsync(
             settings => settings["Streamio:Ffmpeg:Preset"] = "veryslow", settings => settings["Streamio:Silo:Workers"] = "2");
-        var moment = await ClusterRig.WaitForAsync(async () =>
-        {
-            var view = await ClusterRig.TryGetClusterAsync(api);
-            var running = rig.ChunksOn(doomed, id).FirstOrDefault(sighting => ClusterRig.IsAlive(sighting.Pid));
-            return view is { Work.Waiting: 0 } && ClusterRig.SiloOf(view, doomed) is { } listed && running is not null
-                ? new KillMoment(running, listed.Address, ClusterRig.SiloOf(view, survivor)?.RunningWork ?? -1) : null;
-        }, moment => moment is not null, "the doomed silo encoding a chunk with nothing left waiting", () => doomed.RecentOutput);
-        var (chunk, doomedAddress, survivorBusy) = moment!;
+        Assert.True(ClusterRig.IsAlive(chunk.Pid), $"the doomed silo's chunk encode (pid {chunk.Pid}) ended before the kill");
+        var doomedAddress = $"127.0.0.1:{ClusterRig.SiloPortOf(doomed)}";
 
         var clock = Stopwatch.StartNew();
         await doomed.KillAsync();
@@ -54,7 +48,7 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
 
         var settings = string.Join(", ", ClusterRig.Membership.Select(pair => $"{pair.Key.Split(':')[^1]}={pair.Value}"));
         output.WriteLine($"{clustering}: SIGKILL of {doomedAddress} mid-chunk (item {chunk.ItemId}, attempt {chunk.Attempt}) -> " +
-            $"chunk running again on the survivor after {redoneAfter.TotalSeconds:0.0} s (attempt {redone.Attempt}; the survivor was running {survivorBusy} of 2 at the kill); " +
+            $"chunk running again on the survivor after {redoneAfter.TotalSeconds:0.0} s (attempt {redone.Attempt}); " +
             $"gone from GET /v1/cluster (declared dead) after {deadAfter.TotalSeconds:0.0} s; membership: {settings}");
     }
 
@@ -153,6 +147,3 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
         Assert.Equal("ready", (await ClusterRig.WaitForFinishedAsync(api, next, () => silo.RecentOutput + survivor.RecentOutput)).Status);
     }
 }
-
-/// <summary>When the failover test kills its silo: the chunk it runs, its address, and how busy the survivor was.</summary>
-internal sealed record KillMoment(ChunkSighting Chunk, string DoomedAddress, int SurvivorBusy);
