@@ -581,6 +581,12 @@ public sealed partial class VideoGrain(
         for (var i = 0; i < chunks.Count; i++)
         {
             var chunk = chunks[i];
+            if (State.Work.Any(work => work.Kind == WorkKind.EncodeChunk && work.FirstSegment == chunk.FirstSegment
+                && work.SegmentCount == chunk.SegmentCount && work.Rungs.SequenceEqual(chunk.Rungs)))
+            {
+                // The fast start scheduled while uploading (measured: without this check it was encoded twice).
+                continue;
+            }
             AddItem(new WorkItem
             {
                 Kind = WorkKind.EncodeChunk,

@@ -27,6 +27,7 @@ public sealed class EncodeWhileUploadingTests(SharedNodeFixture fixture)
         var bytes = await SourceAsync(container);
         var client = new HeldUploadStream(bytes, holdAt: bytes.Length * 6 / 10);
         var title = $"held {container} {Guid.NewGuid():N}";
+        using var chunks = new ChunkWorkSpans();
         var upload = PostAsync(Node, client, title);
         var id = await FindByTitleAsync(Node, title, upload);
 
@@ -50,6 +51,10 @@ public sealed class EncodeWhileUploadingTests(SharedNodeFixture fixture)
         Assert.True(ready.Progressive is { Used: true }, "the details say it was encoded while uploading");
         Assert.Equal(Clip.DurationSeconds, ready.DurationSeconds!.Value, 0.2);
         await AssertPlaysToTheEndAsync(Node, id);
+        // The fast start encoded while uploading is not scheduled again once the whole source is stored.
+        var byChunk = chunks.ItemsByChunk(id);
+        Assert.NotEmpty(byChunk);
+        Assert.All(byChunk, pair => Assert.True(pair.Value.Length == 1, $"{pair.Key} was encoded by items {string.Join(", ", pair.Value)}"));
     }
 
     [Theory]
