@@ -62,6 +62,9 @@ public sealed partial class SrtIngestServer(
         }
 
         _libraryStarted = true;
+        // libsrt writes its errors straight to stderr (e.g. "srt_accept: listener socket is already closed" at every
+        // shutdown); this server reports what matters through its logger, from srt_getlasterror.
+        SrtNative.SetLogLevel(SrtNative.LogCritical);
         if (!TryListen(out var listenError))
         {
             LogListenFailed(logger, _options.BindAddress, _options.Port, listenError);

@@ -19,6 +19,12 @@ internal static unsafe partial class SrtNative
     [LibraryImport(LibraryName, EntryPoint = "srt_cleanup")]
     public static partial int Cleanup();
 
+    /// <summary>libsrt's own logging threshold, a syslog level (<see cref="LogCritical"/> keeps only the critical).</summary>
+    [LibraryImport(LibraryName, EntryPoint = "srt_setloglevel")]
+    public static partial void SetLogLevel(int level);
+
+    public const int LogCritical = 2;
+
     [LibraryImport(LibraryName, EntryPoint = "srt_getversion")]
     public static partial uint GetVersion();
 
