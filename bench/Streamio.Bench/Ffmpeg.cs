@@ -20,10 +20,14 @@ internal static class Ffmpeg
         }
     }
 
-    /// <summary>The benchmark clip: testsrc2 (1080p30 unless told) with a sine tone, 2 s GOP like a phone or camera file.</summary>
-    public static async Task<string> ClipAsync(string directory, int seconds, int width = 1920, int height = 1080)
+    /// <summary>
+    /// The benchmark clip: testsrc2 (1080p30 unless told) with a sine tone, a keyframe every <paramref name="gopSeconds"/>
+    /// (2 s like a phone or camera file; 10 s for the long-GOP source kind, where a chunk start between keyframes costs
+    /// decoding the frames before it).
+    /// </summary>
+    public static async Task<string> ClipAsync(string directory, int seconds, int width = 1920, int height = 1080, int gopSeconds = 2)
     {
-        var path = Path.Combine(directory, $"clip-{height}p30-{seconds}s.mp4");
+        var path = Path.Combine(directory, gopSeconds == 2 ? $"clip-{height}p30-{seconds}s.mp4" : $"clip-{height}p30-{seconds}s-gop{gopSeconds}.mp4");
         if (!File.Exists(path))
         {
             Console.WriteLine($"generating {path} ...");
@@ -31,7 +35,7 @@ internal static class Ffmpeg
                 "-hide_banner", "-loglevel", "error", "-y",
                 "-f", "lavfi", "-i", $"testsrc2=size={width}x{height}:rate=30:duration={seconds}",
                 "-f", "lavfi", "-i", $"sine=frequency=440:sample_rate=48000:duration={seconds}",
-                "-c:v", "libx264", "-preset", "veryfast", "-g", "60", "-pix_fmt", "yuv420p", "-b:v", "8M",
+                "-c:v", "libx264", "-preset", "veryfast", "-g", (gopSeconds * 30).ToString(System.Globalization.CultureInfo.InvariantCulture), "-keyint_min", (gopSeconds * 30).ToString(System.Globalization.CultureInfo.InvariantCulture), "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-b:v", "8M",
                 "-c:a", "aac", "-b:a", "192k", "-movflags", "+faststart", "-shortest", path]);
         }
         return path;

@@ -14,7 +14,8 @@ using Streamio.Host;
 using Streamio.Abstractions.Wire;
 
 // Streamio benchmark: upload-to-playable, upload-to-ready, and the ladder's wall/CPU time against plain FFmpeg.
-// Usage: bench/run.sh [--seconds 60] [--preset veryfast] [--segments-per-chunk 3] [--workers N]
+// Usage: bench/run.sh [--seconds 60] [--gop 2] [--preset veryfast] [--segments-per-chunk 3] [--max-segments-per-chunk 15] [--workers N]
+//                     [--cpu-by-task] [--cold]
 //        bench/run.sh --scale-out [--seconds 60] [--height 720] [--silos 1,2] (see bench/README.md)
 //        bench/run.sh --listing [--videos 100000]
 //        bench/run.sh --cli-upload [--size-mb 512] [--runs 3]
@@ -64,17 +65,19 @@ if (settings.ContainsKey("forensics"))
     await Forensics.RunAsync(settings, output);
     return;
 }
-var clip = await Ffmpeg.ClipAsync(output, seconds);
+var gop = int.Parse(settings.GetValueOrDefault("gop", "2"), CultureInfo.InvariantCulture);
+var clip = await Ffmpeg.ClipAsync(output, seconds, gopSeconds: gop);
 var rungs = LadderPlanner.Rungs(EncodingOptions.DefaultLadder, 1920, 1080);
 const double segmentSeconds = 4;
 
-Console.WriteLine($"clip: {clip} (1080p30, {seconds} s, audio); ladder: {string.Join(", ", rungs.Select(r => r.Name))} + audio; preset {preset}; {Environment.ProcessorCount} cores");
+Console.WriteLine($"clip: {clip} (1080p30, {seconds} s, keyframe every {gop} s, audio); ladder: {string.Join(", ", rungs.Select(r => r.Name))} + audio; preset {preset}; {Environment.ProcessorCount} cores");
+// --cpu-by-task: FFmpeg runs through a wrapper that records each run's CPU, to see where Streamio's ladder CPU goes.
+var cpuLog = settings.ContainsKey("cpu-by-task") ? FfmpegCpuLog.Create(output) : null;
 if (settings.ContainsKey("telemetry"))
 {
     await MeasureTelemetryOverheadAsync(int.Parse(settings.GetValueOrDefault("rounds", "2"), CultureInfo.InvariantCulture));
     return;
 }
-
 var streamio = await MeasureStreamioAsync();
 var single = await ChildCpu.MeasureAsync(() => Baselines.SingleProcessAsync(clip, rungs, preset, segmentSeconds, Fresh("ffmpeg-single")));
 var perRung = await ChildCpu.MeasureAsync(() => Baselines.ProcessPerRungAsync(clip, rungs, preset, segmentSeconds, Fresh("ffmpeg-per-rung")));
@@ -85,13 +88,29 @@ Console.WriteLine($"upload complete → ready    : {streamio.Ready.TotalSeconds,
 Console.WriteLine();
 Console.WriteLine("ladder (all rungs + audio, AES-128 HLS)   wall s    CPU s   wall ratio  CPU ratio");
 Row("Streamio (chunked, one decode per chunk)", streamio.Ladder, streamio.LadderCpu);
+Console.WriteLine($"  of which the .NET process (API, grains, AES, CENC, storage; the harness's polling): {streamio.LadderSelfCpu.TotalSeconds:0.00} s CPU");
 Row("FFmpeg, one process (split filter)", single.Wall, single.Cpu);
 Row("FFmpeg, one process per rung", perRung.Wall, perRung.Cpu);
+if (cpuLog is not null)
+{
+    Console.WriteLine("\nStreamio's CPU upload → ready, by task                 runs    CPU s   share of one FFmpeg's CPU");
+    var byTask = cpuLog.ByTask();
+    foreach (var (task, count, cpu) in byTask)
+    {
+        Console.WriteLine($"  {task,-50} {count,5} {cpu,8:0.00}   {cpu / single.Cpu.TotalSeconds,6:0.0%}");
+    }
+    var ffmpegCpu = byTask.Sum(row => row.CpuSeconds);
+    Console.WriteLine($"  {".NET process (API, grains, AES, CENC, storage)",-50} {"",5} {streamio.ReadySelfCpu.TotalSeconds,8:0.00}   {streamio.ReadySelfCpu.TotalSeconds / single.Cpu.TotalSeconds,6:0.0%}");
+    var rest = streamio.ReadyCpu.TotalSeconds - ffmpegCpu - streamio.ReadySelfCpu.TotalSeconds;
+    Console.WriteLine($"  {"ffprobe, wrappers",-50} {"",5} {rest,8:0.00}   {rest / single.Cpu.TotalSeconds,6:0.0%}");
+    Console.WriteLine($"  {"total to ready",-50} {"",5} {streamio.ReadyCpu.TotalSeconds,8:0.00}   {streamio.ReadyCpu.TotalSeconds / single.Cpu.TotalSeconds,6:0.0%}");
+}
 Console.WriteLine($"\nStreamio / single-process FFmpeg wall time: {streamio.Ladder / single.Wall:0.00}× (target ≤ 1.10×)");
 
 var results = new
 {
-    clipSeconds = seconds, preset, cores = Environment.ProcessorCount,
+    clipSeconds = seconds, gopSeconds = gop, preset, cores = Environment.ProcessorCount,
+    dotnetCpu = streamio.LadderSelfCpu.TotalSeconds,
     playableSeconds = streamio.Playable.TotalSeconds, readySeconds = streamio.Ready.TotalSeconds,
     streamio = new { wall = streamio.Ladder.TotalSeconds, cpu = streamio.LadderCpu.TotalSeconds },
     ffmpegSingle = new { wall = single.Wall.TotalSeconds, cpu = single.Cpu.TotalSeconds },
@@ -157,6 +176,10 @@ async Task MeasureTelemetryOverheadAsync(int rounds)
     await File.WriteAllTextAsync(Path.Combine(output, "results-telemetry.json"), JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
 }
 
+// A server that has run a while has its code compiled: each node first takes the same upload once, not measured, so
+// the JIT's cost is not charged to the pipeline (measured: with an 8 s warm-up clip on an earlier node, the tiered
+// compiler's thread still used 3.3 s of the 6.7 s the process spent on a 30 s clip; each new node compiles its own
+// routes, DI resolvers and serializers). --cold skips it.
 async Task<StreamioRun> MeasureStreamioAsync(Dictionary<string, string?>? telemetry = null)
 {
     // A folder of its own per run: Microsoft.Data.Sqlite pools connections per connection string for the life of the
@@ -165,11 +188,17 @@ async Task<StreamioRun> MeasureStreamioAsync(Dictionary<string, string?>? teleme
     var configuration = new Dictionary<string, string?>(EmbeddedData.Settings(data))
     {
         ["Streamio:Encoding:SegmentsPerChunk"] = settings.GetValueOrDefault("segments-per-chunk", "3"),
+        // 15 by default: chunks follow the node's parallelism; --max-segments-per-chunk 3 gives the fixed 3-segment chunks of before.
+        ["Streamio:Encoding:MaxSegmentsPerChunk"] = settings.GetValueOrDefault("max-segments-per-chunk", "15"),
         ["Streamio:Ffmpeg:Preset"] = preset,
     };
     if (settings.TryGetValue("workers", out var workers))
     {
         configuration["Streamio:Silo:Workers"] = workers;
+    }
+    if (cpuLog is not null)
+    {
+        configuration["Streamio:Ffmpeg:FfmpegPath"] = cpuLog.Wrapper;
     }
     foreach (var (key, value) in telemetry ?? [])
     {
@@ -181,19 +210,39 @@ async Task<StreamioRun> MeasureStreamioAsync(Dictionary<string, string?>? teleme
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
     });
     await app.StartAsync();
-    var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-    using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) };
+    try
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        using var http = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromMinutes(30) };
+        if (!settings.ContainsKey("cold"))
+        {
+            var warmUp = await UploadUntilReadyAsync(http);
+            Console.WriteLine($"  warm-up upload on the same node (not measured): ready after {warmUp.Ready.TotalSeconds:0.00} s, .NET process CPU {warmUp.ReadySelfCpu.TotalSeconds:0.00} s");
+            (await http.DeleteAsync($"/v1/videos/{warmUp.VideoId}")).EnsureSuccessStatusCode();
+        }
+        cpuLog?.Clear();
+        return await UploadUntilReadyAsync(http);
+    }
+    finally
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
 
+async Task<StreamioRun> UploadUntilReadyAsync(HttpClient http)
+{
     using var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(clip)), "file", Path.GetFileName(clip) } };
     using var response = await http.PostAsync("/v1/videos", form);
     response.EnsureSuccessStatusCode();
     var clock = Stopwatch.StartNew();
     var cpuAtUpload = ChildCpu.Total();
     var selfCpuAtUpload = ChildCpu.Self();
+    var gcAtUpload = GcReading.Now();
     var id = (await response.Content.ReadFromJsonAsync<VideoResponse>())!.Id;
 
     TimeSpan? playable = null, ladder = null;
-    var ladderCpu = TimeSpan.Zero;
+    TimeSpan ladderCpu = TimeSpan.Zero, ladderSelfCpu = TimeSpan.Zero;
     while (true)
     {
         var video = (await http.GetFromJsonAsync<VideoResponse>($"/v1/videos/{id}"))!;
@@ -206,17 +255,19 @@ async Task<StreamioRun> MeasureStreamioAsync(Dictionary<string, string?>? teleme
         {
             ladder = clock.Elapsed;
             ladderCpu = ChildCpu.Total() - cpuAtUpload;
+            ladderSelfCpu = ChildCpu.Self() - selfCpuAtUpload;
         }
         if (video.Status == "ready")
         {
             var ready = clock.Elapsed;
             var readyCpu = ChildCpu.Total() - cpuAtUpload;
             var readySelfCpu = ChildCpu.Self() - selfCpuAtUpload;
-            await app.StopAsync();
-            await app.DisposeAsync();
-            return new StreamioRun(playable!.Value, ladder ?? ready, ladderCpu, ready, readyCpu, readySelfCpu);
+            Console.WriteLine($"  .NET process upload → ready: {readySelfCpu.TotalSeconds:0.00} s CPU; {GcReading.Now() - gcAtUpload}");
+            return new StreamioRun(id, playable!.Value, ladder ?? ready, ladder is null ? readyCpu : ladderCpu, ladder is null ? readySelfCpu : ladderSelfCpu, ready, readyCpu, readySelfCpu);
         }
-        await Task.Delay(20);
+        // Finely until playable (the figure is a second or so), then as a client would: each poll costs this process
+        // (and so the pipeline's CPU figure) a request on both sides.
+        await Task.Delay(playable is null ? 10 : 250);
     }
 }
 
@@ -233,4 +284,16 @@ static Dictionary<string, string> ParseArguments(string[] args)
 }
 
 /// <param name="ReadySelfCpu">The .NET process's own share of <paramref name="ReadyCpu"/> (FFmpeg's children excluded).</param>
-internal sealed record StreamioRun(TimeSpan Playable, TimeSpan Ladder, TimeSpan LadderCpu, TimeSpan Ready, TimeSpan ReadyCpu, TimeSpan ReadySelfCpu);
+internal sealed record StreamioRun(string VideoId, TimeSpan Playable, TimeSpan Ladder, TimeSpan LadderCpu, TimeSpan LadderSelfCpu, TimeSpan Ready, TimeSpan ReadyCpu, TimeSpan ReadySelfCpu);
+
+/// <summary>The garbage collector's counts, pause time and allocations so far, to see what the .NET process's CPU is spent on.</summary>
+internal sealed record GcReading(int Gen0, int Gen1, int Gen2, TimeSpan Paused, long AllocatedBytes)
+{
+    public static GcReading Now() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
+
+    public static GcReading operator -(GcReading after, GcReading before) =>
+        new(after.Gen0 - before.Gen0, after.Gen1 - before.Gen1, after.Gen2 - before.Gen2, after.Paused - before.Paused, after.AllocatedBytes - before.AllocatedBytes);
+
+    public override string ToString() =>
+        $"GC: {Gen0} gen0, {Gen1} gen1, {Gen2} gen2 collections, paused {Paused.TotalSeconds:0.00} s, {AllocatedBytes / 1048576.0:0} MiB allocated";
+}
