@@ -52,6 +52,7 @@ public sealed class CliNodeFixture : IAsyncLifetime
             ["Streamio:Encoding:WorkPath"] = _data.Combine("work"),
             ["Streamio:Encoding:SegmentSeconds"] = "1",
             ["Streamio:Encoding:SegmentsPerChunk"] = "2",
+            ["Streamio:Encoding:MaxSegmentsPerChunk"] = "2",
             // Live ingest on free ports: other test processes may hold the defaults.
             ["Streamio:Live:Rtmp:Port"] = RtmpPort.ToString(CultureInfo.InvariantCulture),
             ["Streamio:Live:Srt:Port"] = "0",

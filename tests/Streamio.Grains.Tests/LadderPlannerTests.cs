@@ -144,4 +144,18 @@ public sealed class LadderPlannerTests
 
         public int GetHashCode(ChunkTask obj) => obj.FirstSegment;
     }
+
+    [Theory]
+    [InlineData(15, 2, 3, 15, 7)] // one node, two workers: the 14 segments after the first in two chunks
+    [InlineData(15, 1, 3, 15, 14)]
+    [InlineData(15, 8, 3, 15, 3)] // many workers: never shorter than the shortest
+    [InlineData(901, 2, 3, 15, 15)] // an hour at 4 s: never longer than the longest
+    [InlineData(15, 2, 3, 3, 3)] // shortest = longest: fixed-length chunks, as before
+    [InlineData(1, 2, 3, 15, 3)]
+    [InlineData(15, 0, 3, 15, 14)] // no worker known yet: as one
+    public void Chunks_are_about_one_per_worker_between_the_shortest_and_the_longest(int segments, int workers, int shortest, int longest, int expected)
+    {
+        Assert.Equal(expected, LadderPlanner.SegmentsPerChunk(segments, workers, shortest, longest));
+    }
 }
+

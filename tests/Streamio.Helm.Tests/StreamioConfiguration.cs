@@ -44,7 +44,7 @@ public static class StreamioConfiguration
         "Streamio:Auth:AdminKey", "Streamio:Auth:AllowAnonymous",
 
         // Streamio:Encoding (EncodingOptions; the ladder is a list and is not set by the chart)
-        "Streamio:Encoding:SegmentSeconds", "Streamio:Encoding:FirstSegmentSeconds", "Streamio:Encoding:SegmentsPerChunk", "Streamio:Encoding:AudioBitrateKbps",
+        "Streamio:Encoding:SegmentSeconds", "Streamio:Encoding:FirstSegmentSeconds", "Streamio:Encoding:SegmentsPerChunk", "Streamio:Encoding:MaxSegmentsPerChunk", "Streamio:Encoding:AudioBitrateKbps",
         "Streamio:Encoding:KeepSource", "Streamio:Encoding:WorkPath", "Streamio:Encoding:MaxAttempts",
 
         // Streamio:Live: the silos' ingest servers (RtmpIngestOptions, SrtIngestOptions in src/Streamio.Ingest; checked

@@ -46,6 +46,8 @@ public sealed class StreamioNode : IAsyncDisposable
         ["Streamio:Encoding:WorkPath"] = Path.Combine(dataPath, "work"),
         ["Streamio:Encoding:SegmentSeconds"] = "1",
         ["Streamio:Encoding:SegmentsPerChunk"] = "2",
+        // Fixed-length chunks, so short clips have several (AdaptiveChunkTests runs the default sizing).
+        ["Streamio:Encoding:MaxSegmentsPerChunk"] = "2",
         ["Streamio:Encoding:Ladder:0:Name"] = "480p",
         ["Streamio:Encoding:Ladder:0:Width"] = "854",
         ["Streamio:Encoding:Ladder:0:Height"] = "480",

@@ -280,6 +280,8 @@ to find the silos' gateways (from the membership table).
   value: {{ .Values.encoding.firstSegmentSeconds | quote }}
 - name: Streamio__Encoding__SegmentsPerChunk
   value: {{ .Values.encoding.segmentsPerChunk | quote }}
+- name: Streamio__Encoding__MaxSegmentsPerChunk
+  value: {{ .Values.encoding.maxSegmentsPerChunk | quote }}
 - name: Streamio__Encoding__MaxAttempts
   value: {{ .Values.encoding.maxAttempts | quote }}
 - name: Streamio__Encoding__KeepSource

@@ -74,9 +74,14 @@ public interface IWorkSchedulerGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// The most urgent due ticket of at least <paramref name="minimumPriority"/> for a worker of
-    /// <paramref name="siloAddress"/>, waiting up to <paramref name="wait"/> for one.
+    /// <paramref name="siloAddress"/>, waiting up to <paramref name="wait"/> for one. <paramref name="siloWorkers"/>: how
+    /// many general workers that silo runs (0: not said), which sizes the chunks of videos planned meanwhile.
     /// </summary>
-    Task<WorkTicket?> TakeAsync(string siloAddress, TimeSpan wait, int minimumPriority = int.MinValue);
+    Task<WorkTicket?> TakeAsync(string siloAddress, TimeSpan wait, int minimumPriority = int.MinValue, int siloWorkers = 0);
+
+    /// <summary>The general workers of the live silos that asked for work lately (at least 1): the cluster's parallelism.</summary>
+    [ReadOnly]
+    Task<int> GetWorkersAsync();
 
     /// <summary>The worker is done with the ticket (finished, failed or handed back).</summary>
     Task DoneAsync(string videoId, int itemId);

@@ -32,8 +32,17 @@ public sealed class EncodingOptions
     /// </summary>
     public double FirstSegmentSeconds { get; set; } = 1;
 
-    /// <summary>Segments per chunk task: smaller chunks spread better over silos, larger ones start fewer processes.</summary>
+    /// <summary>
+    /// The shortest chunk task, in segments: a cluster with many workers gets chunks this long (they spread well);
+    /// smaller chunks spread better over silos, larger ones start fewer processes and decode less twice.
+    /// </summary>
     public int SegmentsPerChunk { get; set; } = 3;
+
+    /// <summary>
+    /// The longest chunk task, in segments: with few workers a video is cut into about one chunk per worker, up to this
+    /// long (what a failed attempt redoes). Equal to <see cref="SegmentsPerChunk"/>: every chunk has that fixed length.
+    /// </summary>
+    public int MaxSegmentsPerChunk { get; set; } = 15;
 
     public int AudioBitrateKbps { get; set; } = 128;
 

@@ -35,6 +35,18 @@ public static class LadderPlanner
     /// Chunk tasks in the order they should run. Fast start: the first segment at the lowest rung is a task of its own,
     /// so the video is playable after one tiny encode; the other rungs of that segment follow, then whole chunks.
     /// </summary>
+    /// <summary>
+    /// How long the chunks after the first segment are: about one per worker of the cluster (<paramref name="workers"/>),
+    /// so one node runs a few long chunks (fewer FFmpeg starts, less decoding before chunk starts, less encoder warm-up)
+    /// and a large cluster many short ones; never shorter than <paramref name="shortest"/> nor longer than <paramref name="longest"/>.
+    /// </summary>
+    public static int SegmentsPerChunk(int segmentCount, int workers, int shortest, int longest)
+    {
+        var remaining = Math.Max(1, segmentCount - 1);
+        var even = (remaining + Math.Max(1, workers) - 1) / Math.Max(1, workers);
+        return Math.Clamp(even, Math.Max(1, shortest), Math.Max(Math.Max(1, shortest), longest));
+    }
+
     public static IReadOnlyList<ChunkTask> Chunks(int segmentCount, int segmentsPerChunk, IReadOnlyList<Rung> rungs)
     {
         var names = rungs.Select(rung => rung.Name).ToList();

@@ -298,7 +298,7 @@ public sealed partial class VideoGrain(
         else
         {
             State.Status = VideoStatus.Encoding;
-            ScheduleEncoding(plan);
+            await ScheduleEncodingAsync(plan);
         }
         await SaveAsync();
         Notify(VideoChange.Status);
@@ -565,18 +565,20 @@ public sealed partial class VideoGrain(
         State.Source = source;
         State.Plan = plan;
         State.PlanProvisional = false;
-        ScheduleEncoding(plan);
+        await ScheduleEncodingAsync(plan);
         await SaveAsync();
         await RefreshRenditionsAsync();
         Notify(VideoChange.Status);
         await EnqueuePendingAsync();
     }
 
-    private void ScheduleEncoding(EncodingPlan plan)
+    private async Task ScheduleEncodingAsync(EncodingPlan plan)
     {
         var rungs = plan.Renditions.Where(rendition => !rendition.IsAudio)
             .Select(rendition => new Rung(rendition.Name, rendition.Width, rendition.Height, rendition.BitrateKbps)).ToList();
-        var chunks = LadderPlanner.Chunks(plan.SegmentCount, encoding.Value.SegmentsPerChunk, rungs);
+        var segmentsPerChunk = LadderPlanner.SegmentsPerChunk(plan.SegmentCount, await Scheduler.GetWorkersAsync(),
+            encoding.Value.SegmentsPerChunk, encoding.Value.MaxSegmentsPerChunk);
+        var chunks = LadderPlanner.Chunks(plan.SegmentCount, segmentsPerChunk, rungs);
         var lastFirstSegment = chunks.Max(chunk => chunk.FirstSegment);
         for (var i = 0; i < chunks.Count; i++)
         {

@@ -79,7 +79,7 @@ public sealed partial class EncodeWorkerPool(
             WorkTicket? ticket;
             try
             {
-                ticket = await Scheduler.TakeAsync(SiloAddress, PollWait, minimumPriority).WaitAsync(stoppingToken);
+                ticket = await Scheduler.TakeAsync(SiloAddress, PollWait, minimumPriority, options.Value.Workers).WaitAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -22,6 +22,12 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
     private readonly Dictionary<(string VideoId, int ItemId), Queued> _waiting = [];
     private readonly Dictionary<(string VideoId, int ItemId), Running> _running = [];
     private readonly List<TaskCompletionSource> _takers = [];
+
+    /// <summary>Each silo's general workers, as its last poll said, and when.</summary>
+    private readonly Dictionary<string, (int Workers, DateTimeOffset SeenAt)> _workers = [];
+
+    /// <summary>A silo whose workers have not polled for this long and run nothing no longer counts (idle ones poll every 2 s).</summary>
+    private static readonly TimeSpan WorkersForgottenAfter = TimeSpan.FromMinutes(1);
     private long _sequence;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -62,8 +68,12 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
         return Task.CompletedTask;
     }
 
-    public async Task<WorkTicket?> TakeAsync(string siloAddress, TimeSpan wait, int minimumPriority = int.MinValue)
+    public async Task<WorkTicket?> TakeAsync(string siloAddress, TimeSpan wait, int minimumPriority = int.MinValue, int siloWorkers = 0)
     {
+        if (siloWorkers > 0)
+        {
+            _workers[siloAddress] = (siloWorkers, time.GetUtcNow());
+        }
         var deadline = time.GetUtcNow() + wait;
         while (true)
         {
@@ -102,6 +112,15 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
         return Task.CompletedTask;
     }
 
+    public Task<int> GetWorkersAsync()
+    {
+        // A silo busy with long chunks does not poll: its running work keeps it counted.
+        var now = time.GetUtcNow();
+        var busy = _running.Values.Select(running => running.Silo).ToHashSet();
+        var workers = _workers.Where(pair => now - pair.Value.SeenAt < WorkersForgottenAfter || busy.Contains(pair.Key)).Sum(pair => pair.Value.Workers);
+        return Task.FromResult(Math.Max(1, workers));
+    }
+
     public Task<SchedulerView> GetViewAsync() => Task.FromResult(new SchedulerView(
         _waiting.Count,
         _running.Count,
@@ -121,6 +140,10 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
         var snapshot = membership.CurrentSnapshot;
         var dead = _running.Values.Select(running => running.Silo).Distinct()
             .Where(silo => snapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) == SiloStatus.Dead).ToHashSet();
+        foreach (var gone in _workers.Keys.Where(silo => snapshot.GetSiloStatus(SiloAddress.FromParsableString(silo)) == SiloStatus.Dead).ToList())
+        {
+            _workers.Remove(gone);
+        }
         foreach (var silo in dead)
         {
             var lost = _running.Where(pair => pair.Value.Silo == silo).Select(pair => pair.Key).ToList();

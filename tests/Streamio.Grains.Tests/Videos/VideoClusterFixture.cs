@@ -39,6 +39,7 @@ public sealed class VideoClusterFixture : IAsyncLifetime
             ["Streamio:Encoding:WorkPath"] = _data.Combine("work"),
             ["Streamio:Encoding:SegmentSeconds"] = "1",
             ["Streamio:Encoding:SegmentsPerChunk"] = "2",
+            ["Streamio:Encoding:MaxSegmentsPerChunk"] = "2",
             ["Streamio:Encoding:Ladder:0:Name"] = "360p",
             ["Streamio:Encoding:Ladder:0:Width"] = "640",
             ["Streamio:Encoding:Ladder:0:Height"] = "360",

@@ -78,6 +78,7 @@ public sealed partial class ClusterRig : IAsyncDisposable
     public static void SlowChunks(Dictionary<string, string?> settings)
     {
         settings["Streamio:Encoding:SegmentsPerChunk"] = "4";
+        settings["Streamio:Encoding:MaxSegmentsPerChunk"] = "4";
         settings["Streamio:Ffmpeg:Preset"] = "medium";
     }
 

@@ -27,6 +27,7 @@ public sealed class ForensicFixture : IAsyncLifetime
         {
             settings["Streamio:Encoding:SegmentSeconds"] = "2";
             settings["Streamio:Encoding:SegmentsPerChunk"] = "4";
+            settings["Streamio:Encoding:MaxSegmentsPerChunk"] = "4";
             foreach (var key in settings.Keys.Where(key => key.StartsWith("Streamio:Encoding:Ladder:", StringComparison.Ordinal)).ToList())
             {
                 settings.Remove(key);

@@ -5,14 +5,20 @@ using Attributes = Streamio.Telemetry.StreamioTelemetry.Attributes;
 
 namespace Streamio.Host.Tests.Progressive;
 
+/// <summary>One chunk work attempt: which work item encoded which segments of which rungs.</summary>
+public sealed record ChunkWork(string VideoId, int Item, int FirstSegment, int SegmentCount, string Rungs)
+{
+    public string Chunk => $"segments {FirstSegment}+{SegmentCount} of {Rungs}";
+}
+
 /// <summary>
-/// The chunk work attempts of the videos encoded meanwhile, heard from Streamio's own spans in this process (the node runs in it): which
-/// work item encoded which segments of which rungs. Two items for the same chunk mean it was encoded twice.
+/// The chunk work attempts of the videos encoded meanwhile, heard from Streamio's own spans in this process (the node
+/// runs in it). Two items for the same chunk mean it was encoded twice.
 /// </summary>
 public sealed class ChunkWorkSpans : IDisposable
 {
     private readonly ActivityListener _listener;
-    private readonly ConcurrentQueue<(string VideoId, int Item, string Chunk)> _chunks = new();
+    private readonly ConcurrentQueue<ChunkWork> _chunks = new();
 
     public ChunkWorkSpans()
     {
@@ -22,19 +28,22 @@ public sealed class ChunkWorkSpans : IDisposable
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity =>
             {
-                if (activity.GetTagItem(Attributes.FirstSegment) is { } first && activity.GetTagItem(Attributes.VideoId) is string videoId
-                    && activity.GetTagItem(Attributes.WorkItem) is int item)
+                if (activity.GetTagItem(Attributes.FirstSegment) is int first && activity.GetTagItem(Attributes.SegmentCount) is int count
+                    && activity.GetTagItem(Attributes.VideoId) is string videoId && activity.GetTagItem(Attributes.WorkItem) is int item)
                 {
-                    _chunks.Enqueue((videoId, item, $"segments {first}+{activity.GetTagItem(Attributes.SegmentCount)} of {activity.GetTagItem("streamio.chunk.rungs")}"));
+                    _chunks.Enqueue(new ChunkWork(videoId, item, first, count, activity.GetTagItem("streamio.chunk.rungs") as string ?? ""));
                 }
             },
         };
         ActivitySource.AddActivityListener(_listener);
     }
 
+    /// <summary>Every chunk attempt of <paramref name="videoId"/> heard so far.</summary>
+    public IReadOnlyList<ChunkWork> Of(string videoId) => [.. _chunks.Where(chunk => chunk.VideoId == videoId)];
+
     /// <summary>Every chunk of <paramref name="videoId"/> encoded, with the distinct work items that encoded it.</summary>
     public IReadOnlyDictionary<string, int[]> ItemsByChunk(string videoId) =>
-        _chunks.Where(chunk => chunk.VideoId == videoId).GroupBy(chunk => chunk.Chunk).ToDictionary(group => group.Key, group => group.Select(chunk => chunk.Item).Distinct().ToArray());
+        Of(videoId).GroupBy(chunk => chunk.Chunk).ToDictionary(group => group.Key, group => group.Select(chunk => chunk.Item).Distinct().ToArray());
 
     public void Dispose() => _listener.Dispose();
 }
