@@ -31,8 +31,7 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
         await page.Locator("#upload-title").FillAsync("Uploaded in the browser");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await page.Locator("#upload-file").SetInputFilesAsync(clip);
-        await page.WaitForURLAsync(VideoPageUrl());
-        var id = VideoPageUrl().Match(page.Url).Groups["id"].Value;
+        var id = await WaitForVideoPageAsync(page);
 
         // Playback starts by itself (muted autoplay) as soon as the video is playable, while the rest still encodes.
         await page.WaitForFunctionAsync("() => document.querySelector('#player').dataset.startedWhile");
@@ -253,4 +252,19 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
 
     [GeneratedRegex(@"#/videos/(?<id>v_[0-9a-f]+)$")]
     internal static partial Regex VideoPageUrl();
+
+    /// <summary>Waits for the upload form to open the new video's page; if it never does, says what the form showed.</summary>
+    internal static async Task<string> WaitForVideoPageAsync(IPage page)
+    {
+        try
+        {
+            await page.WaitForURLAsync(VideoPageUrl());
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"the upload never opened the video page; the form says '{await page.Locator("#upload-error").TextContentAsync()}' " +
+                $"and '{await page.Locator("#upload-stats").TextContentAsync()}' at {page.Url}");
+        }
+        return VideoPageUrl().Match(page.Url).Groups["id"].Value;
+    }
 }

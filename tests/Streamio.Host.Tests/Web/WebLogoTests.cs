@@ -30,8 +30,7 @@ public sealed class WebLogoTests(BrowserFixture fixture)
             Assert.True(await page.Locator("#upload-logo").IsCheckedAsync(), "the logo is drawn unless the uploader says otherwise");
             await page.Locator("#upload-logo").UncheckAsync();
             await page.Locator("#upload-file").SetInputFilesAsync(clip);
-            await page.WaitForURLAsync(WebAppTests.VideoPageUrl());
-            var without = WebAppTests.VideoPageUrl().Match(page.Url).Groups["id"].Value;
+            var without = await WebAppTests.WaitForVideoPageAsync(page);
             Assert.False((await Node.GetVideoAsync(without)).Logo);
 
             var with = await Node.UploadOkAsync(clip, "With the logo");
