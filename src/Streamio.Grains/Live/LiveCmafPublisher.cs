@@ -23,14 +23,14 @@ public sealed partial class LiveCmafPublisher
     private readonly ILiveStreamGrain _stream;
     private readonly LiveLeg _leg;
     private readonly string _liveStreamId;
-    private readonly CmafRemuxBatcher _remuxer;
+    private readonly CmafRemuxer _remuxer;
     private readonly IObjectStorage _storage;
     private readonly ILogger _logger;
     private readonly Task _worker;
     private readonly List<double> _milliseconds = [];
 
     private LiveCmafPublisher(
-        Dictionary<string, Track> tracks, ILiveStreamGrain stream, LiveLeg leg, string liveStreamId, CmafRemuxBatcher remuxer, IObjectStorage storage, ILogger logger,
+        Dictionary<string, Track> tracks, ILiveStreamGrain stream, LiveLeg leg, string liveStreamId, CmafRemuxer remuxer, IObjectStorage storage, ILogger logger,
         CancellationToken stopped)
     {
         (_tracks, _stream, _leg, _liveStreamId, _remuxer, _storage, _logger) = (tracks, stream, leg, liveStreamId, remuxer, storage, logger);
@@ -39,7 +39,7 @@ public sealed partial class LiveCmafPublisher
 
     /// <summary>The leg's CMAF publisher, or null when its session makes no CMAF (DASH off, or a session from before it).</summary>
     public static async Task<LiveCmafPublisher?> StartAsync(
-        ILiveStreamGrain stream, LiveLeg leg, string liveStreamId, IEnumerable<string> renditions, CmafRemuxBatcher remuxer, IObjectStorage storage, ILogger logger,
+        ILiveStreamGrain stream, LiveLeg leg, string liveStreamId, IEnumerable<string> renditions, CmafRemuxer remuxer, IObjectStorage storage, ILogger logger,
         CancellationToken stopped)
     {
         if (leg.CmafPrefix.Length == 0)

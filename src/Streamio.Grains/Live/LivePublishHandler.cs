@@ -23,7 +23,7 @@ public sealed partial class LivePublishHandler(
     IObjectStorage storage,
     FfmpegRunner ffmpeg,
     LiveSourceProbe prober,
-    Media.Cmaf.CmafRemuxBatcher remuxer,
+    Media.Cmaf.CmafRemuxer remuxer,
     ILocalSiloDetails silo,
     IOptions<LiveOptions> options,
     IOptions<EncodingOptions> encoding,

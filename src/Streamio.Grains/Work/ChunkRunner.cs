@@ -35,8 +35,6 @@ public sealed class ChunkRunner(
             }).ToList();
         var source = await SourceInputs.ForAsync(storage, work, TimeSpan.FromHours(6), cancellationToken);
         var produced = work.Rungs.ToDictionary(name => name, _ => 0);
-        // The rungs close their segments together: their CMAF twins are made in the background, in shared remuxes.
-        var twins = new PendingTwins();
         try
         {
             var start = plan.SegmentStart(work.FirstSegment);
@@ -50,14 +48,12 @@ public sealed class ChunkRunner(
             var result = await encoder.EncodeChunkAsync(job, async segment =>
             {
                 produced[segment.Rendition]++;
-                await publisher.PublishAsync(targets[segment.Rendition], segment, cancellationToken, twins);
+                await publisher.PublishAsync(targets[segment.Rendition], segment, cancellationToken);
             }, progress: null, cancellationToken);
-            await twins.WaitAsync();
             await StoreImagesAsync(work, result, cancellationToken);
         }
         finally
         {
-            await twins.SettleAsync();
             Scratch.DeleteQuietly(workDirectory);
         }
         foreach (var (rendition, count) in produced)

@@ -38,12 +38,7 @@ public sealed class SegmentPublisher(IObjectStorage storage, IGrainFactory grain
         };
     }
 
-    /// <summary>
-    /// Publishes the segment; its CMAF twin too, at once, or, given <paramref name="twins"/>, in the background so the
-    /// chunk's other rungs' twins can join it in one remux (<see cref="CmafRemuxBatcher"/>): the caller waits for
-    /// <paramref name="twins"/> before it reports the chunk done. The TS segment is deleted once its twin is made.
-    /// </summary>
-    public async Task PublishAsync(Target target, ClosedSegment segment, CancellationToken cancellationToken, PendingTwins? twins = null)
+    public async Task PublishAsync(Target target, ClosedSegment segment, CancellationToken cancellationToken)
     {
         var video = grains.GetGrain<IVideoGrain>(target.VideoId);
         var variant = grains.GetGrain<IVariantGrain>(VariantKeys.Of(target.VideoId, target.Rendition));
@@ -67,17 +62,10 @@ public sealed class SegmentPublisher(IObjectStorage storage, IGrainFactory grain
             await ThrowIfGoneAsync(target, registration);
             await video.OnSegmentAsync(target.Rendition, segment.Index, registration);
         }
-        // After the TS one: HLS players never wait on the remux. The video cannot finish before the twin is registered.
+        // After the TS one: HLS players never wait on the remux. The video cannot finish before this returns.
         if (target.Cenc is { } cenc && !target.CmafRegistered.Contains(segment.Index))
         {
-            var twin = PublishCmafAsync(target, cenc, segment, variant, cancellationToken);
-            if (twins is not null)
-            {
-                twins.Add(twin);
-                return;
-            }
-            await twin;
-            return;
+            await PublishCmafAsync(target, cenc, segment, variant, cancellationToken);
         }
         File.Delete(segment.LocalPath);
     }
@@ -85,15 +73,7 @@ public sealed class SegmentPublisher(IObjectStorage storage, IGrainFactory grain
     private async Task PublishCmafAsync(Target target, CencKey cenc, ClosedSegment segment, IVariantGrain variant, CancellationToken cancellationToken)
     {
         using var span = StreamioTelemetry.Source.StartActivity("publish cmaf segment");
-        CmafParts parts;
-        try
-        {
-            parts = await remuxer.RemuxAsync(segment.LocalPath, segment.Index, cenc, cancellationToken);
-        }
-        finally
-        {
-            File.Delete(segment.LocalPath);
-        }
+        var parts = await remuxer.RemuxAsync(segment.LocalPath, segment.Index, cenc, cancellationToken);
         if (segment.Index == 0)
         {
             // One init per rendition, from its first segment: later runs' inits differ only in fields players ignore
@@ -134,42 +114,3 @@ public sealed class SegmentPublisher(IObjectStorage storage, IGrainFactory grain
 
 /// <summary>The video was deleted while its work ran: the worker stops without reporting a failure.</summary>
 public sealed class VideoGoneException(string videoId) : Exception($"Video {videoId} no longer exists.");
-
-/// <summary>
-/// The CMAF twins a chunk run has started and not yet seen finish: the run waits for them before it reports the chunk
-/// encoded, and settles them (failures aside) before its scratch folder, which holds their TS segments, is deleted.
-/// </summary>
-public sealed class PendingTwins
-{
-    private readonly List<Task> _twins = [];
-
-    public void Add(Task twin)
-    {
-        lock (_twins)
-        {
-            _twins.Add(twin);
-        }
-    }
-
-    /// <summary>Waits for every twin; the first failure is thrown.</summary>
-    public Task WaitAsync()
-    {
-        lock (_twins)
-        {
-            return Task.WhenAll([.. _twins]);
-        }
-    }
-
-    /// <summary>Waits for every twin to end, however it ends (the run is failing for another reason already).</summary>
-    public async Task SettleAsync()
-    {
-        try
-        {
-            await WaitAsync();
-        }
-        catch (Exception)
-        {
-            // Reported by the run's own failure, or not at all: a twin of a chunk that fails is made again with it.
-        }
-    }
-}
