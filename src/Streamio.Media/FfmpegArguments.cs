@@ -389,34 +389,19 @@ public static class FfmpegArguments
     /// runs (other chunks, other silos) follow each other; <c>cmaf</c> writes negative composition offsets, so tfdt is
     /// the first frame's presentation time.
     /// </summary>
-    public static IReadOnlyList<string> CmafRemux(string tsPath, string mp4Path, FfmpegOptions options) => CmafRemuxMany([(tsPath, mp4Path)], options);
-
-    /// <summary>
-    /// Several TS segments in one run, input i to output i, each as <see cref="CmafRemux"/> would make it: what a chunk's
-    /// rungs close together costs one FFmpeg start instead of one each (measured: a start is most of a remux's CPU).
-    /// </summary>
-    public static IReadOnlyList<string> CmafRemuxMany(IReadOnlyList<(string TsPath, string Mp4Path)> segments, FfmpegOptions options)
+    public static IReadOnlyList<string> CmafRemux(string tsPath, string mp4Path, FfmpegOptions options)
     {
-        if (segments.Count == 0)
-        {
-            throw new ArgumentException("No segment to remux.", nameof(segments));
-        }
-        List<string> args = [.. Common(progress: false), "-copyts"];
-        foreach (var (tsPath, _) in segments)
-        {
-            var input = new MediaInput(Path.GetFullPath(tsPath), ["file"], "mpegts");
-            args.AddRange([.. InputHardening(input, options), "-i", InputLocation(input)]);
-        }
-        for (var i = 0; i < segments.Count; i++)
-        {
-            args.AddRange(
-            [
-                "-map", Invariant(i), "-c", "copy", "-bsf:a", "aac_adtstoasc",
-                "-f", "mp4", "-movflags", CmafMovFlags,
-                "file:" + Path.GetFullPath(segments[i].Mp4Path),
-            ]);
-        }
-        return args;
+        var input = new MediaInput(Path.GetFullPath(tsPath), ["file"], "mpegts");
+        return
+        [
+            .. Common(progress: false),
+            "-copyts",
+            .. InputHardening(input, options),
+            "-i", InputLocation(input),
+            "-map", "0", "-c", "copy", "-bsf:a", "aac_adtstoasc",
+            "-f", "mp4", "-movflags", CmafMovFlags,
+            "file:" + Path.GetFullPath(mp4Path),
+        ];
     }
 
     public const string CmafMovFlags = "empty_moov+delay_moov+default_base_moof+frag_custom+frag_discont+cmaf";

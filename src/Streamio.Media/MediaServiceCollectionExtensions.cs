@@ -20,7 +20,6 @@ public static class MediaServiceCollectionExtensions
         services.AddSingleton<IMediaProber, FfprobeProber>();
         services.AddSingleton<IMediaEncoder, FfmpegEncoder>();
         services.AddSingleton<Cmaf.CmafRemuxer>();
-        services.AddSingleton<Cmaf.CmafRemuxBatcher>();
         return services;
     }
 }

@@ -12,7 +12,7 @@ namespace Streamio.Grains.Work;
 /// then gets the same frames remuxed into a CENC fragment (no second encode), stored and registered the same way. Each
 /// publish is a span ("publish segment") in the work attempt's trace.
 /// </summary>
-public sealed class SegmentPublisher(IObjectStorage storage, IGrainFactory grains, CmafRemuxBatcher remuxer)
+public sealed class SegmentPublisher(IObjectStorage storage, IGrainFactory grains, CmafRemuxer remuxer)
 {
     /// <summary>
     /// What a worker needs of a variant: its key, the segments it already has (from an earlier run), and for CMAF

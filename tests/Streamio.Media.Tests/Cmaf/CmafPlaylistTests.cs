@@ -24,22 +24,6 @@ public sealed class CmafPlaylistTests
     }
 
     [Fact]
-    public void A_batch_remux_maps_input_i_to_output_i_each_fenced_and_flagged_like_a_single_remux()
-    {
-        var args = FfmpegArguments.CmafRemuxMany([("/w/360p/3.ts", "/w/360p/3.ts.cmaf.mp4"), ("/w/720p/3.ts", "/w/720p/3.ts.cmaf.mp4")], new FfmpegOptions()).ToList();
-        Assert.Equal(["-hide_banner", "-nostats", "-y", "-copyts", "-protocol_whitelist", "file", "-format_whitelist", "mpegts"], args.Take(8));
-        var inputs = args.Select((arg, i) => (arg, i)).Where(pair => pair.arg == "-i").Select(pair => pair.i).ToList();
-        Assert.Equal(["file:/w/360p/3.ts", "file:/w/720p/3.ts"], inputs.Select(i => args[i + 1]));
-        // The second input is fenced like the first: local files, the MPEG-TS demuxer only.
-        Assert.Equal(["-protocol_whitelist", "file", "-format_whitelist", "mpegts"], args.Skip(inputs[0] + 2).Take(4));
-        string[] Output(int input, string path) =>
-            ["-map", input.ToString(System.Globalization.CultureInfo.InvariantCulture), "-c", "copy", "-bsf:a", "aac_adtstoasc",
-             "-f", "mp4", "-movflags", "empty_moov+delay_moov+default_base_moof+frag_custom+frag_discont+cmaf", $"file:{path}"];
-        Assert.Equal([.. Output(0, "/w/360p/3.ts.cmaf.mp4"), .. Output(1, "/w/720p/3.ts.cmaf.mp4")], args.Skip(inputs[1] + 2));
-        Assert.Throws<ArgumentException>(() => FfmpegArguments.CmafRemuxMany([], new FfmpegOptions()));
-    }
-
-    [Fact]
     public void The_remux_copies_every_stream_into_one_fragment_of_mp4_from_a_fenced_local_ts()
     {
         var args = FfmpegArguments.CmafRemux("/w/360p/3.ts", "/w/360p/3.ts.cmaf.mp4", new FfmpegOptions());

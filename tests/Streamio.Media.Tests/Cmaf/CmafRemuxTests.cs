@@ -111,57 +111,6 @@ public sealed class CmafRemuxTests : IDisposable
         Assert.Equal(["bogus.ts"], Directory.GetFiles(_temp.Path).Select(Path.GetFileName));
     }
 
-    [Fact]
-    public async Task Segments_of_two_rungs_remuxed_in_one_run_come_out_as_each_alone_would()
-    {
-        var (key, segments) = await TwoRungSegmentsAsync("batch");
-
-        var together = await Remuxer().RemuxManyAsync([.. segments.Select(segment => new CmafRemuxRequest(segment.LocalPath, segment.Index, key))], CancellationToken.None);
-
-        Assert.Equal(segments.Count, together.Count);
-        for (var i = 0; i < segments.Count; i++)
-        {
-            var alone = await Remuxer().RemuxAsync(segments[i].LocalPath, segments[i].Index, key, CancellationToken.None);
-            Assert.Equal(alone.Init, together[i].Init);
-            Assert.Equal(alone.Timescale, together[i].Timescale);
-            Assert.Equal(alone.DecodeTime, together[i].DecodeTime);
-            // The IVs are random per call: the same length and boxes, other ciphertext.
-            Assert.Equal(alone.Media.Length, together[i].Media.Length);
-        }
-        Assert.Equal(segments.Count, Directory.GetFiles(_temp.Path, "*.ts", SearchOption.AllDirectories).Length);
-        Assert.Empty(Directory.GetFiles(_temp.Path, "*.cmaf.mp4", SearchOption.AllDirectories));
-    }
-
-    [Fact]
-    public async Task The_batcher_runs_requests_made_together_in_one_run_and_one_bad_segment_fails_only_itself()
-    {
-        var (key, segments) = await TwoRungSegmentsAsync("batcher");
-        var bogus = Path.Combine(_temp.Path, "bogus.ts");
-        await File.WriteAllTextAsync(bogus, "not a transport stream");
-        var runner = TestMedia.Runner();
-        using var batcher = new CmafRemuxBatcher(new CmafRemuxer(runner, Options.Create(FfmpegTools.Options())));
-
-        var good = segments.Select(segment => batcher.RemuxAsync(segment.LocalPath, segment.Index, key, CancellationToken.None)).ToList();
-        var bad = batcher.RemuxAsync(bogus, 9, key, CancellationToken.None);
-
-        var parts = await Task.WhenAll(good);
-        Assert.All(parts, part => Assert.Equal(90000, part.Timescale));
-        Assert.Equal(segments.Select(segment => segment.Index), parts.Select(part => (int)Math.Round(part.DecodeTime / 90000.0 / 2 - 0.7)));
-        var failure = await Assert.ThrowsAsync<MediaToolException>(() => bad);
-        Assert.Contains("Segment 9", failure.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>Two rungs of one 4 s chunk (one FFmpeg run, as a silo makes them): segments 0 and 1 of each.</summary>
-    private async Task<(CencKey Key, List<ClosedSegment> Segments)> TwoRungSegmentsAsync(string folder)
-    {
-        var clip = await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: 4, Gop: 30));
-        var segments = new ConcurrentQueue<ClosedSegment>();
-        var job = new ChunkEncodeJob(MediaInput.LocalFile(clip), 0, 4, 0, 2, [new Rung("180p", 320, 180, 300), new Rung("144p", 256, 144, 200)], Path.Combine(_temp.Path, folder));
-        await TestMedia.Encoder().EncodeChunkAsync(job, s => { segments.Enqueue(s); return Task.CompletedTask; }, null, CancellationToken.None);
-        Assert.Equal(4, segments.Count);
-        return (CencKey.New(), [.. segments.OrderBy(segment => segment.LocalPath, StringComparer.Ordinal)]);
-    }
-
     /// <summary>The length of esds's DecoderConfigDescriptor: 13 bytes of fixed fields, plus any decoder specific info.</summary>
     private static int DecoderConfigLength(byte[] init)
     {
