@@ -93,24 +93,4 @@ public sealed class GrowingSourceTests(SharedNodeFixture fixture)
         }
         Assert.False(File.Exists(source.Path), "the scratch file is deleted");
     }
-
-    [Fact]
-    public async Task A_completed_upload_stays_readable_for_work_handed_its_url_just_before_the_end_then_goes()
-    {
-        var videoId = $"v_{Guid.NewGuid():N}";
-        var bytes = new byte[50_000];
-        Random.Shared.NextBytes(bytes);
-        var source = Sources.Start(videoId);
-        var path = Sources.PathFor(videoId, DateTimeOffset.UtcNow.AddMinutes(10));
-        await source.AppendAsync(bytes, CancellationToken.None);
-        source.Complete();
-
-        Sources.Retire(videoId);
-
-        Assert.Null(Sources.Find(videoId));
-        Assert.Equal(bytes, await Node.Http.GetByteArrayAsync(path));
-        Sources.Remove(videoId);
-        Assert.Equal(HttpStatusCode.NotFound, (await Node.Http.GetAsync(path)).StatusCode);
-        Assert.False(File.Exists(source.Path), "the scratch file is deleted");
-    }
 }

@@ -20,7 +20,7 @@ public static class GrowingSourceEndpoints
     private static async Task StreamAsync(HttpContext context, string videoId, long? exp, string? sig, GrowingSources sources)
     {
         var check = sources.Check(videoId, exp, sig);
-        var source = check == UploadUrlCheck.Valid ? sources.FindReadable(videoId) : null;
+        var source = check == UploadUrlCheck.Valid ? sources.Find(videoId) : null;
         if (source is null)
         {
             context.Response.StatusCode = check == UploadUrlCheck.Valid ? StatusCodes.Status404NotFound : StatusCodes.Status403Forbidden;

@@ -10,20 +10,12 @@ namespace Streamio.Host.Uploads.Progressive;
 /// This node's uploads in progress, by video id, under <c>{DataPath}/growing</c>; and the signed internal URL through
 /// which FFmpeg on any silo reads one while it grows (<c>GET /internal/sources/{videoId}?exp=…&amp;sig=…</c>).
 /// </summary>
-public sealed class GrowingSources(IOptions<StreamioOptions> options, IOptions<ProgressiveOptions> progressive, UploadUrlSigner signer, IServer server, TimeProvider time)
-    : IDisposable
+public sealed class GrowingSources(IOptions<StreamioOptions> options, IOptions<ProgressiveOptions> progressive, UploadUrlSigner signer, IServer server)
 {
-    /// <summary>
-    /// How long a completed upload stays readable here: work handed the growing URL just before the upload ended may
-    /// connect after it (measured: a probe's ffprobe a few milliseconds late met a 404 and spent an attempt).
-    /// </summary>
-    public static readonly TimeSpan CompletedGrace = TimeSpan.FromMinutes(2);
-
     /// <summary>How long a growing source's URL stays valid for the work of its video (retries read storage once the upload ends).</summary>
     private static readonly TimeSpan UrlLifetime = TimeSpan.FromDays(1);
 
     private readonly ConcurrentDictionary<string, GrowingSource> _sources = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (GrowingSource Source, ITimer Expiry)> _completed = new(StringComparer.Ordinal);
 
     public GrowingSource Start(string videoId)
     {
@@ -40,27 +32,7 @@ public sealed class GrowingSources(IOptions<StreamioOptions> options, IOptions<P
         return source;
     }
 
-    /// <summary>The upload in progress on this node, if any.</summary>
     public GrowingSource? Find(string videoId) => _sources.GetValueOrDefault(videoId);
-
-    /// <summary>What <c>/internal/sources</c> may serve: the upload in progress, or one completed within <see cref="CompletedGrace"/>.</summary>
-    public GrowingSource? FindReadable(string videoId) =>
-        Find(videoId) ?? (_completed.TryGetValue(videoId, out var completed) ? completed.Source : null);
-
-    /// <summary>The upload completed: it is no longer in progress, but stays readable for <see cref="CompletedGrace"/>, then goes.</summary>
-    public void Retire(string videoId)
-    {
-        if (!_sources.TryRemove(videoId, out var source))
-        {
-            return;
-        }
-        var expiry = time.CreateTimer(_ => Forget(videoId), null, CompletedGrace, Timeout.InfiniteTimeSpan);
-        if (_completed.TryRemove(videoId, out var previous))
-        {
-            Delete(previous.Source, previous.Expiry);
-        }
-        _completed[videoId] = (source, expiry);
-    }
 
     /// <summary>Forgets the upload and deletes its scratch file (readers still open keep theirs until they close).</summary>
     public void Remove(string videoId)
@@ -69,30 +41,6 @@ public sealed class GrowingSources(IOptions<StreamioOptions> options, IOptions<P
         {
             source.Dispose();
             File.Delete(source.Path);
-        }
-        Forget(videoId);
-    }
-
-    private void Forget(string videoId)
-    {
-        if (_completed.TryRemove(videoId, out var completed))
-        {
-            Delete(completed.Source, completed.Expiry);
-        }
-    }
-
-    private static void Delete(GrowingSource source, ITimer expiry)
-    {
-        expiry.Dispose();
-        source.Dispose();
-        File.Delete(source.Path);
-    }
-
-    public void Dispose()
-    {
-        foreach (var videoId in _completed.Keys)
-        {
-            Forget(videoId);
         }
     }
 

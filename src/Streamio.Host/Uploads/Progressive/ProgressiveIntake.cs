@@ -73,7 +73,7 @@ public sealed partial class ProgressiveIntake(
         }
         finally
         {
-            sources.Retire(videoId);
+            sources.Remove(videoId);
         }
     }
 
