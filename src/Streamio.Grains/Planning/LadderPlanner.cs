@@ -32,10 +32,6 @@ public static class LadderPlanner
         durationSeconds - firstSeconds <= 1e-3 ? 1 : 1 + SegmentCount(durationSeconds - firstSeconds, segmentSeconds);
 
     /// <summary>
-    /// Chunk tasks in the order they should run. Fast start: the first segment at the lowest rung is a task of its own,
-    /// so the video is playable after one tiny encode; the other rungs of that segment follow, then whole chunks.
-    /// </summary>
-    /// <summary>
     /// How long the chunks after the first segment are: about one per worker of the cluster (<paramref name="workers"/>),
     /// so one node runs a few long chunks (fewer FFmpeg starts, less decoding before chunk starts, less encoder warm-up)
     /// and a large cluster many short ones; never shorter than <paramref name="shortest"/> nor longer than <paramref name="longest"/>.
@@ -43,10 +39,15 @@ public static class LadderPlanner
     public static int SegmentsPerChunk(int segmentCount, int workers, int shortest, int longest)
     {
         var remaining = Math.Max(1, segmentCount - 1);
-        var even = (remaining + Math.Max(1, workers) - 1) / Math.Max(1, workers);
-        return Math.Clamp(even, Math.Max(1, shortest), Math.Max(Math.Max(1, shortest), longest));
+        var workerCount = Math.Max(1, workers);
+        var floor = Math.Max(1, shortest);
+        return Math.Clamp((remaining + workerCount - 1) / workerCount, floor, Math.Max(floor, longest));
     }
 
+    /// <summary>
+    /// Chunk tasks in the order they should run. Fast start: the first segment at the lowest rung is a task of its own,
+    /// so the video is playable after one tiny encode; the other rungs of that segment follow, then whole chunks.
+    /// </summary>
     public static IReadOnlyList<ChunkTask> Chunks(int segmentCount, int segmentsPerChunk, IReadOnlyList<Rung> rungs)
     {
         var names = rungs.Select(rung => rung.Name).ToList();

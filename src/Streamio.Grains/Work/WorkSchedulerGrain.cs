@@ -19,15 +19,15 @@ namespace Streamio.Grains.Work;
 public sealed partial class WorkSchedulerGrain(IClusterMembershipService membership, TimeProvider time, ILogger<WorkSchedulerGrain> logger)
     : Grain, IWorkSchedulerGrain
 {
+    /// <summary>A silo whose workers have not polled for this long and run nothing no longer counts (idle ones poll every 2 s).</summary>
+    private static readonly TimeSpan WorkersForgottenAfter = TimeSpan.FromMinutes(1);
+
     private readonly Dictionary<(string VideoId, int ItemId), Queued> _waiting = [];
     private readonly Dictionary<(string VideoId, int ItemId), Running> _running = [];
     private readonly List<TaskCompletionSource> _takers = [];
 
     /// <summary>Each silo's general workers, as its last poll said, and when.</summary>
     private readonly Dictionary<string, (int Workers, DateTimeOffset SeenAt)> _workers = [];
-
-    /// <summary>A silo whose workers have not polled for this long and run nothing no longer counts (idle ones poll every 2 s).</summary>
-    private static readonly TimeSpan WorkersForgottenAfter = TimeSpan.FromMinutes(1);
     private long _sequence;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
