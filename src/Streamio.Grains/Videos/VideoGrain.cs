@@ -620,11 +620,16 @@ public sealed partial class VideoGrain(
 
     private bool CanRun(WorkItem item) => item.Kind switch
     {
+        // The final probe (of a source encoded while uploading) waits for the fast start: it gates the rest of the ladder,
+        // not playback, and run beside it at the upload's end it took CPU from the segment the viewer waits for.
         WorkKind.Probe => State.Status is VideoStatus.Uploaded or VideoStatus.Probing or VideoStatus.Uploading
-            || (State.Status == VideoStatus.Encoding && State.PlanProvisional),
+            || (State.Status == VideoStatus.Encoding && State.PlanProvisional && !FastStartUnfinished()),
         WorkKind.Finish => State.Status is VideoStatus.Encoding or VideoStatus.Ready,
         _ => State.Status is VideoStatus.Encoding or VideoStatus.Uploading,
     };
+
+    private bool FastStartUnfinished() =>
+        State.Work.Any(item => item is { Kind: WorkKind.EncodeChunk, Priority: WorkPriority.FastStart } && item.Status != WorkItemStatus.Done);
 
     private bool IsPlayable()
     {

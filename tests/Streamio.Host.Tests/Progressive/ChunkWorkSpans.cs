@@ -5,8 +5,8 @@ using Attributes = Streamio.Telemetry.StreamioTelemetry.Attributes;
 
 namespace Streamio.Host.Tests.Progressive;
 
-/// <summary>One chunk work attempt: which work item encoded which segments of which rungs.</summary>
-public sealed record ChunkWork(string VideoId, int Item, int FirstSegment, int SegmentCount, string Rungs)
+/// <summary>One chunk work attempt: which work item encoded which segments of which rungs, and when.</summary>
+public sealed record ChunkWork(string VideoId, int Item, int FirstSegment, int SegmentCount, string Rungs, DateTime Started, DateTime Ended)
 {
     public string Chunk => $"segments {FirstSegment}+{SegmentCount} of {Rungs}";
 }
@@ -19,6 +19,7 @@ public sealed class ChunkWorkSpans : IDisposable
 {
     private readonly ActivityListener _listener;
     private readonly ConcurrentQueue<ChunkWork> _chunks = new();
+    private readonly ConcurrentQueue<(string VideoId, DateTime Started)> _probes = new();
 
     public ChunkWorkSpans()
     {
@@ -31,7 +32,14 @@ public sealed class ChunkWorkSpans : IDisposable
                 if (activity.GetTagItem(Attributes.FirstSegment) is int first && activity.GetTagItem(Attributes.SegmentCount) is int count
                     && activity.GetTagItem(Attributes.VideoId) is string videoId && activity.GetTagItem(Attributes.WorkItem) is int item)
                 {
-                    _chunks.Enqueue(new ChunkWork(videoId, item, first, count, activity.GetTagItem("streamio.chunk.rungs") as string ?? ""));
+                    _chunks.Enqueue(new ChunkWork(videoId, item, first, count, activity.GetTagItem("streamio.chunk.rungs") as string ?? "",
+                        activity.StartTimeUtc, activity.StartTimeUtc + activity.Duration));
+                }
+                // A probe the video handed out (a ticket it refused has no attempt).
+                else if (activity.GetTagItem(Attributes.WorkKind) as string == "probe" && activity.GetTagItem(Attributes.WorkAttempt) is not null
+                    && activity.GetTagItem(Attributes.VideoId) is string probed)
+                {
+                    _probes.Enqueue((probed, activity.StartTimeUtc));
                 }
             },
         };
@@ -40,6 +48,9 @@ public sealed class ChunkWorkSpans : IDisposable
 
     /// <summary>Every chunk attempt of <paramref name="videoId"/> heard so far.</summary>
     public IReadOnlyList<ChunkWork> Of(string videoId) => [.. _chunks.Where(chunk => chunk.VideoId == videoId)];
+
+    /// <summary>When each probe attempt of <paramref name="videoId"/> started, in order.</summary>
+    public IReadOnlyList<DateTime> ProbeStarts(string videoId) => [.. _probes.Where(probe => probe.VideoId == videoId).Select(probe => probe.Started).Order()];
 
     /// <summary>Every chunk of <paramref name="videoId"/> encoded, with the distinct work items that encoded it.</summary>
     public IReadOnlyDictionary<string, int[]> ItemsByChunk(string videoId) =>

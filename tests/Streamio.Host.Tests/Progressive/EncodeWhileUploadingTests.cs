@@ -55,6 +55,11 @@ public sealed class EncodeWhileUploadingTests(SharedNodeFixture fixture)
         var byChunk = chunks.ItemsByChunk(id);
         Assert.NotEmpty(byChunk);
         Assert.All(byChunk, pair => Assert.True(pair.Value.Length == 1, $"{pair.Key} was encoded by items {string.Join(", ", pair.Value)}"));
+        // The final probe of the stored source does not take CPU from the fast start: it starts once that has ended.
+        var fastStart = chunks.Of(id).Where(chunk => chunk is { FirstSegment: 0, SegmentCount: 1 } && !chunk.Rungs.Contains(',')).MinBy(chunk => chunk.Started)!;
+        var probes = chunks.ProbeStarts(id);
+        Assert.True(probes.Count >= 2, $"{probes.Count} probe(s): the head's and the stored source's");
+        Assert.True(probes[^1] >= fastStart.Ended, $"final probe at {probes[^1]:HH:mm:ss.fff}, fast start ended {fastStart.Ended:HH:mm:ss.fff}");
     }
 
     [Theory]

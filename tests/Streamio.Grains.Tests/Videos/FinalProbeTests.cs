@@ -1,0 +1,56 @@
+using Streamio.Abstractions.Videos;
+using Streamio.Abstractions.Work;
+using Streamio.Grains.Tests.Projects;
+
+namespace Streamio.Grains.Tests.Videos;
+
+/// <summary>
+/// A video encoded while uploading, driven by hand on a cluster without workers (this test plays the worker): the probe
+/// of the stored source, due when the upload ends, is not handed out while the fast start still encodes.
+/// </summary>
+[Collection(ProjectsClusterCollection.Name)]
+public sealed class FinalProbeTests(ProjectsClusterFixture fixture)
+{
+    private const string Worker = "127.0.0.1:11111@1";
+
+    [Fact]
+    public async Task The_final_probe_waits_for_the_fast_start_that_gates_playback_and_runs_once_it_is_done()
+    {
+        var projectId = $"p_{Guid.NewGuid():N}";
+        var video = fixture.Grains.GetGrain<IVideoGrain>($"v_{Guid.NewGuid():N}");
+        await video.CreateAsync(new NewVideo(projectId, "final probe", $"projects/{projectId}/source", 0,
+            WithLogo: false, ProgressiveSource: "http://127.0.0.1:9/growing"));
+        try
+        {
+            // The head's probe plans the ladder; the fast start and the audio pass are scheduled on the growing source.
+            var head = await StartAsync(video, 0, WorkKind.Probe);
+            Assert.NotNull(head.ProgressiveSource);
+            await video.OnProbedAsync(0, head.Attempt, new SourceFacts("mov,mp4,m4a,3gp,3g2,mj2", 10, 640, 360, 30, HasAudio: true));
+            var fastStart = await StartAsync(video, 1, WorkKind.EncodeChunk);
+            Assert.Equal((0, 1), (fastStart.FirstSegment, fastStart.SegmentCount));
+            await StartAsync(video, 2, WorkKind.EncodeAudio);
+
+            // The upload ends while the fast start encodes: the final probe is due, but not handed out yet.
+            var uploaded = await video.OnUploadedAsync(1_000_000, null);
+            Assert.Equal(VideoStatus.Encoding, uploaded!.Status);
+            Assert.Null(await video.StartWorkAsync(3, Worker));
+
+            // The fast start ends: the final probe runs, on the stored source.
+            await video.OnEncodedAsync(1, fastStart.Attempt);
+            var final = await StartAsync(video, 3, WorkKind.Probe);
+            Assert.Null(final.ProgressiveSource);
+        }
+        finally
+        {
+            Assert.True(await video.DeleteAsync(projectId));
+        }
+    }
+
+    private static async Task<WorkAssignment> StartAsync(IVideoGrain video, int itemId, WorkKind kind)
+    {
+        var work = await video.StartWorkAsync(itemId, Worker);
+        Assert.NotNull(work);
+        Assert.Equal(kind, work.Kind);
+        return work;
+    }
+}
