@@ -73,7 +73,8 @@ public sealed partial class ProgressiveIntake(
         }
         finally
         {
-            sources.Remove(videoId);
+            // Readable a while longer: work handed the URL just before the end may connect after it.
+            sources.Retire(videoId);
         }
     }
 
