@@ -5,14 +5,14 @@
 # and metrics (the pipeline with telemetry off and on, alternating), --listing, or --watermark (burned-in watermark
 # sessions: request to first segment, 720p sessions per core in real time), --first-frame (where the time from
 # upload to playable goes, span by span), or --throttled-upload (encoding while uploading: a fast-start MP4 sent through
-# a line of --mbps, upload start → playable, upload end → playable and → ready).
+# a line of --mbps, upload start → playable, upload end → playable and → ready; --silos N for N silo processes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/deps.sh
 ensure_dotnet
 ensure_ffmpeg
 ensure_fonts
-if [[ " $* " == *" --scale-out "* ]]; then
+if [[ " $* " == *" --scale-out "* || ( " $* " == *" --throttled-upload "* && " $* " == *" --silos "* ) ]]; then
   ensure_postgres
 fi
 if [[ " $* " == *" --cli-upload "* ]] && ! command -v curl >/dev/null 2>&1; then

@@ -22,7 +22,7 @@ using Streamio.Abstractions.Wire;
 //        bench/run.sh --forensics [--strength 3] [--leaks 24] [--preset veryfast] [--detection-only]
 //        bench/run.sh --telemetry [--rounds 2] [--seconds 60] [--scrape-seconds 15] (tracing and metrics on against off)
 //        bench/run.sh --first-frame [--seconds 60] [--rounds 3] (where the time to playable goes, span by span)
-//        bench/run.sh --throttled-upload [--seconds 60] [--mbps 40] [--rounds 3] (encoding while uploading: upload start → playable)
+//        bench/run.sh --throttled-upload [--seconds 60] [--mbps 40] [--rounds 3] [--silos N] (encoding while uploading: upload start → playable)
 //        bench/run.sh --watermark [--seconds 30] [--samples 7] [--max-sessions 8] [--preset veryfast]
 var settings = ParseArguments(args);
 var seconds = int.Parse(settings.GetValueOrDefault("seconds", "60"), CultureInfo.InvariantCulture);

@@ -57,76 +57,36 @@ internal static class ScaleOut
 
     private static async Task<ScaleOutRun> RunOnceAsync(PostgresServer postgres, string clip, int silos, string preset, string segmentsPerChunk, int? niceness, string root)
     {
-        if (Directory.Exists(root))
+        var settings = new Dictionary<string, string>
         {
-            Directory.Delete(root, recursive: true);
-        }
-        var database = await postgres.CreateDatabaseAsync();
-        var nodes = new List<NodeProcess>();
-        var siloNodes = new List<NodeProcess>();
-        try
+            ["Streamio:Encoding:SegmentsPerChunk"] = segmentsPerChunk,
+            ["Streamio:Ffmpeg:Preset"] = preset,
+        };
+        await using var cluster = await BenchCluster.StartAsync(postgres, silos, root, settings, niceness);
+        var api = cluster.Api;
+        using var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(clip)), "file", Path.GetFileName(clip) } };
+        using var response = await api.Http.PostAsync("/v1/videos", form);
+        response.EnsureSuccessStatusCode();
+        var clock = Stopwatch.StartNew();
+        var id = (await response.Content.ReadFromJsonAsync<VideoResponse>())!.Id;
+        TimeSpan? ladder = null;
+        while (true)
         {
-            // Every node finds the others through Orleans' ADO.NET membership tables in the same database.
-            Dictionary<string, string> Node(string roles, string name) => new()
+            var video = (await api.Http.GetFromJsonAsync<VideoResponse>($"/v1/videos/{id}"))!;
+            if (video.Status == "failed")
             {
-                ["Streamio:Roles"] = roles,
-                ["Streamio:Cluster:Clustering"] = "AdoNet",
-                ["Streamio:Cluster:ClusterId"] = Path.GetFileName(root),
-                ["Streamio:Cluster:AdvertisedAddress"] = "127.0.0.1",
-                ["Streamio:Cluster:SiloPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
-                ["Streamio:Cluster:GatewayPort"] = LoopbackPort.Free().ToString(CultureInfo.InvariantCulture),
-                ["Streamio:DataPath"] = Path.Combine(root, name),
-                ["Streamio:Encoding:WorkPath"] = Path.Combine(root, name, "work"),
-                ["Streamio:Storage:LocalPath"] = Path.Combine(root, "objects"),
-                ["Streamio:Database:Kind"] = "Postgres",
-                ["Streamio:Database:ConnectionString"] = database,
-                ["Streamio:Encoding:SegmentsPerChunk"] = segmentsPerChunk,
-                ["Streamio:Ffmpeg:Preset"] = preset,
-                ["Streamio:Silo:Workers"] = "1",
-                ["Streamio:Live:Rtmp:Port"] = "0",
-                ["Streamio:Live:Srt:Port"] = "0",
-            };
-            // Silos first: the API node is an Orleans client and is ready once it reaches a gateway.
-            for (var silo = 0; silo < silos; silo++)
-            {
-                siloNodes.Add(await NodeProcess.StartAsync(Node("silo", $"silo-{silo}"), core: silo % Environment.ProcessorCount, niceness));
-                nodes.Add(siloNodes[^1]);
+                throw new InvalidOperationException($"Streamio failed the benchmark clip: {video.Error}");
             }
-            var api = await NodeProcess.StartAsync(Node("api", "api"), core: null);
-            nodes.Add(api);
-
-            using var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(clip)), "file", Path.GetFileName(clip) } };
-            using var response = await api.Http.PostAsync("/v1/videos", form);
-            response.EnsureSuccessStatusCode();
-            var clock = Stopwatch.StartNew();
-            var id = (await response.Content.ReadFromJsonAsync<VideoResponse>())!.Id;
-            TimeSpan? ladder = null;
-            while (true)
+            if (ladder is null && video.Renditions.Count > 0 && video.Renditions.All(r => r.Status == "ready"))
             {
-                var video = (await api.Http.GetFromJsonAsync<VideoResponse>($"/v1/videos/{id}"))!;
-                if (video.Status == "failed")
-                {
-                    throw new InvalidOperationException($"Streamio failed the benchmark clip: {video.Error}");
-                }
-                if (ladder is null && video.Renditions.Count > 0 && video.Renditions.All(r => r.Status == "ready"))
-                {
-                    ladder = clock.Elapsed;
-                }
-                if (video.Status == "ready")
-                {
-                    return new ScaleOutRun(silos, (ladder ?? clock.Elapsed).TotalSeconds, clock.Elapsed.TotalSeconds,
-                        siloNodes.Select(node => node.CpuSeconds()).ToList());
-                }
-                await Task.Delay(50);
+                ladder = clock.Elapsed;
             }
-        }
-        finally
-        {
-            foreach (var node in nodes)
+            if (video.Status == "ready")
             {
-                await node.DisposeAsync();
+                return new ScaleOutRun(silos, (ladder ?? clock.Elapsed).TotalSeconds, clock.Elapsed.TotalSeconds,
+                    cluster.Silos.Select(node => node.CpuSeconds()).ToList());
             }
-            await postgres.DropDatabaseAsync(database);
+            await Task.Delay(50);
         }
     }
 }

@@ -7,7 +7,7 @@ namespace Streamio.Bench;
 
 /// <summary>
 /// Encoding while uploading (issue 14): the bench clip (fast-start MP4, so it reads from the front) is uploaded to one
-/// embedded node through a line throttled to <c>--mbps</c>, and the video is watched from the listing while the bytes
+/// embedded node (or, with <c>--silos N</c>, to an API node before N silo processes) through a line throttled to <c>--mbps</c>, and the video is watched from the listing while the bytes
 /// go. Prints, per round, upload start → playable, upload end → playable (negative: playable before the last byte) and
 /// upload end → ready.
 /// </summary>
@@ -22,8 +22,35 @@ internal static class ThrottledUpload
         var bytes = await File.ReadAllBytesAsync(clip);
         Console.WriteLine($"clip: {clip} ({bytes.Length / 1e6:0.0} MB, {seconds} s); line: {mbps} Mbit/s (about {bytes.Length * 8 / (mbps * 1e6):0.0} s of upload); {Environment.ProcessorCount} cores");
 
-        var (app, http) = await EmbeddedData.StartNodeAsync(Path.Combine(output, "throttled-upload-data"));
-        using var _ = http;
+        var silos = int.Parse(settings.GetValueOrDefault("silos", "0"), CultureInfo.InvariantCulture);
+        if (silos == 0)
+        {
+            var (app, http) = await EmbeddedData.StartNodeAsync(Path.Combine(output, "throttled-upload-data"));
+            using (http)
+            {
+                await RoundsAsync(http, clip, bytes, rounds, mbps);
+            }
+            await app.StopAsync();
+            await app.DisposeAsync();
+            return;
+        }
+        // The API node receives the upload; the silos (one core each) read its growing copy over loopback HTTP.
+        Console.WriteLine($"{silos} silo process(es), one core and one worker each, and an API node; PostgreSQL");
+        var postgres = await Streamio.Testing.PostgresServer.StartPrivateAsync();
+        try
+        {
+            await using var cluster = await BenchCluster.StartAsync(postgres, silos, Path.Combine(output, $"throttled-upload-{silos}-silos"),
+                new Dictionary<string, string> { ["Streamio:Ffmpeg:Preset"] = settings.GetValueOrDefault("preset", "veryfast") });
+            await RoundsAsync(cluster.Api.Http, clip, bytes, rounds, mbps);
+        }
+        finally
+        {
+            await postgres.DisposeAsync();
+        }
+    }
+
+    private static async Task RoundsAsync(HttpClient http, string clip, byte[] bytes, int rounds, double mbps)
+    {
         for (var round = 1; round <= rounds; round++)
         {
             var title = $"throttled {round} {Guid.NewGuid():N}";
@@ -58,8 +85,6 @@ internal static class ThrottledUpload
                 $"upload end ({uploadEnd:0.00} s) → playable {playable - uploadEnd:+0.00;-0.00} s; upload end → {video.Status} {ready - uploadEnd:0.00} s; progressive: {video.Progressive?.Used}");
             (await http.DeleteAsync($"/v1/videos/{id}")).EnsureSuccessStatusCode();
         }
-        await app.StopAsync();
-        await app.DisposeAsync();
     }
 
     /// <summary>The clip's bytes at a steady rate, in 64 KiB pieces.</summary>
