@@ -110,6 +110,7 @@ public static class FfmpegArguments
             [
                 "-map", $"[v{i}]", "-an", "-sn", "-dn",
                 "-c:v", "libx264", "-preset", options.Preset,
+                .. (job.EncoderThreads is { } threads ? (string[])["-threads", Invariant(threads)] : []),
                 "-profile:v", "high", "-level:v", H264Level(rung.Height),
                 "-b:v", Kbps(rung.VideoKbps), "-maxrate", Kbps(rung.VideoKbps), "-bufsize", Kbps(rung.VideoKbps * 2),
                 "-g", NoNaturalKeyframes, "-sc_threshold", "0", "-forced-idr", "1",

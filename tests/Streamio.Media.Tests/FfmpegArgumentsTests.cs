@@ -133,6 +133,19 @@ public sealed class FfmpegArgumentsTests
     }
 
     [Fact]
+    public void Chunk_gives_each_rungs_encoder_the_threads_it_was_given_and_otherwise_leaves_them_to_ffmpeg()
+    {
+        Assert.DoesNotContain("-threads", FfmpegArguments.Chunk(Chunk, Options, progress: false));
+
+        var args = FfmpegArguments.Chunk(Chunk with { EncoderThreads = 3 }, Options, progress: false).ToList();
+
+        Assert.Equal(["3", "3"], ValuesAfter(args, "-threads"));
+        // An output option of each encoder, after its codec, never an input option.
+        Assert.True(args.IndexOf("-threads") > args.IndexOf("-i"));
+        Assert.Equal("-preset", args[args.IndexOf("-threads") - 2]);
+    }
+
+    [Fact]
     public void Chunk_encodes_each_rung_with_its_bitrate_level_and_keyframes_on_every_boundary()
     {
         var args = FfmpegArguments.Chunk(Chunk, Options, progress: true);

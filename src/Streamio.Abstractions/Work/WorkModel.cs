@@ -35,6 +35,7 @@ public sealed record WorkTicket(string VideoId, int ItemId, int Priority, DateTi
 /// <summary>
 /// Everything a silo worker needs to run one attempt of one item. <c>ProgressiveSource</c>, when set, is the URL of an
 /// upload still arriving, read from the front instead of <c>SourceKey</c> (the plan's duration is provisional then).
+/// <c>ChunksPending</c>: how many more chunks of the video wait to run, which the worker weighs to share its cores.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WorkAssignment(
@@ -54,7 +55,8 @@ public sealed record WorkAssignment(
     bool SourceDeleted,
     bool Repair,
     Projects.ProjectLogo? Logo = null,
-    string? ProgressiveSource = null);
+    string? ProgressiveSource = null,
+    int ChunksPending = 0);
 
 /// <summary>What the scheduler knows: work waiting, work running and where.</summary>
 [GenerateSerializer, Immutable]

@@ -243,7 +243,8 @@ public sealed partial class VideoGrain(
         }
         return new WorkAssignment(VideoId, State.ProjectId, item.Id, item.Attempts, item.Kind, State.SourceKey, State.Source, State.Plan,
             item.FirstSegment, item.SegmentCount, item.Rungs, item.IsLastChunk, State.SourceIsExternal, State.SourceDeleted, item.Repair, State.Logo,
-            State.UploadPending ? State.ProgressiveSource : null);
+            State.UploadPending ? State.ProgressiveSource : null,
+            State.Work.Count(other => other is { Kind: WorkKind.EncodeChunk, Status: WorkItemStatus.Pending }));
     }
 
     public async Task OnProbedAsync(int itemId, int attempt, SourceFacts source)

@@ -14,9 +14,13 @@ namespace Streamio.Grains.Work;
 /// here), so finishing the video only has to join small images.
 /// </summary>
 public sealed class ChunkRunner(
-    IGrainFactory grains, SegmentPublisher publisher, IObjectStorage storage, IMediaEncoder encoder, IOptions<EncodingOptions> options, IOptions<ForensicOptions> forensics)
+    IGrainFactory grains, SegmentPublisher publisher, IObjectStorage storage, IMediaEncoder encoder, IOptions<EncodingOptions> options,
+    IOptions<ForensicOptions> forensics, IOptions<SiloWorkOptions> silo)
     : IWorkRunner
 {
+    /// <summary>Chunks running on this silo now (this runner is the silo's one).</summary>
+    private int _running;
+
     public WorkKind Kind => WorkKind.EncodeChunk;
 
     public async Task RunAsync(WorkAssignment work, CancellationToken cancellationToken)
@@ -35,6 +39,7 @@ public sealed class ChunkRunner(
             }).ToList();
         var source = await SourceInputs.ForAsync(storage, work, TimeSpan.FromHours(6), cancellationToken);
         var produced = work.Rungs.ToDictionary(name => name, _ => 0);
+        var runningHere = Interlocked.Increment(ref _running);
         try
         {
             var start = plan.SegmentStart(work.FirstSegment);
@@ -44,6 +49,8 @@ public sealed class ChunkRunner(
                 // The head's duration is provisional: images are made by the chunks of the stored source.
                 Images = MakesImages(work, plan) && work.ProgressiveSource is null && work.Source is { } facts ? ImagePlan.ForChunk(facts) : null,
                 Logo = await FetchLogoAsync(work, workDirectory, cancellationToken),
+                EncoderThreads = ChunkThreads.PerEncoder(Environment.ProcessorCount, silo.Value.Workers, runningHere, work.ChunksPending,
+                    firstSegmentOnly: work is { FirstSegment: 0, SegmentCount: 1 }),
             };
             var result = await encoder.EncodeChunkAsync(job, async segment =>
             {
@@ -54,6 +61,7 @@ public sealed class ChunkRunner(
         }
         finally
         {
+            Interlocked.Decrement(ref _running);
             Scratch.DeleteQuietly(workDirectory);
         }
         foreach (var (rendition, count) in produced)

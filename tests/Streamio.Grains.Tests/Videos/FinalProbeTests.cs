@@ -6,7 +6,8 @@ namespace Streamio.Grains.Tests.Videos;
 
 /// <summary>
 /// A video encoded while uploading, driven by hand on a cluster without workers (this test plays the worker): the probe
-/// of the stored source, due when the upload ends, is not handed out while the fast start still encodes.
+/// of the stored source, due when the upload ends, is not handed out while the fast start still encodes; the chunks it
+/// schedules say how many of the video's chunks still wait.
 /// </summary>
 [Collection(ProjectsClusterCollection.Name)]
 public sealed class FinalProbeTests(ProjectsClusterFixture fixture)
@@ -14,7 +15,7 @@ public sealed class FinalProbeTests(ProjectsClusterFixture fixture)
     private const string Worker = "127.0.0.1:11111@1";
 
     [Fact]
-    public async Task The_final_probe_waits_for_the_fast_start_that_gates_playback_and_runs_once_it_is_done()
+    public async Task The_final_probe_waits_for_the_fast_start_that_gates_playback_and_runs_once_it_is_done_then_schedules_the_ladder()
     {
         var projectId = $"p_{Guid.NewGuid():N}";
         var video = fixture.Grains.GetGrain<IVideoGrain>($"v_{Guid.NewGuid():N}");
@@ -39,6 +40,18 @@ public sealed class FinalProbeTests(ProjectsClusterFixture fixture)
             await video.OnEncodedAsync(1, fastStart.Attempt);
             var final = await StartAsync(video, 3, WorkKind.Probe);
             Assert.Null(final.ProgressiveSource);
+
+            // It schedules the rest of the ladder; each chunk handed out says how many more of the video's chunks wait,
+            // which its worker weighs to share the cores between chunks running side by side.
+            await video.OnProbedAsync(3, final.Attempt, new SourceFacts("mov,mp4,m4a,3gp,3g2,mj2", 600, 640, 360, 30, HasAudio: true));
+            var started = new List<WorkAssignment>();
+            for (var itemId = 4; await video.StartWorkAsync(itemId, Worker) is { } work; itemId++)
+            {
+                started.Add(work);
+            }
+            Assert.True(started.Count >= 2, $"{started.Count} chunks scheduled");
+            Assert.All(started, work => Assert.Equal(WorkKind.EncodeChunk, work.Kind));
+            Assert.Equal(Enumerable.Range(0, started.Count).Reverse(), started.Select(work => work.ChunksPending));
         }
         finally
         {
