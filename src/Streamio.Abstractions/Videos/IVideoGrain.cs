@@ -65,6 +65,12 @@ public interface IVideoGrain : IGrainWithStringKey
     /// <summary>A draining silo hands back an attempt it did not finish; the attempt does not count.</summary>
     Task OnWorkReleasedAsync(int itemId, int attempt);
 
+    /// <summary>
+    /// An attempt broke off because a grain it called could not be reached (its silo stopped answering and is not yet
+    /// declared dead): retried after a pause without counting, up to a bound, after which it counts as a failure.
+    /// </summary>
+    Task OnWorkInterruptedAsync(int itemId, int attempt, string error);
+
     /// <summary>The silo running the item was declared dead by Orleans membership: the item runs again elsewhere.</summary>
     [OneWay]
     Task OnSiloDeadAsync(string siloAddress);

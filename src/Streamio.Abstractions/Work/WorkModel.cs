@@ -58,9 +58,13 @@ public sealed record WorkAssignment(
     string? ProgressiveSource = null,
     int ChunksPending = 0);
 
-/// <summary>What the scheduler knows: work waiting, work running and where.</summary>
+/// <summary>
+/// What the scheduler knows: work waiting, work running and where, and the general workers each silo named on its
+/// last poll (a silo that has not polled yet is not listed).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record SchedulerView(int Waiting, int Running, IReadOnlyDictionary<string, int> RunningBySilo, int ActiveVideos);
+public sealed record SchedulerView(int Waiting, int Running, IReadOnlyDictionary<string, int> RunningBySilo, int ActiveVideos,
+    IReadOnlyDictionary<string, int>? WorkersBySilo = null);
 
 /// <summary>
 /// The cluster's work queue (a single grain, key 0): videos hand it tickets, silo workers take the most urgent one.

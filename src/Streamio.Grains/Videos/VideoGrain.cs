@@ -413,6 +413,29 @@ public sealed partial class VideoGrain(
         await EnqueuePendingAsync();
     }
 
+    public async Task OnWorkInterruptedAsync(int itemId, int attempt, string error)
+    {
+        if (Running(itemId, attempt) is not { } item)
+        {
+            return;
+        }
+        if (++item.Interruptions > MaxInterruptions)
+        {
+            LogAttemptFailed(VideoId, item.Kind, item.Attempts, error);
+            await RetryOrFailAsync(item, error);
+            return;
+        }
+        LogAttemptInterrupted(VideoId, item.Kind, item.Attempts, error);
+        item.Attempts--;
+        item.Status = WorkItemStatus.Pending;
+        item.RunningOn = null;
+        item.LastError = error;
+        // Membership takes some 15-30 s to declare a silo dead with Orleans' defaults; the pauses (2, 4, 6 … s) outlast it.
+        item.NotBefore = time.GetUtcNow().AddSeconds(Math.Min(30, silo.Value.RetryDelaySeconds * item.Interruptions));
+        await SaveAsync();
+        await EnqueuePendingAsync();
+    }
+
     public async Task OnSiloDeadAsync(string siloAddress)
     {
         var lost = State.Work.Where(item => item.Status == WorkItemStatus.Running && item.RunningOn == siloAddress).ToList();
@@ -533,6 +556,9 @@ public sealed partial class VideoGrain(
     /// before the final probe replaces it with the true count.
     /// </summary>
     private const double ProvisionalSeconds = 24 * 3600;
+
+    /// <summary>Attempts broken off by unreachable grains that do not count; past this, each one does (a bound on a cause that never clears).</summary>
+    public const int MaxInterruptions = 10;
 
     /// <summary>
     /// While the upload arrives: the fast start (segment 0 at the lowest rung) and the audio's single pass, both read from
@@ -718,6 +744,9 @@ public sealed partial class VideoGrain(
 
     [LoggerMessage(LogLevel.Warning, "Video {VideoId}: {Kind} attempt {Attempt} failed: {Error}")]
     private partial void LogAttemptFailed(string videoId, WorkKind kind, int attempt, string error);
+
+    [LoggerMessage(LogLevel.Warning, "Video {VideoId}: {Kind} attempt {Attempt} broke off on an unreachable grain and runs again (not counted): {Error}")]
+    private partial void LogAttemptInterrupted(string videoId, WorkKind kind, int attempt, string error);
 
     [LoggerMessage(LogLevel.Warning, "Video {VideoId}: {Kind} item {ItemId} was running on silo {Silo}, which is gone; it runs again")]
     private partial void LogSiloLost(string videoId, WorkKind kind, int itemId, string silo);

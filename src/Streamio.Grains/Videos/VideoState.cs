@@ -131,6 +131,9 @@ public sealed class WorkItem
 
     public string? LastError { get; set; }
 
+    /// <summary>Attempts broken off by an unreachable grain, which did not count (<see cref="IVideoGrain.OnWorkInterruptedAsync"/>).</summary>
+    public int Interruptions { get; set; }
+
     /// <summary>The silo running the current attempt.</summary>
     public string? RunningOn { get; set; }
 

@@ -125,6 +125,12 @@ public sealed partial class EncodeWorkerPool(
             {
                 // Deleted meanwhile: there is no one left to report to.
             }
+            catch (Exception error) when (Reports.IsUnreachableGrain(error))
+            {
+                // A grain this work called lives on a silo that stopped answering: not the work's fault.
+                WorkSpan.Fail(span, error);
+                await Reports.RetryAsync(() => video.OnWorkInterruptedAsync(work.ItemId, work.Attempt, error.Message));
+            }
             catch (Exception error)
             {
                 WorkSpan.Fail(span, error);

@@ -1,7 +1,7 @@
 namespace Streamio.Grains.Work;
 
 /// <summary>How a worker reports the outcome of an attempt to its video.</summary>
-internal static class Reports
+public static class Reports
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
 
@@ -29,4 +29,20 @@ internal static class Reports
 
     /// <summary>The call did not reach the grain (silo gone, message rejected, timed out); the grain's own errors are final.</summary>
     private static bool IsTransient(Exception error) => error is OrleansException or TimeoutException;
+
+    /// <summary>
+    /// Whether an attempt broke off because a grain call did not get through (see <see cref="IsTransient"/>), here or in
+    /// what the error wraps: not the work's fault, so it does not count as one of its attempts.
+    /// </summary>
+    public static bool IsUnreachableGrain(Exception error)
+    {
+        for (Exception? current = error; current is not null; current = current.InnerException)
+        {
+            if (IsTransient(current) || current is AggregateException { InnerExceptions: var inner } && inner.Any(IsUnreachableGrain))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -125,7 +125,8 @@ public sealed partial class WorkSchedulerGrain(IClusterMembershipService members
         _waiting.Count,
         _running.Count,
         _running.Values.GroupBy(running => running.Silo).ToDictionary(group => group.Key, group => group.Count()),
-        _waiting.Keys.Select(key => key.VideoId).Concat(_running.Keys.Select(key => key.VideoId)).Distinct().Count()));
+        _waiting.Keys.Select(key => key.VideoId).Concat(_running.Keys.Select(key => key.VideoId)).Distinct().Count(),
+        _workers.ToDictionary(pair => pair.Key, pair => pair.Value.Workers)));
 
     private void WakeTakers()
     {

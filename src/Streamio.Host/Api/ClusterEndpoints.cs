@@ -33,7 +33,8 @@ public static class ClusterEndpoints
                     host.Status.ToString().ToLowerInvariant(),
                     host.StartTime,
                     statistics.Where(stat => stat.SiloAddress.Equals(host.SiloAddress)).Sum(stat => stat.ActivationCount),
-                    work.RunningBySilo.GetValueOrDefault(address));
+                    work.RunningBySilo.GetValueOrDefault(address),
+                    work.WorkersBySilo?.GetValueOrDefault(address) ?? 0);
             })
             .ToList();
         return new ClusterResponse(silos, new WorkResponse(work.Waiting, work.Running, work.ActiveVideos));
@@ -42,8 +43,11 @@ public static class ClusterEndpoints
 
 public sealed record ClusterResponse(IReadOnlyList<SiloResponse> Silos, WorkResponse Work);
 
-/// <summary>A silo as Orleans membership sees it, with its grain activations and the work items its workers run.</summary>
-public sealed record SiloResponse(string Address, string Host, string Name, string Status, DateTimeOffset StartedAt, int Activations, int RunningWork);
+/// <summary>
+/// A silo as Orleans membership sees it, with its grain activations, the work items its workers run, and its general
+/// workers as it named them when it last asked for work (0: a control silo, or one that has not asked yet).
+/// </summary>
+public sealed record SiloResponse(string Address, string Host, string Name, string Status, DateTimeOffset StartedAt, int Activations, int RunningWork, int Workers);
 
 /// <summary>Work items waiting (including delayed retries) and running, across the cluster, and the videos they belong to.</summary>
 public sealed record WorkResponse(int Waiting, int Running, int Videos);

@@ -157,6 +157,9 @@ public sealed partial class ClusterRig : IAsyncDisposable
             configureSilo?.Invoke(settings);
         });
         var api = await StartAsync("api", SlowChunks);
+        // Both silos ask for work before the upload: otherwise the first one's loops may take every item first.
+        await WaitForAsync(() => TryGetClusterAsync(api), view => view is not null && new[] { survivor, silo }.All(node => SiloOf(view, node)?.Workers > 0),
+            "both silos asking the scheduler for work");
         var id = await UploadAsync(api, await ClipFactory.GetAsync(LongClip));
         var chunk = await WaitForChunkRunningOnAsync(silo, id);
         return new EncodingCluster(api, silo, survivor, id, chunk, LongClip);
