@@ -15,7 +15,7 @@ using Streamio.Abstractions.Wire;
 
 // Streamio benchmark: upload-to-playable, upload-to-ready, and the ladder's wall/CPU time against plain FFmpeg.
 // Usage: bench/run.sh [--seconds 60] [--gop 2] [--preset veryfast] [--segments-per-chunk 3] [--max-segments-per-chunk 15] [--workers N]
-//                     [--cpu-by-task] [--cold] [--no-per-rung]
+//                     [--cpu-by-task] [--cold] [--no-per-rung] [--no-dash]
 //        bench/run.sh --scale-out [--seconds 60] [--height 720] [--silos 1,2] (see bench/README.md)
 //        bench/run.sh --listing [--videos 100000]
 //        bench/run.sh --cli-upload [--size-mb 512] [--runs 3]
@@ -200,6 +200,11 @@ async Task<StreamioRun> MeasureStreamioAsync(Dictionary<string, string?>? teleme
     if (settings.TryGetValue("workers", out var workers))
     {
         configuration["Streamio:Silo:Workers"] = workers;
+    }
+    if (settings.ContainsKey("no-dash"))
+    {
+        // The ladder alone, as the plain FFmpeg makes it: no CMAF twins for DASH.
+        configuration["Streamio:Playback:Dash"] = "false";
     }
     if (cpuLog is not null)
     {
