@@ -122,6 +122,9 @@ public sealed class RtmpIngestServerTests
         Assert.True(result.Succeeded, result.StderrTail);
         await RtmpWait.UntilAsync(() => server.Handler.Sessions is [{ Returned: true }], "the good publisher's session to end");
         Assert.Equal(4 * RtmpFfmpegPublisher.FrameRate, await MediaInspector.CountFramesAsync(server.Handler.Sessions[0].Path, "v:0"));
+        // Each connection logs why it closed just after its socket closes: wait for the three refusals' lines.
+        await RtmpWait.UntilAsync(() => server.Log.Entries.Count(e => e.Message.Contains(" closed: malformed input", StringComparison.Ordinal)
+            || e.Message.Contains(" closed: no accepted publish", StringComparison.Ordinal)) >= 3, "the refusals to be logged");
         var log = server.Log.Entries.Select(e => e.Message).ToList();
         Assert.Contains(log, m => m.Contains("malformed input: The first byte 0x47 is not RTMP version 3", StringComparison.Ordinal));
         Assert.Equal(2, log.Count(m => m.Contains("closed: no accepted publish within 2 s", StringComparison.Ordinal)));

@@ -243,6 +243,8 @@ public sealed class RtmpProtocolTests
         Assert.True(await client.ClosedByServerAsync());
         await RtmpWait.UntilAsync(() => server.Handler.Sessions is [{ Returned: true }], "the session to end");
         Assert.True(server.Handler.Sessions[0].ReachedEof);
+        // The connection logs why it closed after its session has ended (CI once read the log in between).
+        await RtmpWait.UntilAsync(() => server.Log.Entries.Any(e => e.Message.Contains(" closed: ", StringComparison.Ordinal)), "the close to be logged");
         Assert.Contains(server.Log.Entries, e => e.Message.Contains("closed: nothing received for 1 s", StringComparison.Ordinal));
     }
 
