@@ -1,10 +1,5 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
-using Streamio.Host.Configuration;
-using Streamio.Host.Uploads;
 using Streamio.Host.Uploads.Progressive;
 using Streamio.Testing;
 
@@ -97,58 +92,5 @@ public sealed class GrowingSourceTests(SharedNodeFixture fixture)
             Sources.Remove(videoId);
         }
         Assert.False(File.Exists(source.Path), "the scratch file is deleted");
-    }
-
-    [Fact]
-    public async Task A_completed_upload_stays_readable_through_its_url_for_late_readers_but_is_no_longer_in_progress()
-    {
-        var videoId = $"v_{Guid.NewGuid():N}";
-        var bytes = new byte[200_000];
-        Random.Shared.NextBytes(bytes);
-        var source = Sources.Start(videoId);
-        var path = Sources.PathFor(videoId, DateTimeOffset.UtcNow.AddMinutes(10));
-        try
-        {
-            await source.AppendAsync(bytes, CancellationToken.None);
-            source.Complete();
-            Sources.Retire(videoId);
-
-            // FFmpeg handed the URL just before the last byte connects after it: it reads the whole upload.
-            Assert.Null(Sources.Find(videoId));
-            Assert.Equal(bytes, await Node.Http.GetByteArrayAsync(path));
-        }
-        finally
-        {
-            Sources.Remove(videoId);
-        }
-        Assert.Equal(HttpStatusCode.NotFound, (await Node.Http.GetAsync(path)).StatusCode);
-        Assert.False(File.Exists(source.Path), "the scratch file is deleted");
-    }
-
-    [Fact]
-    public async Task A_completed_upload_is_deleted_when_its_grace_ends_and_an_unfinished_one_at_once()
-    {
-        using var data = new TempDirectory("streamio-growing-");
-        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        using var sources = new GrowingSources(Options.Create(new StreamioOptions { DataPath = data.Path }), Options.Create(new ProgressiveOptions()),
-            Node.Services.GetRequiredService<UploadUrlSigner>(), Node.Services.GetRequiredService<IServer>(), clock);
-        var (complete, broken) = ($"v_{Guid.NewGuid():N}", $"v_{Guid.NewGuid():N}");
-        var completed = sources.Start(complete);
-        await completed.AppendAsync(new byte[1000], CancellationToken.None);
-        completed.Complete();
-        var unfinished = sources.Start(broken);
-        await unfinished.AppendAsync(new byte[1000], CancellationToken.None);
-
-        sources.Retire(complete);
-        sources.Retire(broken);
-
-        Assert.Null(sources.FindReadable(broken));
-        Assert.False(File.Exists(unfinished.Path));
-        clock.Advance(GrowingSources.CompletedGrace - TimeSpan.FromSeconds(1));
-        Assert.Same(completed, sources.FindReadable(complete));
-        Assert.True(File.Exists(completed.Path));
-        clock.Advance(TimeSpan.FromSeconds(1));
-        Assert.Null(sources.FindReadable(complete));
-        Assert.False(File.Exists(completed.Path), "the copy is deleted once its grace ends");
     }
 }

@@ -6,9 +6,8 @@ namespace Streamio.Host.Api;
 /// <summary>
 /// <c>GET /internal/sources/{videoId}?exp=…&amp;sig=…</c>: an upload in progress on this node, streamed from its first
 /// byte as it grows, for FFmpeg on whichever silo encodes it. Its authority is the URL's signature (HMAC, like upload
-/// URLs, with a subject of its own). The body ends when the upload completes (a completed upload stays readable for
-/// <see cref="GrowingSources.CompletedGrace"/>); an abandoned upload aborts the response, so the reader sees an error and
-/// never a clean end.
+/// URLs, with a subject of its own). The body ends when the upload completes; an abandoned upload aborts the response,
+/// so the reader sees an error and never a clean end.
 /// </summary>
 public static class GrowingSourceEndpoints
 {
@@ -21,7 +20,7 @@ public static class GrowingSourceEndpoints
     private static async Task StreamAsync(HttpContext context, string videoId, long? exp, string? sig, GrowingSources sources)
     {
         var check = sources.Check(videoId, exp, sig);
-        var source = check == UploadUrlCheck.Valid ? sources.FindReadable(videoId) : null;
+        var source = check == UploadUrlCheck.Valid ? sources.Find(videoId) : null;
         if (source is null)
         {
             context.Response.StatusCode = check == UploadUrlCheck.Valid ? StatusCodes.Status404NotFound : StatusCodes.Status403Forbidden;

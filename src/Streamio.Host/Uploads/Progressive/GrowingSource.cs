@@ -42,18 +42,6 @@ public sealed class GrowingSource : IDisposable
         Change(() => _length += bytes.Length);
     }
 
-    /// <summary>Whether the last byte arrived.</summary>
-    public bool IsComplete
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _complete;
-            }
-        }
-    }
-
     /// <summary>The last byte arrived: readers see the end after it.</summary>
     public void Complete() => Change(() => _complete = true);
 

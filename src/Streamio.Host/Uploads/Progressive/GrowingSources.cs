@@ -10,21 +10,12 @@ namespace Streamio.Host.Uploads.Progressive;
 /// This node's uploads in progress, by video id, under <c>{DataPath}/growing</c>; and the signed internal URL through
 /// which FFmpeg on any silo reads one while it grows (<c>GET /internal/sources/{videoId}?exp=…&amp;sig=…</c>).
 /// </summary>
-public sealed class GrowingSources(
-    IOptions<StreamioOptions> options, IOptions<ProgressiveOptions> progressive, UploadUrlSigner signer, IServer server, TimeProvider time) : IDisposable
+public sealed class GrowingSources(IOptions<StreamioOptions> options, IOptions<ProgressiveOptions> progressive, UploadUrlSigner signer, IServer server)
 {
     /// <summary>How long a growing source's URL stays valid for the work of its video (retries read storage once the upload ends).</summary>
     private static readonly TimeSpan UrlLifetime = TimeSpan.FromDays(1);
 
-    /// <summary>
-    /// How long a completed upload's copy stays readable through its URL. Work handed the URL just before the last byte
-    /// starts FFmpeg after it (measured: fast starts and audio passes that connected 0.1–0.3 s late met a 404 and
-    /// waited for a retry, 2.9 s to playable instead of 1).
-    /// </summary>
-    public static readonly TimeSpan CompletedGrace = TimeSpan.FromMinutes(2);
-
     private readonly ConcurrentDictionary<string, GrowingSource> _sources = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (GrowingSource Source, ITimer Expiry)> _completed = new(StringComparer.Ordinal);
 
     public GrowingSource Start(string videoId)
     {
@@ -41,64 +32,15 @@ public sealed class GrowingSources(
         return source;
     }
 
-    /// <summary>The upload of <paramref name="videoId"/> in progress on this node (a completed one is not).</summary>
     public GrowingSource? Find(string videoId) => _sources.GetValueOrDefault(videoId);
 
-    /// <summary>What the internal URL reads: the upload in progress, or a completed one still in its grace.</summary>
-    public GrowingSource? FindReadable(string videoId) =>
-        Find(videoId) ?? (_completed.TryGetValue(videoId, out var completed) ? completed.Source : null);
-
-    /// <summary>
-    /// The upload is over: it is no longer in progress. A complete one stays readable for <see cref="CompletedGrace"/>,
-    /// then its scratch file is deleted; any other is removed at once.
-    /// </summary>
-    public void Retire(string videoId)
-    {
-        if (!_sources.TryRemove(videoId, out var source))
-        {
-            return;
-        }
-        source.Dispose();
-        if (!source.IsComplete)
-        {
-            File.Delete(source.Path);
-            return;
-        }
-        var expiry = time.CreateTimer(_ => Forget(videoId), null, CompletedGrace, Timeout.InfiniteTimeSpan);
-        if (_completed.TryAdd(videoId, (source, expiry)))
-        {
-            return;
-        }
-        expiry.Dispose();
-        File.Delete(source.Path);
-    }
-
-    /// <summary>Forgets the upload, in progress or in its grace, and deletes its scratch file (readers still open keep theirs until they close).</summary>
+    /// <summary>Forgets the upload and deletes its scratch file (readers still open keep theirs until they close).</summary>
     public void Remove(string videoId)
     {
         if (_sources.TryRemove(videoId, out var source))
         {
             source.Dispose();
             File.Delete(source.Path);
-        }
-        Forget(videoId);
-    }
-
-    private void Forget(string videoId)
-    {
-        if (_completed.TryRemove(videoId, out var completed))
-        {
-            completed.Expiry.Dispose();
-            File.Delete(completed.Source.Path);
-        }
-    }
-
-    /// <summary>The node stops: completed copies in their grace are deleted now (the ones in progress end with their requests).</summary>
-    public void Dispose()
-    {
-        foreach (var videoId in _completed.Keys)
-        {
-            Forget(videoId);
         }
     }
 

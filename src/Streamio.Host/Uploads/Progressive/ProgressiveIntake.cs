@@ -73,8 +73,7 @@ public sealed partial class ProgressiveIntake(
         }
         finally
         {
-            // Readable a while longer: work handed the URL just before the end may connect after it.
-            sources.Retire(videoId);
+            sources.Remove(videoId);
         }
     }
 
