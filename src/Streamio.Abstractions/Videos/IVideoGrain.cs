@@ -71,6 +71,13 @@ public interface IVideoGrain : IGrainWithStringKey
     /// </summary>
     Task OnWorkInterruptedAsync(int itemId, int attempt, string error);
 
+    /// <summary>
+    /// An attempt handed the upload's growing copy found it gone (404). When the upload has completed meanwhile (it was
+    /// handed out just before the last byte), it runs again at once on the stored source, without counting; otherwise it
+    /// is an ordinary failure.
+    /// </summary>
+    Task OnGrowingSourceGoneAsync(int itemId, int attempt, string error);
+
     /// <summary>The silo running the item was declared dead by Orleans membership: the item runs again elsewhere.</summary>
     [OneWay]
     Task OnSiloDeadAsync(string siloAddress);

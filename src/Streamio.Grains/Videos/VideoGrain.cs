@@ -436,6 +436,26 @@ public sealed partial class VideoGrain(
         await EnqueuePendingAsync();
     }
 
+    public async Task OnGrowingSourceGoneAsync(int itemId, int attempt, string error)
+    {
+        if (Running(itemId, attempt) is not { } item)
+        {
+            return;
+        }
+        if (State.UploadPending)
+        {
+            // Still uploading, yet its copy is gone (its API node restarted): a real failure.
+            LogAttemptFailed(VideoId, item.Kind, item.Attempts, error);
+            await RetryOrFailAsync(item, error);
+            return;
+        }
+        item.Attempts--;
+        item.Status = WorkItemStatus.Pending;
+        item.RunningOn = null;
+        await SaveAsync();
+        await EnqueuePendingAsync();
+    }
+
     public async Task OnSiloDeadAsync(string siloAddress)
     {
         var lost = State.Work.Where(item => item.Status == WorkItemStatus.Running && item.RunningOn == siloAddress).ToList();

@@ -1,6 +1,8 @@
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
 using Streamio.Grains.Tests.Projects;
+using Streamio.Grains.Work;
+using Streamio.Media;
 
 namespace Streamio.Grains.Tests.Videos;
 
@@ -57,6 +59,52 @@ public sealed class FinalProbeTests(ProjectsClusterFixture fixture)
         {
             Assert.True(await video.DeleteAsync(projectId));
         }
+    }
+
+    [Fact]
+    public async Task Work_that_finds_the_growing_copy_gone_runs_again_at_once_on_the_stored_source_once_the_upload_has_completed()
+    {
+        var (projectId, video) = await UploadingAsync();
+        try
+        {
+            // Still uploading: a copy that is gone is a real failure, and the attempt counts.
+            var fastStart = await StartAsync(video, 1, WorkKind.EncodeChunk);
+            await video.OnGrowingSourceGoneAsync(1, fastStart.Attempt, "Server returned 404 Not Found");
+            fastStart = await StartAsync(video, 1, WorkKind.EncodeChunk);
+            Assert.Equal(2, fastStart.Attempt);
+            Assert.NotNull(fastStart.ProgressiveSource);
+
+            // Handed out just before the last byte, it connected after: again at once, not counted, on the stored source.
+            await video.OnUploadedAsync(1_000_000, null);
+            await video.OnGrowingSourceGoneAsync(1, fastStart.Attempt, "Server returned 404 Not Found");
+            var again = await StartAsync(video, 1, WorkKind.EncodeChunk);
+            Assert.Equal(2, again.Attempt);
+            Assert.Null(again.ProgressiveSource);
+        }
+        finally
+        {
+            Assert.True(await video.DeleteAsync(projectId));
+        }
+    }
+
+    [Fact]
+    public void A_404_from_ffmpegs_http_input_says_the_growing_copy_is_gone()
+    {
+        Assert.True(EncodeWorkerPool.GrowingSourceGone(new MediaToolException("ffmpeg failed with exit code 1: http://127.0.0.1:1/internal/sources/v_1?exp=1&sig=x: Server returned 404 Not Found", "")));
+        Assert.True(EncodeWorkerPool.GrowingSourceGone(new InvalidOperationException("chunk", new MediaToolException("ffmpeg failed with exit code 1", "Server returned 404 Not Found"))));
+        Assert.False(EncodeWorkerPool.GrowingSourceGone(new MediaToolException("ffmpeg failed with exit code 1", "Invalid data found when processing input")));
+    }
+
+    /// <summary>A video created as uploading whose head is probed: item 1 is the fast start, item 2 the audio pass.</summary>
+    private async Task<(string ProjectId, IVideoGrain Video)> UploadingAsync()
+    {
+        var projectId = $"p_{Guid.NewGuid():N}";
+        var video = fixture.Grains.GetGrain<IVideoGrain>($"v_{Guid.NewGuid():N}");
+        await video.CreateAsync(new NewVideo(projectId, "growing copy gone", $"projects/{projectId}/source", 0,
+            WithLogo: false, ProgressiveSource: "http://127.0.0.1:9/growing"));
+        var head = await StartAsync(video, 0, WorkKind.Probe);
+        await video.OnProbedAsync(0, head.Attempt, new SourceFacts("mov,mp4,m4a,3gp,3g2,mj2", 10, 640, 360, 30, HasAudio: true));
+        return (projectId, video);
     }
 
     private static async Task<WorkAssignment> StartAsync(IVideoGrain video, int itemId, WorkKind kind)
