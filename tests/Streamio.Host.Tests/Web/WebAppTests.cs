@@ -262,8 +262,9 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"the upload never opened the video page; the form says '{await page.Locator("#upload-error").TextContentAsync()}' " +
-                $"and '{await page.Locator("#upload-stats").TextContentAsync()}' at {page.Url}");
+            // Read what is there without waiting: the form may be gone by now.
+            var shown = await page.EvaluateAsync<string>("() => document.body.innerText").WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Fail($"the upload never opened the video page; at {page.Url} the page says: {shown}");
         }
         return VideoPageUrl().Match(page.Url).Groups["id"].Value;
     }
