@@ -261,11 +261,7 @@ public sealed partial class VideoGrain(
         if (item.Head && !State.UploadPending && source.DurationSeconds <= 0)
         {
             // The head had no duration and the whole source is stored now: probe that instead (this attempt does not count).
-            item.Attempts--;
-            item.Status = WorkItemStatus.Pending;
-            item.RunningOn = null;
-            await SaveAsync();
-            await EnqueuePendingAsync();
+            await RunAgainUncountedAsync(item);
             return;
         }
         var progressive = State.UploadPending;
@@ -406,11 +402,7 @@ public sealed partial class VideoGrain(
         {
             return;
         }
-        item.Attempts--;
-        item.Status = WorkItemStatus.Pending;
-        item.RunningOn = null;
-        await SaveAsync();
-        await EnqueuePendingAsync();
+        await RunAgainUncountedAsync(item);
     }
 
     public async Task OnWorkInterruptedAsync(int itemId, int attempt, string error)
@@ -426,14 +418,9 @@ public sealed partial class VideoGrain(
             return;
         }
         LogAttemptInterrupted(VideoId, item.Kind, item.Attempts, error);
-        item.Attempts--;
-        item.Status = WorkItemStatus.Pending;
-        item.RunningOn = null;
         item.LastError = error;
         // Membership takes some 15-30 s to declare a silo dead with Orleans' defaults; the pauses (2, 4, 6 … s) outlast it.
-        item.NotBefore = time.GetUtcNow().AddSeconds(Math.Min(30, silo.Value.RetryDelaySeconds * item.Interruptions));
-        await SaveAsync();
-        await EnqueuePendingAsync();
+        await RunAgainUncountedAsync(item, time.GetUtcNow().AddSeconds(Math.Min(30, silo.Value.RetryDelaySeconds * item.Interruptions)));
     }
 
     public async Task OnGrowingSourceGoneAsync(int itemId, int attempt, string error)
@@ -449,9 +436,16 @@ public sealed partial class VideoGrain(
             await RetryOrFailAsync(item, error);
             return;
         }
+        await RunAgainUncountedAsync(item);
+    }
+
+    /// <summary>The attempt does not count: the item goes back to pending, to run again from <paramref name="notBefore"/>.</summary>
+    private async Task RunAgainUncountedAsync(WorkItem item, DateTimeOffset notBefore = default)
+    {
         item.Attempts--;
         item.Status = WorkItemStatus.Pending;
         item.RunningOn = null;
+        item.NotBefore = notBefore;
         await SaveAsync();
         await EnqueuePendingAsync();
     }
