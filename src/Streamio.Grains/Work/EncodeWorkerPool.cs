@@ -125,7 +125,7 @@ public sealed partial class EncodeWorkerPool(
             {
                 // Deleted meanwhile: there is no one left to report to.
             }
-            catch (Exception error) when (work.ProgressiveSource is not null && GrowingSourceGone(error))
+            catch (Exception error) when (work.ProgressiveSource is not null && Reports.IsGrowingSourceGone(error))
             {
                 // Handed out just before the upload's last byte, FFmpeg connected after its growing copy was removed.
                 WorkSpan.Fail(span, error);
@@ -153,20 +153,6 @@ public sealed partial class EncodeWorkerPool(
             _running.TryRemove((ticket.VideoId, ticket.ItemId), out _);
             await Scheduler.DoneAsync(ticket.VideoId, ticket.ItemId).ContinueWith(_ => { }, TaskScheduler.Default);
         }
-    }
-
-    /// <summary>FFmpeg's HTTP input says the growing copy is not there (<c>Server returned 404 Not Found</c>), here or in what the error wraps.</summary>
-    public static bool GrowingSourceGone(Exception error)
-    {
-        for (Exception? current = error; current is not null; current = current.InnerException)
-        {
-            if (current.Message.Contains("404 Not Found", StringComparison.Ordinal)
-                || current is Media.MediaToolException { StderrTail: var stderr } && stderr.Contains("404 Not Found", StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     public override void Dispose()

@@ -1,6 +1,6 @@
 namespace Streamio.Grains.Work;
 
-/// <summary>How a worker reports the outcome of an attempt to its video.</summary>
+/// <summary>How a worker reports the outcome of an attempt to its video, and which errors are not the work's fault.</summary>
 public static class Reports
 {
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
@@ -34,11 +34,22 @@ public static class Reports
     /// Whether an attempt broke off because a grain call did not get through (see <see cref="IsTransient"/>), here or in
     /// what the error wraps: not the work's fault, so it does not count as one of its attempts.
     /// </summary>
-    public static bool IsUnreachableGrain(Exception error)
+    public static bool IsUnreachableGrain(Exception error) => AnyCause(error, IsTransient);
+
+    /// <summary>
+    /// Whether FFmpeg's HTTP input found an upload's growing copy gone (<c>Server returned 404 Not Found</c>), here or in
+    /// what the error wraps.
+    /// </summary>
+    public static bool IsGrowingSourceGone(Exception error) => AnyCause(error, cause =>
+        cause.Message.Contains("404 Not Found", StringComparison.Ordinal)
+        || cause is Media.MediaToolException { StderrTail: var stderr } && stderr.Contains("404 Not Found", StringComparison.Ordinal));
+
+    /// <summary>Whether <paramref name="error"/>, an exception it wraps, or any of an aggregate's, passes <paramref name="test"/>.</summary>
+    private static bool AnyCause(Exception error, Func<Exception, bool> test)
     {
         for (Exception? current = error; current is not null; current = current.InnerException)
         {
-            if (IsTransient(current) || current is AggregateException { InnerExceptions: var inner } && inner.Any(IsUnreachableGrain))
+            if (test(current) || current is AggregateException { InnerExceptions: var inner } && inner.Any(each => AnyCause(each, test)))
             {
                 return true;
             }

@@ -90,9 +90,9 @@ public sealed class FinalProbeTests(ProjectsClusterFixture fixture)
     [Fact]
     public void A_404_from_ffmpegs_http_input_says_the_growing_copy_is_gone()
     {
-        Assert.True(EncodeWorkerPool.GrowingSourceGone(new MediaToolException("ffmpeg failed with exit code 1: http://127.0.0.1:1/internal/sources/v_1?exp=1&sig=x: Server returned 404 Not Found", "")));
-        Assert.True(EncodeWorkerPool.GrowingSourceGone(new InvalidOperationException("chunk", new MediaToolException("ffmpeg failed with exit code 1", "Server returned 404 Not Found"))));
-        Assert.False(EncodeWorkerPool.GrowingSourceGone(new MediaToolException("ffmpeg failed with exit code 1", "Invalid data found when processing input")));
+        Assert.True(Reports.IsGrowingSourceGone(new MediaToolException("ffmpeg failed with exit code 1: http://127.0.0.1:1/internal/sources/v_1?exp=1&sig=x: Server returned 404 Not Found", "")));
+        Assert.True(Reports.IsGrowingSourceGone(new InvalidOperationException("chunk", new MediaToolException("ffmpeg failed with exit code 1", "Server returned 404 Not Found"))));
+        Assert.False(Reports.IsGrowingSourceGone(new MediaToolException("ffmpeg failed with exit code 1", "Invalid data found when processing input")));
     }
 
     /// <summary>A video created as uploading whose head is probed: item 1 is the fast start, item 2 the audio pass.</summary>

@@ -5,8 +5,11 @@ using Attributes = Streamio.Telemetry.StreamioTelemetry.Attributes;
 
 namespace Streamio.Host.Tests.Progressive;
 
-/// <summary>One chunk work attempt: which work item encoded which segments of which rungs, and when.</summary>
-public sealed record ChunkWork(string VideoId, int Item, int FirstSegment, int SegmentCount, string Rungs, DateTime Started, DateTime Ended)
+/// <summary>
+/// One chunk work attempt: which work item encoded which segments of which rungs, when it started, and when its FFmpeg
+/// ended (before the attempt's report, which lets the video hand out what waited for it).
+/// </summary>
+public sealed record ChunkWork(string VideoId, int Item, int FirstSegment, int SegmentCount, string Rungs, DateTime Started, DateTime Encoded)
 {
     public string Chunk => $"segments {FirstSegment}+{SegmentCount} of {Rungs}";
 }
@@ -20,6 +23,7 @@ public sealed class ChunkWorkSpans : IDisposable
     private readonly ActivityListener _listener;
     private readonly ConcurrentQueue<ChunkWork> _chunks = new();
     private readonly ConcurrentQueue<(string VideoId, DateTime Started)> _probes = new();
+    private readonly ConcurrentDictionary<ActivitySpanId, DateTime> _encodesEnded = new();
 
     public ChunkWorkSpans()
     {
@@ -29,11 +33,16 @@ public sealed class ChunkWorkSpans : IDisposable
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activity =>
             {
-                if (activity.GetTagItem(Attributes.FirstSegment) is int first && activity.GetTagItem(Attributes.SegmentCount) is int count
+                if (activity.DisplayName == "ffmpeg chunk")
+                {
+                    // A child stops before its work span: kept until that one stops.
+                    _encodesEnded[activity.ParentSpanId] = activity.StartTimeUtc + activity.Duration;
+                }
+                else if (activity.GetTagItem(Attributes.FirstSegment) is int first && activity.GetTagItem(Attributes.SegmentCount) is int count
                     && activity.GetTagItem(Attributes.VideoId) is string videoId && activity.GetTagItem(Attributes.WorkItem) is int item)
                 {
                     _chunks.Enqueue(new ChunkWork(videoId, item, first, count, activity.GetTagItem("streamio.chunk.rungs") as string ?? "",
-                        activity.StartTimeUtc, activity.StartTimeUtc + activity.Duration));
+                        activity.StartTimeUtc, _encodesEnded.TryRemove(activity.SpanId, out var encoded) ? encoded : activity.StartTimeUtc + activity.Duration));
                 }
                 // A probe the video handed out (a ticket it refused has no attempt).
                 else if (activity.GetTagItem(Attributes.WorkKind) as string == "probe" && activity.GetTagItem(Attributes.WorkAttempt) is not null

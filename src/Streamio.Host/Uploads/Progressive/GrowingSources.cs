@@ -32,6 +32,7 @@ public sealed class GrowingSources(IOptions<StreamioOptions> options, IOptions<P
         return source;
     }
 
+    /// <summary>The upload in progress on this node, if any.</summary>
     public GrowingSource? Find(string videoId) => _sources.GetValueOrDefault(videoId);
 
     /// <summary>Forgets the upload and deletes its scratch file (readers still open keep theirs until they close).</summary>
