@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Streamio.Host.Uploads.Progressive;
 using Streamio.Testing;
@@ -92,5 +93,26 @@ public sealed class GrowingSourceTests(SharedNodeFixture fixture)
             Sources.Remove(videoId);
         }
         Assert.False(File.Exists(source.Path), "the scratch file is deleted");
+    }
+
+    [Fact]
+    public async Task Once_the_upload_completed_the_url_reads_the_stored_source_and_once_the_video_is_deleted_nothing()
+    {
+        // Work handed the URL just before the last byte may start FFmpeg after it: it reads the stored source instead.
+        var bytes = await Progressive.HeldUploads.SourceAsync("mkv");
+        using var form = new MultipartFormDataContent { { new StringContent("completed growing copy"), "title" }, { new ByteArrayContent(bytes), "file", "clip.mkv" } };
+        using var created = await Node.Http.PostAsync("/v1/videos", form);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var video = (await created.Content.ReadFromJsonAsync<Abstractions.Wire.VideoResponse>())!;
+        Assert.True(video.Progressive is { Used: true }, "the upload was read while it arrived");
+        Assert.Null(Sources.Find(video.Id));
+        var path = Sources.PathFor(video.Id, DateTimeOffset.UtcNow.AddMinutes(10));
+
+        Assert.Equal(bytes, await Node.Http.GetByteArrayAsync(path));
+        Assert.Equal(HttpStatusCode.Forbidden, (await Node.Http.GetAsync(path.Replace("sig=", "sig=x", StringComparison.Ordinal))).StatusCode);
+
+        await Node.WaitForReadyAsync(video.Id);
+        Assert.Equal(HttpStatusCode.NoContent, (await Node.Http.DeleteAsync($"/v1/videos/{video.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Node.Http.GetAsync(path)).StatusCode);
     }
 }
