@@ -381,33 +381,6 @@ public static class FfmpegArguments
     }
 
     /// <summary>
-    /// CMAF from a closed TS segment, without re-encoding: the same frames (so the same time span and keyframes) as
-    /// clear fragmented MP4, which <see cref="Cmaf.CencPackager"/> then encrypts (FFmpeg 5.1's own CENC writes no
-    /// per-fragment sample information, so its fragments cannot be decrypted). <c>frag_custom</c> makes
-    /// the whole segment one fragment; <c>delay_moov</c> writes the moov once the first packet went through
-    /// <c>aac_adtstoasc</c> (else the AAC entry has no AudioSpecificConfig and browsers refuse the init);
-    /// <c>frag_discont</c> keeps the TS timeline in tfdt, so segments cut by separate
-    /// runs (other chunks, other silos) follow each other; <c>cmaf</c> writes negative composition offsets, so tfdt is
-    /// the first frame's presentation time.
-    /// </summary>
-    public static IReadOnlyList<string> CmafRemux(string tsPath, string mp4Path, FfmpegOptions options)
-    {
-        var input = new MediaInput(Path.GetFullPath(tsPath), ["file"], "mpegts");
-        return
-        [
-            .. Common(progress: false),
-            "-copyts",
-            .. InputHardening(input, options),
-            "-i", InputLocation(input),
-            "-map", "0", "-c", "copy", "-bsf:a", "aac_adtstoasc",
-            "-f", "mp4", "-movflags", CmafMovFlags,
-            "file:" + Path.GetFullPath(mp4Path),
-        ];
-    }
-
-    public const string CmafMovFlags = "empty_moov+delay_moov+default_base_moof+frag_custom+frag_discont+cmaf";
-
-    /// <summary>
     /// One JPEG of the frame at <paramref name="atSeconds"/>, <paramref name="height"/> high, display aspect kept. A
     /// source is seeked on input (fast); one of Streamio's own MPEG-TS renditions is decoded from its start instead, since
     /// the MPEG-TS demuxer seeks by bytes and can step past the only keyframe of a short recording (at most 10 s decoded).

@@ -22,22 +22,4 @@ public sealed class CmafPlaylistTests
         var audio = new MasterAudioEntry("audio.m3u8?token=t", 128);
         Assert.Equal(HlsPlaylists.Master(videos, audio).Replace("#EXT-X-VERSION:3", "#EXT-X-VERSION:7", StringComparison.Ordinal), HlsPlaylists.CmafMaster(videos, audio));
     }
-
-    [Fact]
-    public void The_remux_copies_every_stream_into_one_fragment_of_mp4_from_a_fenced_local_ts()
-    {
-        var args = FfmpegArguments.CmafRemux("/w/360p/3.ts", "/w/360p/3.ts.cmaf.mp4", new FfmpegOptions());
-        Assert.Equal(
-        [
-            "-hide_banner", "-nostats", "-y", "-copyts",
-            "-protocol_whitelist", "file", "-format_whitelist", "mpegts",
-        ], args.Take(8));
-        Assert.Equal(
-        [
-            "-i", "file:/w/360p/3.ts",
-            "-map", "0", "-c", "copy", "-bsf:a", "aac_adtstoasc",
-            "-f", "mp4", "-movflags", "empty_moov+delay_moov+default_base_moof+frag_custom+frag_discont+cmaf",
-            "file:/w/360p/3.ts.cmaf.mp4",
-        ], args.Skip(args.ToList().IndexOf("-i")));
-    }
 }

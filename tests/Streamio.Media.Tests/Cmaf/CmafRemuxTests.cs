@@ -1,11 +1,14 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Options;
 using Streamio.Media.Cmaf;
 using Streamio.Testing;
 
 namespace Streamio.Media.Tests.Cmaf;
 
-/// <summary>The CMAF twins of real TS segments: FFmpeg's remux, our split, and FFmpeg decrypting what we stored.</summary>
+/// <summary>
+/// The CMAF twins of real TS segments: the in-process remux against FFmpeg's MP4 muxer on the same segments, our split,
+/// and FFmpeg decrypting what we stored.
+/// </summary>
 public sealed class CmafRemuxTests : IDisposable
 {
     // FFmpeg's MPEG-TS muxer puts source time t at PTS t + 1.4 s; the remux keeps that timeline.
@@ -15,7 +18,128 @@ public sealed class CmafRemuxTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    private static CmafRemuxer Remuxer() => new(TestMedia.Runner(), Options.Create(FfmpegTools.Options()));
+    private static CmafRemuxer Remuxer() => new();
+
+    /// <summary>What FFmpeg's MP4 muxer makes of a TS segment with the flags Streamio's remux followed (one fragment, the TS timeline, CMAF).</summary>
+    private async Task<byte[]> FfmpegRemuxAsync(string tsPath)
+    {
+        var mp4 = Path.Combine(_temp.Path, $"ffmpeg-{Guid.NewGuid():N}.mp4");
+        await FfmpegTools.FfmpegAsync("-v", "error", "-y", "-copyts", "-f", "mpegts", "-i", tsPath, "-map", "0", "-c", "copy", "-bsf:a", "aac_adtstoasc",
+            "-f", "mp4", "-movflags", "empty_moov+delay_moov+default_base_moof+frag_custom+frag_discont+cmaf", mp4);
+        return await File.ReadAllBytesAsync(mp4);
+    }
+
+    [Fact]
+    public async Task The_in_process_remux_writes_what_ffmpegs_mp4_muxer_writes_for_video_and_audio_segments()
+    {
+        // Video with B-frames (negative composition offsets) and AAC audio, as the ladder encodes them.
+        var clip = await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: 6, Gop: 45));
+        var segments = new ConcurrentQueue<ClosedSegment>();
+        var job = new ChunkEncodeJob(MediaInput.LocalFile(clip), 0, 6, 0, 2, [new Rung("180p", 320, 180, 300)], Path.Combine(_temp.Path, "video"));
+        await TestMedia.Encoder().EncodeChunkAsync(job, s => { segments.Enqueue(s); return Task.CompletedTask; }, null, CancellationToken.None);
+        await TestMedia.Encoder().EncodeAudioAsync(new AudioEncodeJob(MediaInput.LocalFile(clip), 2, 64, Path.Combine(_temp.Path, "audio")),
+            s => { segments.Enqueue(s); return Task.CompletedTask; }, null, CancellationToken.None);
+        Assert.True(segments.Count >= 6, $"{segments.Count} segments");
+
+        foreach (var segment in segments)
+        {
+            var ours = CmafFragment.Split(TsToFragmentedMp4.Remux(await File.ReadAllBytesAsync(segment.LocalPath)), 1);
+            var theirs = CmafFragment.Split(await FfmpegRemuxAsync(segment.LocalPath), 1);
+            var what = $"{segment.Rendition} segment {segment.Index}";
+            Assert.True(ours.Timescale == theirs.Timescale, $"{what}: timescale {ours.Timescale}, FFmpeg {theirs.Timescale}");
+            Assert.True(ours.DecodeTime == theirs.DecodeTime, $"{what}: tfdt {ours.DecodeTime}, FFmpeg {theirs.DecodeTime}");
+            Assert.Equal(Samples(theirs.Media), Samples(ours.Media));
+            Assert.Equal(Box(theirs.Media, "mdat"), Box(ours.Media, "mdat"));
+            // The decoder's setup: avcC (profile, parameter sets) or the AudioSpecificConfig, and the picture size.
+            Assert.Equal(AvcConfig(theirs.Init), AvcConfig(ours.Init));
+            foreach (var type in new[] { "pasp", "mdhd", "hdlr", "trex" })
+            {
+                Assert.Equal(Box(theirs.Init, type), Box(ours.Init, type));
+            }
+            Assert.Equal(SampleEntryHead(theirs.Init), SampleEntryHead(ours.Init));
+            Assert.Equal(AudioSpecificConfig(theirs.Init), AudioSpecificConfig(ours.Init));
+        }
+    }
+
+    /// <summary>Each sample's (duration, size, flags, composition offset), as the fragment's tfhd defaults and trun give them.</summary>
+    private static List<(long Duration, int Size, uint Flags, int Offset)> Samples(byte[] media)
+    {
+        var tfhd = Mp4Boxes.Find(media, "moof", "traf", "tfhd")!.Value;
+        var trun = Mp4Boxes.Find(media, "moof", "traf", "trun")!.Value;
+        var span = media.AsSpan();
+        var tfhdFlags = BinaryPrimitives.ReadUInt32BigEndian(span[tfhd.PayloadOffset..]) & 0xFFFFFF;
+        var at = tfhd.PayloadOffset + 8 + ((tfhdFlags & 0x2) != 0 ? 4 : 0);
+        uint defaultDuration = 0, defaultSize = 0, defaultFlags = 0;
+        if ((tfhdFlags & 0x8) != 0) { defaultDuration = BinaryPrimitives.ReadUInt32BigEndian(span[at..]); at += 4; }
+        if ((tfhdFlags & 0x10) != 0) { defaultSize = BinaryPrimitives.ReadUInt32BigEndian(span[at..]); at += 4; }
+        if ((tfhdFlags & 0x20) != 0) { defaultFlags = BinaryPrimitives.ReadUInt32BigEndian(span[at..]); }
+        var flags = BinaryPrimitives.ReadUInt32BigEndian(span[trun.PayloadOffset..]) & 0xFFFFFF;
+        var count = BinaryPrimitives.ReadInt32BigEndian(span[(trun.PayloadOffset + 4)..]);
+        at = trun.PayloadOffset + 12;
+        uint? firstFlags = null;
+        if ((flags & 0x4) != 0) { firstFlags = BinaryPrimitives.ReadUInt32BigEndian(span[at..]); at += 4; }
+        var samples = new List<(long, int, uint, int)>();
+        for (var i = 0; i < count; i++)
+        {
+            long duration = defaultDuration; var size = (int)defaultSize; var sampleFlags = i == 0 && firstFlags is { } first ? first : defaultFlags; var offset = 0;
+            if ((flags & 0x100) != 0) { duration = BinaryPrimitives.ReadUInt32BigEndian(span[at..]); at += 4; }
+            if ((flags & 0x200) != 0) { size = BinaryPrimitives.ReadInt32BigEndian(span[at..]); at += 4; }
+            if ((flags & 0x400) != 0) { sampleFlags = BinaryPrimitives.ReadUInt32BigEndian(span[at..]); at += 4; }
+            if ((flags & 0x800) != 0) { offset = BinaryPrimitives.ReadInt32BigEndian(span[at..]); at += 4; }
+            samples.Add((duration, size, sampleFlags, offset));
+        }
+        return samples;
+    }
+
+    /// <summary>The whole of the first box of <paramref name="type"/> anywhere in <paramref name="data"/> (found by its type), or empty.</summary>
+    private static byte[] Box(byte[] data, string type)
+    {
+        var at = data.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(type));
+        return at < 4 ? [] : data[(at - 4)..(at - 4 + BinaryPrimitives.ReadInt32BigEndian(data.AsSpan(at - 4)))];
+    }
+
+    /// <summary>
+    /// The avcC's fields and parameter sets (hex, one per line), each set without trailing zero bytes: FFmpeg's copy of the
+    /// PPS keeps the zero that began the next start code in the TS, which no decoder reads.
+    /// </summary>
+    private static List<string> AvcConfig(byte[] init)
+    {
+        var avcC = Box(init, "avcC");
+        if (avcC.Length == 0)
+        {
+            return [];
+        }
+        var fields = new List<string> { Convert.ToHexString(avcC, 8, 5) };
+        var at = 13;
+        foreach (var mask in new[] { 0x1F, 0xFF })
+        {
+            var count = avcC[at++] & mask;
+            for (var i = 0; i < count; i++, at += 2 + BinaryPrimitives.ReadUInt16BigEndian(avcC.AsSpan(at)))
+            {
+                fields.Add(Convert.ToHexString(avcC.AsSpan(at + 2, BinaryPrimitives.ReadUInt16BigEndian(avcC.AsSpan(at)))).TrimEnd('0'));
+            }
+        }
+        fields.Add(Convert.ToHexString(avcC, at, avcC.Length - at));
+        return fields;
+    }
+
+    /// <summary>The sample entry's type and fixed fields (picture size, or channels and sample rate), without its child boxes.</summary>
+    private static byte[] SampleEntryHead(byte[] init)
+    {
+        var stsd = Mp4Boxes.Find(init, "moov", "trak", "mdia", "minf", "stbl", "stsd")!.Value;
+        var entry = Mp4Boxes.Children(init, stsd.PayloadOffset + 8, stsd.End)[0];
+        var fixedFields = entry.Type == "mp4a" ? 28 : 78;
+        return init[(entry.Offset + 4)..(entry.PayloadOffset + fixedFields)];
+    }
+
+    /// <summary>The esds's decoder specific info (descriptor tag 5), or empty for video.</summary>
+    private static byte[] AudioSpecificConfig(byte[] init)
+    {
+        var esds = Box(init, "esds");
+        // Tag 5 with the four-byte length both muxers write (a lone 0x05 may be part of a bitrate).
+        var at = esds.AsSpan().IndexOf(new byte[] { 0x05, 0x80, 0x80, 0x80 });
+        return esds.Length == 0 ? [] : esds[(at + 5)..(at + 5 + esds[at + 4])];
+    }
 
     [Fact]
     public async Task Segments_of_separate_chunk_runs_follow_each_other_and_decrypt_with_the_first_init()
@@ -102,7 +226,7 @@ public sealed class CmafRemuxTests : IDisposable
     }
 
     [Fact]
-    public async Task A_file_that_is_not_a_transport_stream_fails_with_ffmpegs_reason_and_leaves_nothing()
+    public async Task A_file_that_is_not_a_transport_stream_fails_saying_why_and_leaves_nothing()
     {
         var bogus = Path.Combine(_temp.Path, "bogus.ts");
         await File.WriteAllTextAsync(bogus, "not a transport stream");
