@@ -9,6 +9,7 @@ public sealed class HlsSegmentWatcher(string rendition, string playlistPath, str
     private readonly int _first = firstIndex;
     private int _next = firstIndex;
     private bool _ended;
+    private (long Length, DateTime Written)? _handled;
 
     public string Rendition => rendition;
 
@@ -21,6 +22,14 @@ public sealed class HlsSegmentWatcher(string rendition, string playlistPath, str
     /// <summary>Reports every newly closed segment; call periodically, and once more after FFmpeg exits.</summary>
     public async Task PollAsync(CancellationToken cancellationToken = default)
     {
+        // Polled every 50 ms per rendition: a playlist whose every entry was handled is not read again until FFmpeg
+        // rewrites it (reading and parsing it each time was ~0.5 s of CPU over a 60 s ladder).
+        var stamp = Stamp(playlistPath);
+        if (stamp is null || stamp == _handled)
+        {
+            return;
+        }
+
         var text = TryRead(playlistPath);
         if (text is null)
         {
@@ -53,6 +62,14 @@ public sealed class HlsSegmentWatcher(string rendition, string playlistPath, str
         }
 
         _ended = ended;
+        _handled = stamp;
+    }
+
+    /// <summary>The playlist's length and last write, or null while it does not exist.</summary>
+    private static (long Length, DateTime Written)? Stamp(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists ? (file.Length, file.LastWriteTimeUtc) : null;
     }
 
     /// <summary>The duration of every segment the playlist lists now, reported or not (0 before it exists).</summary>

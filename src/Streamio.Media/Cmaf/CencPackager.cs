@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Security.Cryptography;
 
 namespace Streamio.Media.Cmaf;
@@ -232,13 +233,25 @@ public static class CencPackager
         foreach (var (clear, encrypted) in ranges)
         {
             at += clear;
-            for (var i = 0; i < encrypted; i++)
-            {
-                sample[at + i] ^= keystream[used + i];
-            }
+            Xor(sample.Slice(at, encrypted), keystream.AsSpan(used, encrypted));
 
             at += encrypted;
             used += encrypted;
+        }
+    }
+
+    /// <summary><paramref name="target"/> ^= <paramref name="keystream"/>, a vector at a time (byte by byte was most of the packaging's CPU).</summary>
+    private static void Xor(Span<byte> target, ReadOnlySpan<byte> keystream)
+    {
+        var i = 0;
+        for (; i <= target.Length - Vector<byte>.Count; i += Vector<byte>.Count)
+        {
+            (new Vector<byte>(target[i..]) ^ new Vector<byte>(keystream[i..])).CopyTo(target[i..]);
+        }
+
+        for (; i < target.Length; i++)
+        {
+            target[i] ^= keystream[i];
         }
     }
 

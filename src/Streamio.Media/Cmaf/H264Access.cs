@@ -19,28 +19,25 @@ public static class H264Access
     public const int PpsType = 8;
     public const int IdrType = 5;
 
+    private static ReadOnlySpan<byte> StartCode => [0, 0, 1];
+
     /// <summary>The NAL units of one Annex B access unit, without start codes or trailing zero bytes.</summary>
     public static List<ArraySegment<byte>> NalUnits(byte[] annexB)
     {
         var units = new List<ArraySegment<byte>>();
         var start = -1;
         var at = 0;
-        while (at + 2 < annexB.Length)
+        // IndexOf is vectorised: a byte-by-byte scan was most of the remux's time on a 1080p segment.
+        for (var found = annexB.AsSpan().IndexOf(StartCode); found >= 0; found = annexB.AsSpan(at).IndexOf(StartCode))
         {
-            if (annexB[at] == 0 && annexB[at + 1] == 0 && annexB[at + 2] == 1)
+            found += at;
+            if (start >= 0)
             {
-                if (start >= 0)
-                {
-                    AddTrimmed(units, annexB, start, at);
-                }
+                AddTrimmed(units, annexB, start, found);
+            }
 
-                at += 3;
-                start = at;
-            }
-            else
-            {
-                at++;
-            }
+            at = found + StartCode.Length;
+            start = at;
         }
 
         if (start < 0)
