@@ -30,16 +30,16 @@ public static class GrowingSourceEndpoints
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             return;
         }
-        context.Response.ContentType = "application/octet-stream";
-        context.Response.Headers.CacheControl = "no-store";
         if (sources.Find(videoId) is { } source)
         {
+            StartBody(context);
             await StreamGrowingAsync(context, source);
         }
         else if (await OpenStoredAsync(videoId, grains, storage, context.RequestAborted) is { } stored)
         {
             await using (stored)
             {
+                StartBody(context);
                 await stored.CopyToAsync(context.Response.Body, context.RequestAborted);
             }
         }
@@ -47,6 +47,12 @@ public static class GrowingSourceEndpoints
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
         }
+    }
+
+    private static void StartBody(HttpContext context)
+    {
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.Headers.CacheControl = "no-store";
     }
 
     private static async Task StreamGrowingAsync(HttpContext context, GrowingSource source)
