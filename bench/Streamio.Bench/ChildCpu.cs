@@ -35,4 +35,33 @@ public static class ChildCpu
         await work();
         return (wall.Elapsed, Total() - cpu);
     }
+
+    /// <summary>
+    /// Waits until this process has no child left (FFmpeg, ffprobe), at most <paramref name="limit"/>: a deleted video's
+    /// chunk finishes its current segment before it learns the video is gone, and would compete with what comes next.
+    /// </summary>
+    public static async Task<TimeSpan> WaitForNoChildrenAsync(TimeSpan limit)
+    {
+        var waited = Stopwatch.StartNew();
+        var self = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+        while (waited.Elapsed < limit && Directory.EnumerateDirectories("/proc").Any(directory => IsChildOf(directory, self)))
+        {
+            await Task.Delay(50);
+        }
+        return waited.Elapsed;
+    }
+
+    private static bool IsChildOf(string procDirectory, string parent)
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(procDirectory, "stat"));
+            // After the command name: state, then the parent's pid.
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1] == parent;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+    }
 }

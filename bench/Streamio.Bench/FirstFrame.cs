@@ -50,9 +50,12 @@ internal static class FirstFrame
             {
                 Console.WriteLine($"  {(span.Start - uploaded).TotalSeconds,7:+0.000;-0.000} s  {span.Duration.TotalSeconds,7:0.000} s  {span.Name}");
             }
-            // The rest of the ladder would compete with the next round: the video goes.
+            // The rest of the ladder would compete with the next round: the video goes, and the next round waits until its
+            // last FFmpeg has ended (a running chunk finishes its current segment first).
             (await http.DeleteAsync($"/v1/videos/{id}")).EnsureSuccessStatusCode();
-            await Task.Delay(1500);
+            var settled = await ChildCpu.WaitForNoChildrenAsync(TimeSpan.FromMinutes(1));
+            Console.WriteLine($"  (the deleted video's last FFmpeg ended {settled.TotalSeconds:0.0} s after its delete)");
+            await Task.Delay(500);
             spans.Clear();
         }
         playables.Sort();
