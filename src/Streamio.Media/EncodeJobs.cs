@@ -36,6 +36,12 @@ public sealed record ChunkEncodeJob(
     /// cost CPU for nothing.
     /// </summary>
     public int? EncoderThreads { get; init; }
+
+    /// <summary>
+    /// On the path to playable (the fast start): FFmpeg keeps normal priority instead of
+    /// <see cref="FfmpegOptions.LowPriority"/>, so the rest of the ladder and other videos' chunks do not slow it.
+    /// </summary>
+    public bool Urgent { get; init; }
 }
 
 /// <summary>

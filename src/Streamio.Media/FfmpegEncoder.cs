@@ -25,7 +25,7 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         var reporter = new ProgressReporter(progress, job.DurationSeconds);
         LogChunk(logger, job.StartSeconds, job.DurationSeconds, job.FirstSegmentIndex, string.Join(',', job.Outputs.Select(o => o.Name)));
         reporter.Start();
-        await RunWatchedAsync("chunk", arguments, _options.TaskTimeoutFor(job.DurationSeconds), watchers, reporter, onStderrLine: null, cancellationToken).ConfigureAwait(false);
+        await RunWatchedAsync("chunk", arguments, _options.TaskTimeoutFor(job.DurationSeconds), watchers, reporter, onStderrLine: null, cancellationToken, job.Urgent).ConfigureAwait(false);
         var result = CollectImages(job);
         reporter.Complete();
         return result;
@@ -206,12 +206,13 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         IReadOnlyList<HlsSegmentWatcher> watchers,
         ProgressReporter reporter,
         Action<string>? onStderrLine,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool urgent = false)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // The media encoded is what the finished playlists list (the longest rendition), read once FFmpeg has exited.
         var encoded = new FfmpegTask(task, () => watchers.Max(watcher => watcher.ListedSeconds()));
-        var run = ffmpeg.RunFfmpegAsync(arguments, timeout, reporter.Enabled ? reporter.OnFfmpegProgress : null, stop.Token, onStderrLine, encoded);
+        var run = ffmpeg.RunFfmpegAsync(arguments, timeout, reporter.Enabled ? reporter.OnFfmpegProgress : null, stop.Token, onStderrLine, encoded, urgent: urgent);
         try
         {
             // Segments closed while a cancelled FFmpeg winds down are not reported: the caller has moved on.

@@ -22,12 +22,14 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
         CancellationToken cancellationToken,
         Action<string>? onStderrLine = null,
         FfmpegTask? task = null,
-        Func<Stream, CancellationToken, Task>? standardInput = null)
+        Func<Stream, CancellationToken, Task>? standardInput = null,
+        bool urgent = false)
     {
         var request = new ProcessRunRequest(_options.FfmpegPath, arguments)
         {
             Timeout = timeout,
-            LowPriority = _options.LowPriority,
+            // Urgent work (what a viewer waits for) is short: it may compete with the API for that long.
+            LowPriority = _options.LowPriority && !urgent,
             // Stdin is the input when fed (a live publisher's bytes); the stop is then SIGTERM, which FFmpeg finishes on too.
             QuitCommand = standardInput is null ? "q" : null,
             StandardInput = standardInput,

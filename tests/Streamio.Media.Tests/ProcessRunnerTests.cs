@@ -308,6 +308,34 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task An_urgent_ffmpeg_run_keeps_this_process_priority()
+    {
+        // The fast start: what a viewer waits for is not put behind the rest of the ladder.
+        var marker = Guid.NewGuid().ToString("N");
+        var nice = new ConcurrentQueue<int>();
+        using var cts = new CancellationTokenSource();
+        var run = TestMedia.Runner().RunFfmpegAsync(
+            [.. EndlessFfmpeg[..^3], "-f", "null", "-metadata", $"comment={marker}", "-"],
+            TimeSpan.FromMinutes(10),
+            _ =>
+            {
+                if (!cts.IsCancellationRequested && FindProcess(marker) is { } pid)
+                {
+                    EnqueueThreadNices(pid, nice);
+                    cts.Cancel();
+                }
+            },
+            cts.Token,
+            urgent: true);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+
+        var own = NiceOf($"/proc/{Environment.ProcessId}/stat");
+        Assert.NotEmpty(nice);
+        Assert.All(nice, n => Assert.Equal(own, n));
+    }
+
+    [Fact]
     public async Task A_failing_callback_stops_the_tool_and_surfaces_its_exception()
     {
         var pid = 0;
