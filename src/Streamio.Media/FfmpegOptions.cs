@@ -31,7 +31,10 @@ public sealed class FfmpegOptions
     /// <summary>libx264 preset for every rung.</summary>
     public string Preset { get; set; } = "veryfast";
 
-    /// <summary>Run FFmpeg below normal priority so encodes never starve the API or the heartbeats.</summary>
+    /// <summary>
+    /// Run FFmpeg below normal priority so encodes never starve the API or the heartbeats. Probes and the fast start (what
+    /// a viewer waits for, short) keep normal priority either way.
+    /// </summary>
     public bool LowPriority { get; set; } = true;
 
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(30);

@@ -60,7 +60,8 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
         {
             StandardInput = standardInput,
             Timeout = _options.ProbeTimeout,
-            LowPriority = _options.LowPriority,
+            // A probe is short (about 0.1 s of CPU) and gates all the work after it, the fast start first: normal priority.
+            LowPriority = false,
             GracePeriod = _options.GracefulStopTimeout,
         };
         var result = await StartAsync(request, task: null, cancellationToken).ConfigureAwait(false);
