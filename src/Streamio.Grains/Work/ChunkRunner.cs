@@ -90,10 +90,10 @@ public sealed class ChunkRunner(
         return path;
     }
 
-    /// <summary>Each span of the timeline gets its images once: from the chunk that encodes its highest rung.</summary>
     /// <summary>The fast start: segment 0 at the lowest rung alone, which with the audio's first segment makes a video playable.</summary>
     public static bool IsFastStart(WorkAssignment work) => work is { Kind: WorkKind.EncodeChunk, FirstSegment: 0, SegmentCount: 1, Rungs.Count: 1 };
 
+    /// <summary>Each span of the timeline gets its images once: from the chunk that encodes its highest rung.</summary>
     private static bool MakesImages(WorkAssignment work, EncodingPlan plan) =>
         plan.Renditions.Where(rendition => rendition.IsPlainVideo).MaxBy(rendition => rendition.Height) is { } highest && work.Rungs.Contains(highest.Name);
 

@@ -171,7 +171,7 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
         Assert.Equal(listed!.Items[1].Id, await cards.Nth(1).GetAttributeAsync("data-video-id"));
 
         await cards.First.Locator("a").ClickAsync();
-        await page.WaitForURLAsync(new Regex($"#/videos/{newest.Id}$"));
+        await page.WaitForURLAsync(new Regex($"#/videos/{newest.Id}$"), HashNavigation);
         browser.AssertNoConsoleErrors();
 
         await using var overview = await fixture.OpenAsync("/#/");
@@ -250,6 +250,13 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
         return (result[0], result[1]);
     }
 
+    /// <summary>
+    /// The app moves between pages by its URL's hash: wait for that change itself. Playwright's default also waits for
+    /// the document's load event, which a slow image or script begun meanwhile holds back: a full run once timed out
+    /// after 120 s with the video page open and its video ready.
+    /// </summary>
+    internal static readonly PageWaitForURLOptions HashNavigation = new() { WaitUntil = WaitUntilState.Commit };
+
     [GeneratedRegex(@"#/videos/(?<id>v_[0-9a-f]+)$")]
     internal static partial Regex VideoPageUrl();
 
@@ -258,7 +265,7 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
     {
         try
         {
-            await page.WaitForURLAsync(VideoPageUrl());
+            await page.WaitForURLAsync(VideoPageUrl(), HashNavigation);
         }
         catch (TimeoutException)
         {
