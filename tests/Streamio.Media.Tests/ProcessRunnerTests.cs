@@ -284,6 +284,26 @@ public sealed class ProcessRunnerTests
     [Fact]
     public async Task The_ffmpeg_runner_starts_ffmpeg_below_normal_priority_by_default()
     {
+        var nice = await FfmpegThreadNicesAsync(urgent: false);
+
+        Assert.NotEmpty(nice);
+        Assert.All(nice, n => Assert.True(n > 0, $"nice {n}"));
+    }
+
+    [Fact]
+    public async Task An_urgent_ffmpeg_run_keeps_this_process_priority()
+    {
+        // The fast start: what a viewer waits for is not put behind the rest of the ladder.
+        var nice = await FfmpegThreadNicesAsync(urgent: true);
+
+        var own = NiceOf($"/proc/{Environment.ProcessId}/stat");
+        Assert.NotEmpty(nice);
+        Assert.All(nice, n => Assert.Equal(own, n));
+    }
+
+    /// <summary>The nice value of every thread of an FFmpeg the runner started, read once it reports progress.</summary>
+    private static async Task<ConcurrentQueue<int>> FfmpegThreadNicesAsync(bool urgent)
+    {
         // The runner does not hand out the pid: find our FFmpeg by a marker on its command line.
         var marker = Guid.NewGuid().ToString("N");
         var nice = new ConcurrentQueue<int>();
@@ -299,40 +319,11 @@ public sealed class ProcessRunnerTests
                     cts.Cancel();
                 }
             },
-            cts.Token);
-
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-
-        Assert.NotEmpty(nice);
-        Assert.All(nice, n => Assert.True(n > 0, $"nice {n}"));
-    }
-
-    [Fact]
-    public async Task An_urgent_ffmpeg_run_keeps_this_process_priority()
-    {
-        // The fast start: what a viewer waits for is not put behind the rest of the ladder.
-        var marker = Guid.NewGuid().ToString("N");
-        var nice = new ConcurrentQueue<int>();
-        using var cts = new CancellationTokenSource();
-        var run = TestMedia.Runner().RunFfmpegAsync(
-            [.. EndlessFfmpeg[..^3], "-f", "null", "-metadata", $"comment={marker}", "-"],
-            TimeSpan.FromMinutes(10),
-            _ =>
-            {
-                if (!cts.IsCancellationRequested && FindProcess(marker) is { } pid)
-                {
-                    EnqueueThreadNices(pid, nice);
-                    cts.Cancel();
-                }
-            },
             cts.Token,
-            urgent: true);
+            urgent: urgent);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-
-        var own = NiceOf($"/proc/{Environment.ProcessId}/stat");
-        Assert.NotEmpty(nice);
-        Assert.All(nice, n => Assert.Equal(own, n));
+        return nice;
     }
 
     [Fact]
