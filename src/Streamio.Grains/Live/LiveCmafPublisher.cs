@@ -10,9 +10,9 @@ namespace Streamio.Grains.Live;
 
 /// <summary>
 /// The CMAF twins of one leg, behind its HLS path: each TS segment, once stored and registered for HLS, is queued here,
-/// remuxed into fMP4 (no second encode), CENC-encrypted under its rendition's key, stored next to the TS and registered.
-/// One segment at a time, in order, so the remux never competes with the live encode for more than one core and HLS
-/// never waits on it. The session keeps one init per rendition (written with its first CMAF segment); a later leg
+/// repackaged in process as fMP4 (no second encode, milliseconds a segment), CENC-encrypted under its rendition's key,
+/// stored next to the TS and registered. One segment at a time, in order, so twins register in order and HLS never
+/// waits on them. The session keeps one init per rendition (written with its first CMAF segment); a later leg
 /// whose codec setup differs makes no DASH for that rendition (HLS goes on). A failed twin is logged and skipped (its
 /// DASH window restarts after it). The TS file is deleted once its twin is made.
 /// </summary>
