@@ -49,7 +49,11 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
             : null;
         var timeout = _options.TaskTimeoutFor(job.DurationSeconds ?? _options.MaxDurationSeconds);
         reporter.Start();
-        await RunWatchedAsync("audio", arguments, timeout, [watcher], reporter, learnDuration, cancellationToken).ConfigureAwait(false);
+        // Audio segment 0 gates playable as much as the fast start's video: urgent until it is out, then background work.
+        // Low all along, it waited for the chunks and held playable back by half a second; urgent all along, it slowed
+        // the fast start beside it.
+        await RunWatchedAsync("audio", arguments, timeout, [watcher], reporter, learnDuration, cancellationToken,
+            urgent: true, lowerAfterFirstSegment: _options.LowPriority).ConfigureAwait(false);
         reporter.Complete();
     }
 
@@ -207,12 +211,16 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         ProgressReporter reporter,
         Action<string>? onStderrLine,
         CancellationToken cancellationToken,
-        bool urgent = false)
+        bool urgent = false,
+        bool lowerAfterFirstSegment = false)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         // The media encoded is what the finished playlists list (the longest rendition), read once FFmpeg has exited.
         var encoded = new FfmpegTask(task, () => watchers.Max(watcher => watcher.ListedSeconds()));
-        var run = ffmpeg.RunFfmpegAsync(arguments, timeout, reporter.Enabled ? reporter.OnFfmpegProgress : null, stop.Token, onStderrLine, encoded, urgent: urgent);
+        var pid = 0;
+        var run = ffmpeg.RunFfmpegAsync(arguments, timeout, reporter.Enabled ? reporter.OnFfmpegProgress : null, stop.Token, onStderrLine, encoded,
+            urgent: urgent, onStarted: started => Volatile.Write(ref pid, started));
+        var lowered = !lowerAfterFirstSegment;
         try
         {
             // Segments closed while a cancelled FFmpeg winds down are not reported: the caller has moved on.
@@ -221,6 +229,15 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
                 foreach (var watcher in watchers)
                 {
                     await watcher.PollAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (!lowered && watchers.All(watcher => watcher.Reported > 0) && Volatile.Read(ref pid) is > 0 and var running)
+                {
+                    lowered = true;
+                    if (!IdleScheduling.TryLowerRunning(running, out var error))
+                    {
+                        LogNotLowered(logger, task, running, error!);
+                    }
                 }
 
                 await Task.WhenAny(run, Task.Delay(PollInterval, CancellationToken.None)).ConfigureAwait(false);
@@ -302,4 +319,7 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Encoding chunk [{Start}s +{Duration}s) from segment {First} into {Rungs}")]
     private static partial void LogChunk(ILogger logger, double start, double duration, int first, string rungs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ffmpeg {Task} [{Pid}] could not be lowered in priority after its first segment: {Reason}")]
+    private static partial void LogNotLowered(ILogger logger, string task, int pid, string reason);
 }

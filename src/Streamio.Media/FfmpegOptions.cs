@@ -32,8 +32,9 @@ public sealed class FfmpegOptions
     public string Preset { get; set; } = "veryfast";
 
     /// <summary>
-    /// Run FFmpeg below normal priority so encodes never starve the API or the heartbeats. Probes and the fast start (what
-    /// a viewer waits for, short) keep normal priority either way.
+    /// Run FFmpeg in the background (Linux's idle scheduling class, and nice 10) so encodes never starve the API or the
+    /// heartbeats. Probes, the fast start and the audio until its first segment (what a viewer waits for, short) keep
+    /// normal priority either way.
     /// </summary>
     public bool LowPriority { get; set; } = true;
 

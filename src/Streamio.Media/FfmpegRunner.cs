@@ -23,7 +23,8 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
         Action<string>? onStderrLine = null,
         FfmpegTask? task = null,
         Func<Stream, CancellationToken, Task>? standardInput = null,
-        bool urgent = false)
+        bool urgent = false,
+        Action<int>? onStarted = null)
     {
         var request = new ProcessRunRequest(_options.FfmpegPath, arguments)
         {
@@ -37,6 +38,7 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
             // Always parsed, never captured: FFmpeg's stdout is only ever -progress output.
             OnProgress = onProgress ?? (_ => { }),
             OnStderrLine = onStderrLine,
+            OnStarted = onStarted,
         };
         var result = await StartAsync(request, task, cancellationToken).ConfigureAwait(false);
         if (result.TimedOut)

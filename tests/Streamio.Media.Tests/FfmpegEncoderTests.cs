@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Streamio.Media.Processes;
 using Streamio.Testing;
 
 namespace Streamio.Media.Tests;
@@ -129,6 +130,62 @@ public sealed class FfmpegEncoderTests : IDisposable
         Assert.Equal("aac,48000,2", streams.StandardOutput.Split('\n')[0].Trim());
         Assert.True(progress.Count > 1);
         Assert.Equal(1.0, progress.Last());
+    }
+
+    [Fact]
+    public async Task The_audio_pass_runs_at_normal_priority_until_its_first_segment_then_in_the_background()
+    {
+        // Three minutes of audio: seconds of AAC encoding, so FFmpeg is still running long after its first segment.
+        var source = Path.Combine(_temp.Path, "tone.mkv");
+        await FfmpegTools.FfmpegAsync("-v", "error", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=8000:duration=180", "-ac", "1", "-c:a", "pcm_s16le", source);
+        var work = Path.Combine(_temp.Path, "audio-priority");
+        var readings = new ConcurrentQueue<(int Index, IReadOnlyList<(int Policy, int Nice)> Threads)>();
+
+        await TestMedia.Encoder().EncodeAudioAsync(
+            new AudioEncodeJob(MediaInput.LocalFile(source), 2, 128, work) { DurationSeconds = 180 },
+            s =>
+            {
+                readings.Enqueue((s.Index, ThreadsOfFfmpegWritingTo(work)));
+                return Task.CompletedTask;
+            },
+            null,
+            CancellationToken.None);
+
+        var first = readings.First();
+        Assert.Equal(0, first.Index);
+        Assert.NotEmpty(first.Threads);
+        Assert.All(first.Threads, thread => Assert.Equal(0, thread.Policy));
+        // Every later reading of a running FFmpeg: background (idle class, nice 10), once lowered never back.
+        var lowered = readings.Skip(1).SkipWhile(r => r.Threads.Any(t => t.Policy == 0)).ToList();
+        Assert.Contains(lowered, r => r.Threads.Count > 0);
+        Assert.All(lowered.SelectMany(r => r.Threads), thread => Assert.Equal((5, 10), thread));
+    }
+
+    /// <summary>The scheduling class and nice value of each thread of the FFmpeg whose command line names <paramref name="workDirectory"/>.</summary>
+    private static List<(int Policy, int Nice)> ThreadsOfFfmpegWritingTo(string workDirectory)
+    {
+        var threads = new List<(int Policy, int Nice)>();
+        foreach (var process in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                if (!File.ReadAllText(Path.Combine(process, "cmdline")).Contains(workDirectory, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                foreach (var task in Directory.GetDirectories(Path.Combine(process, "task")))
+                {
+                    threads.Add(IdleScheduling.Of(Path.Combine(task, "stat")));
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone between listing and reading (FFmpeg finished), or not ours to read.
+            }
+        }
+
+        return threads;
     }
 
     [Fact]

@@ -252,9 +252,9 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
-    public async Task Low_priority_runs_niced()
+    public async Task Low_priority_runs_niced_in_the_idle_scheduling_class()
     {
-        var nice = new ConcurrentQueue<int>();
+        var threads = new ConcurrentQueue<ThreadPriority>();
         var pid = 0;
         using var cts = new CancellationTokenSource();
         var request = new ProcessRunRequest(FfmpegTools.Ffmpeg, EndlessFfmpeg)
@@ -270,60 +270,81 @@ public sealed class ProcessRunnerTests
                     return;
                 }
 
-                EnqueueThreadNices(pid, nice);
+                EnqueueThreadPriorities(pid, threads);
                 cts.Cancel();
             },
         };
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => FfmpegTools.Runner().RunAsync(request, cts.Token));
 
-        Assert.NotEmpty(nice);
-        Assert.All(nice, n => Assert.True(n > 0, $"nice {n}"));
+        AssertBackground(threads);
     }
 
     [Fact]
     public async Task The_ffmpeg_runner_starts_ffmpeg_below_normal_priority_by_default()
     {
-        var nice = await FfmpegThreadNicesAsync(urgent: false);
+        var threads = await FfmpegThreadPrioritiesAsync(urgent: false, lowerOnFirstReport: false);
 
-        Assert.NotEmpty(nice);
-        Assert.All(nice, n => Assert.True(n > 0, $"nice {n}"));
+        AssertBackground(threads);
     }
 
     [Fact]
     public async Task An_urgent_ffmpeg_run_keeps_this_process_priority()
     {
         // The fast start: what a viewer waits for is not put behind the rest of the ladder.
-        var nice = await FfmpegThreadNicesAsync(urgent: true);
+        var threads = await FfmpegThreadPrioritiesAsync(urgent: true, lowerOnFirstReport: false);
 
-        var own = NiceOf($"/proc/{Environment.ProcessId}/stat");
-        Assert.NotEmpty(nice);
-        Assert.All(nice, n => Assert.Equal(own, n));
+        var own = IdleScheduling.Of($"/proc/{Environment.ProcessId}/stat");
+        Assert.NotEmpty(threads);
+        Assert.All(threads, thread => Assert.Equal(own, thread.Reading));
     }
 
-    /// <summary>The nice value of every thread of an FFmpeg the runner started, read once it reports progress.</summary>
-    private static async Task<ConcurrentQueue<int>> FfmpegThreadNicesAsync(bool urgent)
+    [Fact]
+    public async Task An_urgent_run_lowered_while_running_moves_every_thread_to_the_background()
     {
-        // The runner does not hand out the pid: find our FFmpeg by a marker on its command line.
-        var marker = Guid.NewGuid().ToString("N");
-        var nice = new ConcurrentQueue<int>();
+        // The audio pass: urgent until its first segment is out, then background work like the chunks.
+        var threads = await FfmpegThreadPrioritiesAsync(urgent: true, lowerOnFirstReport: true);
+
+        AssertBackground(threads);
+    }
+
+    private static void AssertBackground(ConcurrentQueue<ThreadPriority> threads)
+    {
+        // More than the main thread: the encoder's and filters' workers too.
+        Assert.True(threads.Count > 1, $"{threads.Count} threads read");
+        Assert.All(threads, thread => Assert.Equal((5, 10), thread.Reading));
+    }
+
+    /// <summary>The scheduling class and nice value of every thread of an FFmpeg the runner started, read once it reports progress.</summary>
+    private static async Task<ConcurrentQueue<ThreadPriority>> FfmpegThreadPrioritiesAsync(bool urgent, bool lowerOnFirstReport)
+    {
+        var threads = new ConcurrentQueue<ThreadPriority>();
+        var pid = 0;
         using var cts = new CancellationTokenSource();
         var run = TestMedia.Runner().RunFfmpegAsync(
-            [.. EndlessFfmpeg[..^3], "-f", "null", "-metadata", $"comment={marker}", "-"],
+            [.. EndlessFfmpeg[..^3], "-threads", "2", "-f", "null", "-"],
             TimeSpan.FromMinutes(10),
             _ =>
             {
-                if (!cts.IsCancellationRequested && FindProcess(marker) is { } pid)
+                if (cts.IsCancellationRequested || Volatile.Read(ref pid) is not (> 0 and var running))
                 {
-                    EnqueueThreadNices(pid, nice);
-                    cts.Cancel();
+                    return;
                 }
+
+                if (lowerOnFirstReport)
+                {
+                    Assert.True(IdleScheduling.TryLowerRunning(running, out var error), error);
+                }
+
+                EnqueueThreadPriorities(running, threads);
+                cts.Cancel();
             },
             cts.Token,
-            urgent: urgent);
+            urgent: urgent,
+            onStarted: started => Volatile.Write(ref pid, started));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-        return nice;
+        return threads;
     }
 
     [Fact]
@@ -353,31 +374,6 @@ public sealed class ProcessRunnerTests
         Assert.Equal("a b|$(echo no)|'quoted'|; rm -rf /|\n", result.StandardOutput);
     }
 
-    private static int? FindProcess(string marker)
-    {
-        foreach (var directory in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(directory), CultureInfo.InvariantCulture, out var pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                if (File.ReadAllText(Path.Combine(directory, "cmdline")).Contains(marker, StringComparison.Ordinal))
-                {
-                    return pid;
-                }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // Gone between listing and reading, or not ours to read.
-            }
-        }
-
-        return null;
-    }
-
     /// <summary>Waits for the run to show it is working; a run that ends first surfaces its own error instead.</summary>
     private static async Task WhenWorkingAsync(Task working, Task run)
     {
@@ -396,35 +392,23 @@ public sealed class ProcessRunnerTests
             .Select(m => m[(m.IndexOf("stopping: ", StringComparison.Ordinal) + "stopping: ".Length)..])
             .ToList();
 
-    /// <summary>The nice value of every thread of a running process, including the encoder's workers.</summary>
-    private static void EnqueueThreadNices(int pid, ConcurrentQueue<int> nice)
+    /// <summary>The scheduling class and nice value of every thread of a running process, including the encoder's workers.</summary>
+    private static void EnqueueThreadPriorities(int pid, ConcurrentQueue<ThreadPriority> threads)
     {
         foreach (var task in Directory.GetDirectories($"/proc/{pid}/task"))
         {
-            if (NiceOf(Path.Combine(task, "stat")) is var n && n != int.MaxValue)
+            try
             {
-                nice.Enqueue(n);
+                threads.Enqueue(new ThreadPriority(Path.GetFileName(task), IdleScheduling.Of(Path.Combine(task, "stat"))));
+            }
+            catch (IOException)
+            {
+                // The thread ended between listing and reading.
             }
         }
     }
 
-    private static int NiceOf(string statPath)
-    {
-        string stat;
-        try
-        {
-            stat = File.ReadAllText(statPath);
-        }
-        catch (IOException)
-        {
-            // The thread ended between listing and reading.
-            return int.MaxValue;
-        }
-
-        // Fields after "(comm)" start at field 3; nice is field 19.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return int.Parse(fields[19 - 3], CultureInfo.InvariantCulture);
-    }
+    private sealed record ThreadPriority(string ThreadId, (int Policy, int Nice) Reading);
 
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

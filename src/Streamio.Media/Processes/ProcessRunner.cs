@@ -97,7 +97,8 @@ public sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IProc
 
     private void LowerPriority(Process process, string tool)
     {
-        // Set right after exec, before FFmpeg starts its worker threads, so they inherit the nice value.
+        // Set right after exec, before FFmpeg starts its worker threads, so they inherit the class and the nice value. The
+        // nice value is for systems without the idle class, and orders idle-class runs once nothing else wants the CPU.
         try
         {
             process.PriorityClass = ProcessPriorityClass.BelowNormal;
@@ -105,6 +106,11 @@ public sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IProc
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             LogPriorityFailed(logger, tool, process.Id, e.Message);
+        }
+
+        if (!IdleScheduling.TryApply(process.Id, out var error) && OperatingSystem.IsLinux())
+        {
+            LogPriorityFailed(logger, tool, process.Id, error!);
         }
     }
 

@@ -30,12 +30,13 @@ public sealed class ChunkThreadsTests
     [Theory]
     // Segment 0 at the lowest rung alone: what a viewer waits for, run ahead of the rest at normal priority.
     [InlineData(WorkKind.EncodeChunk, 0, 1, new[] { "360p" }, true)]
-    // Segment 0 at the other rungs, a whole chunk, a later lone segment, the audio: throughput work.
+    // Segment 0 at the other rungs, a whole chunk, a later lone segment: throughput work. (The audio pass is urgent only
+    // until its first segment, which the encoder handles: FfmpegEncoderTests.)
     [InlineData(WorkKind.EncodeChunk, 0, 1, new[] { "480p", "720p" }, false)]
     [InlineData(WorkKind.EncodeChunk, 1, 15, new[] { "360p" }, false)]
     [InlineData(WorkKind.EncodeChunk, 7, 1, new[] { "360p" }, false)]
     [InlineData(WorkKind.EncodeAudio, 0, 1, new string[0], false)]
-    public void Only_the_fast_start_is_urgent(WorkKind kind, int firstSegment, int segmentCount, string[] rungs, bool urgent) =>
+    public void Only_the_fast_start_chunk_is_urgent(WorkKind kind, int firstSegment, int segmentCount, string[] rungs, bool urgent) =>
         Assert.Equal(urgent, ChunkRunner.IsFastStart(new WorkAssignment("v", "p", 1, 1, kind, "source", null, null, firstSegment, segmentCount, rungs,
             IsLastChunk: false, SourceIsExternal: false, SourceDeleted: false, Repair: false)));
 }
