@@ -12,7 +12,14 @@ namespace Streamio.Media;
 /// </summary>
 public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOptions> options, ILogger<FfmpegEncoder> logger) : IMediaEncoder
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    /// <summary>How often a run's playlists are checked for closed segments: often while a viewer waits on the run.</summary>
+    private static readonly TimeSpan UrgentPollInterval = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Background runs are checked less often: each check wakes a thread, which costs more than the check on a busy
+    /// node, and a later segment published 0.2 s later delays nobody.
+    /// </summary>
+    private static readonly TimeSpan BackgroundPollInterval = TimeSpan.FromMilliseconds(250);
     private readonly FfmpegOptions _options = options.Value;
 
     public async Task<ChunkEncodeResult> EncodeChunkAsync(ChunkEncodeJob job, Func<ClosedSegment, Task> onSegment, IProgress<double>? progress, CancellationToken cancellationToken)
@@ -220,7 +227,8 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
         var pid = 0;
         var run = ffmpeg.RunFfmpegAsync(arguments, timeout, reporter.Enabled ? reporter.OnFfmpegProgress : null, stop.Token, onStderrLine, encoded,
             urgent: urgent, onStarted: started => Volatile.Write(ref pid, started));
-        var lowered = !lowerAfterFirstSegment;
+        // Urgent until the run is lowered (after its first segments, when asked), or for the whole run.
+        var urgentNow = urgent;
         try
         {
             // Segments closed while a cancelled FFmpeg winds down are not reported: the caller has moved on.
@@ -231,16 +239,16 @@ public sealed partial class FfmpegEncoder(FfmpegRunner ffmpeg, IOptions<FfmpegOp
                     await watcher.PollAsync(cancellationToken).ConfigureAwait(false);
                 }
 
-                if (!lowered && watchers.All(watcher => watcher.Reported > 0) && Volatile.Read(ref pid) is > 0 and var running)
+                if (urgentNow && lowerAfterFirstSegment && watchers.All(watcher => watcher.Reported > 0) && Volatile.Read(ref pid) is > 0 and var running)
                 {
-                    lowered = true;
+                    urgentNow = false;
                     if (!IdleScheduling.TryLowerRunning(running, out var error))
                     {
                         LogNotLowered(logger, task, running, error!);
                     }
                 }
 
-                await Task.WhenAny(run, Task.Delay(PollInterval, CancellationToken.None)).ConfigureAwait(false);
+                await Task.WhenAny(run, Task.Delay(urgentNow ? UrgentPollInterval : BackgroundPollInterval, CancellationToken.None)).ConfigureAwait(false);
             }
         }
         catch when (!run.IsCompleted)

@@ -33,8 +33,8 @@ public sealed class FfmpegOptions
 
     /// <summary>
     /// Run FFmpeg in the background (Linux's idle scheduling class, and nice 10) so encodes never starve the API or the
-    /// heartbeats. Probes, the fast start and the audio until its first segment (what a viewer waits for, short) keep
-    /// normal priority either way.
+    /// heartbeats. What a viewer waits for keeps normal priority either way: probes, the fast start, the audio until its
+    /// first segment, live encodes, watermarked sessions, frame grabs.
     /// </summary>
     public bool LowPriority { get; set; } = true;
 

@@ -167,8 +167,9 @@ public sealed partial class LivePublishHandler(
         }, CancellationToken.None);
         try
         {
+            // Urgent: a live encode must keep up with real time, so it runs ahead of VOD chunks (background) on its silo.
             await ffmpeg.RunFfmpegAsync(LiveArguments.Encode(job, options.Value.Preset), TimeSpan.FromHours(options.Value.MaxLegHours), null, cancellationToken,
-                standardInput: (stdin, token) => FeedAsync(stdin, prefix, session.Media, token, cut.Token));
+                standardInput: (stdin, token) => FeedAsync(stdin, prefix, session.Media, token, cut.Token), urgent: true);
         }
         finally
         {

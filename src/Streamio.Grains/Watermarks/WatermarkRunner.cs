@@ -111,7 +111,8 @@ public sealed class WatermarkRunner(
         var timeout = ffmpegOptions.Value.TaskTimeoutFor(video.Source?.DurationSeconds ?? 0);
         try
         {
-            await ffmpeg.RunFfmpegAsync(WatermarkArguments.Encode(job, options.Value.Preset), timeout, null, stop.Token);
+            // Urgent: a viewer is playing this session as it is encoded; VOD chunks on the silo wait for it.
+            await ffmpeg.RunFfmpegAsync(WatermarkArguments.Encode(job, options.Value.Preset), timeout, null, stop.Token, urgent: true);
         }
         catch (Exception) when (sideError is not null)
         {

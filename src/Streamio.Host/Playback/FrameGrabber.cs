@@ -84,7 +84,8 @@ public sealed class FrameGrabber(IObjectStorage storage, IGrainFactory grains, F
                 "-ss", offset.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture), "-frames:v", "1",
                 "-vf", $"scale={width}:-2", "-q:v", "3", "-f", "image2", "-y", output,
             ];
-            await ffmpeg.RunFfmpegAsync(arguments, Timeout, null, cancellationToken);
+            // Urgent: one frame, and an HTTP request waits for it.
+            await ffmpeg.RunFfmpegAsync(arguments, Timeout, null, cancellationToken, urgent: true);
             return File.Exists(output) ? await File.ReadAllBytesAsync(output, cancellationToken) : throw new MediaToolException("ffmpeg wrote no frame.", "");
         }
         finally
