@@ -29,7 +29,7 @@ public sealed class FfmpegRunner(IProcessRunner runner, IOptions<FfmpegOptions> 
         var request = new ProcessRunRequest(_options.FfmpegPath, arguments)
         {
             Timeout = timeout,
-            // Urgent work (what a viewer waits for) is short: it may compete with the API for that long.
+            // Urgent work is what a viewer waits for (the fast start, a live encode, a frame): it may compete with the API.
             LowPriority = _options.LowPriority && !urgent,
             // Stdin is the input when fed (a live publisher's bytes); the stop is then SIGTERM, which FFmpeg finishes on too.
             QuitCommand = standardInput is null ? "q" : null,
