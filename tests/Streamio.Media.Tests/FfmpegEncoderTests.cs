@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Streamio.Media.Processes;
 using Streamio.Testing;
 
 namespace Streamio.Media.Tests;
@@ -176,7 +175,7 @@ public sealed class FfmpegEncoderTests : IDisposable
 
                 foreach (var task in Directory.GetDirectories(Path.Combine(process, "task")))
                 {
-                    threads.Add(IdleScheduling.Of(Path.Combine(task, "stat")));
+                    threads.Add(TestMedia.PriorityOf(Path.Combine(task, "stat")));
                 }
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

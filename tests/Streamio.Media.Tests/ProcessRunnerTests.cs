@@ -294,7 +294,7 @@ public sealed class ProcessRunnerTests
         // The fast start: what a viewer waits for is not put behind the rest of the ladder.
         var threads = await FfmpegThreadPrioritiesAsync(urgent: true, lowerOnFirstReport: false);
 
-        var own = IdleScheduling.Of($"/proc/{Environment.ProcessId}/stat");
+        var own = TestMedia.PriorityOf($"/proc/{Environment.ProcessId}/stat");
         Assert.NotEmpty(threads);
         Assert.All(threads, thread => Assert.Equal(own, thread.Reading));
     }
@@ -399,7 +399,7 @@ public sealed class ProcessRunnerTests
         {
             try
             {
-                threads.Enqueue(new ThreadPriority(Path.GetFileName(task), IdleScheduling.Of(Path.Combine(task, "stat"))));
+                threads.Enqueue(new ThreadPriority(Path.GetFileName(task), TestMedia.PriorityOf(Path.Combine(task, "stat"))));
             }
             catch (IOException)
             {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Streamio.Testing;
@@ -24,4 +25,13 @@ internal static class TestMedia
 
     /// <summary>Whether a process id is still alive (or a zombie nobody reaped).</summary>
     public static bool ProcessExists(int pid) => Directory.Exists($"/proc/{pid}");
+
+    /// <summary>A thread's scheduling policy and nice value (/proc/…/stat fields 41 and 19): policy 0 is normal, 5 idle.</summary>
+    public static (int Policy, int Nice) PriorityOf(string statPath)
+    {
+        var stat = File.ReadAllText(statPath);
+        // Fields after the command (in parentheses, which may itself hold spaces) start at field 3.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (int.Parse(fields[41 - 3], CultureInfo.InvariantCulture), int.Parse(fields[19 - 3], CultureInfo.InvariantCulture));
+    }
 }

@@ -75,15 +75,6 @@ internal static partial class IdleScheduling
         return error is null;
     }
 
-    /// <summary>A thread's scheduling policy and nice value (/proc/…/stat fields 41 and 19): policy 0 is normal, 5 idle.</summary>
-    public static (int Policy, int Nice) Of(string statPath)
-    {
-        var stat = File.ReadAllText(statPath);
-        // Fields after the command (in parentheses, which may itself hold spaces) start at field 3.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (int.Parse(fields[41 - 3], CultureInfo.InvariantCulture), int.Parse(fields[19 - 3], CultureInfo.InvariantCulture));
-    }
-
     private const int Esrch = 3;
 
     [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]

@@ -97,8 +97,8 @@ public sealed partial class ProcessRunner(ILogger<ProcessRunner> logger) : IProc
 
     private void LowerPriority(Process process, string tool)
     {
-        // Set right after exec, before FFmpeg starts its worker threads, so they inherit the class and the nice value. The
-        // nice value is for systems without the idle class, and orders idle-class runs once nothing else wants the CPU.
+        // Set right after exec, before FFmpeg starts its worker threads, so they inherit the class and the nice value (the
+        // nice value is what remains where the idle class is refused).
         try
         {
             process.PriorityClass = ProcessPriorityClass.BelowNormal;
