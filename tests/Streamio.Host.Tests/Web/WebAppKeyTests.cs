@@ -82,8 +82,7 @@ public sealed class WebAppKeyTests(BrowserFixture fixture)
         // Upload through the page: live progress over the hub (with the key), then playback from the tokenized URL.
         await page.Locator("#upload-title").FillAsync("Uploaded with a key");
         await page.Locator("#upload-file").SetInputFilesAsync(clip);
-        await page.WaitForURLAsync(WebAppTests.VideoPageUrl(), WebAppTests.HashNavigation);
-        var uploaded = WebAppTests.VideoPageUrl().Match(page.Url).Groups["id"].Value;
+        var uploaded = await WebAppTests.WaitForVideoPageAsync(page);
         await page.WaitForFunctionAsync("() => document.querySelector('#player').dataset.startedWhile && document.querySelector('#player').currentTime > 0.5");
         await page.Locator("#video-status [data-status='ready']").WaitForAsync();
         await page.WaitForFunctionAsync("() => document.querySelector('#player').poster.startsWith('blob:')");

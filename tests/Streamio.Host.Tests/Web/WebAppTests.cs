@@ -171,7 +171,7 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
         Assert.Equal(listed!.Items[1].Id, await cards.Nth(1).GetAttributeAsync("data-video-id"));
 
         await cards.First.Locator("a").ClickAsync();
-        await page.WaitForURLAsync(new Regex($"#/videos/{newest.Id}$"), HashNavigation);
+        await WaitForUrlAsync(page, new Regex($"#/videos/{newest.Id}$"));
         browser.AssertNoConsoleErrors();
 
         await using var overview = await fixture.OpenAsync("/#/");
@@ -251,11 +251,17 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
     }
 
     /// <summary>
-    /// The app moves between pages by its URL's hash: wait for that change itself. Playwright's default also waits for
-    /// the document's load event, which a slow image or script begun meanwhile holds back: a full run once timed out
-    /// after 120 s with the video page open and its video ready.
+    /// Waits until the page's URL matches, checked in the page itself every 100 ms, and returns that URL. The app moves
+    /// between pages by its URL's hash; Playwright's <c>WaitForURLAsync</c> compares the URL it last heard of and then
+    /// waits for the next navigation event, and a CI run once timed out after 120 s with the page long at the video's URL
+    /// (the hash change fell, it seems, between the two).
     /// </summary>
-    internal static readonly PageWaitForURLOptions HashNavigation = new() { WaitUntil = WaitUntilState.Commit };
+    internal static async Task<string> WaitForUrlAsync(IPage page, Regex url)
+    {
+        var matched = await page.WaitForFunctionAsync("pattern => new RegExp(pattern).test(location.href) && location.href", url.ToString(),
+            new() { PollingInterval = 100 });
+        return await matched.JsonValueAsync<string>();
+    }
 
     [GeneratedRegex(@"#/videos/(?<id>v_[0-9a-f]+)$")]
     internal static partial Regex VideoPageUrl();
@@ -265,14 +271,14 @@ public sealed partial class WebAppTests(BrowserFixture fixture, ITestOutputHelpe
     {
         try
         {
-            await page.WaitForURLAsync(VideoPageUrl(), HashNavigation);
+            return VideoPageUrl().Match(await WaitForUrlAsync(page, VideoPageUrl())).Groups["id"].Value;
         }
         catch (TimeoutException)
         {
             // Read what is there without waiting: the form may be gone by now.
             var shown = await page.EvaluateAsync<string>("() => document.body.innerText").WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Fail($"the upload never opened the video page; at {page.Url} the page says: {shown}");
+            throw;
         }
-        return VideoPageUrl().Match(page.Url).Groups["id"].Value;
     }
 }
