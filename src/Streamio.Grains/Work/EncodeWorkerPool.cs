@@ -79,11 +79,9 @@ public sealed partial class EncodeWorkerPool(
             WorkTicket? ticket;
             try
             {
-                ticket = await Scheduler.TakeAsync(SiloAddress, PollWait, minimumPriority, options.Value.Workers).WaitAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
+                // Never abandoned on shutdown: the scheduler would hand the next ticket to a poll nobody reads any more,
+                // and that item would wait for its video's next check. Waiting out the poll (PollWait at most) is cheap.
+                ticket = await Scheduler.TakeAsync(SiloAddress, PollWait, minimumPriority, options.Value.Workers);
             }
             catch (Exception error)
             {
@@ -92,10 +90,31 @@ public sealed partial class EncodeWorkerPool(
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
                 continue;
             }
-            if (ticket is not null)
+            if (ticket is null)
             {
-                await RunAsync(ticket);
+                continue;
             }
+            if (stoppingToken.IsCancellationRequested)
+            {
+                // Taken as shutdown began: straight back to the queue, for another silo.
+                await HandBackUntakenAsync(ticket);
+                return;
+            }
+            await RunAsync(ticket);
+        }
+    }
+
+    private async Task HandBackUntakenAsync(WorkTicket ticket)
+    {
+        LogWork(ticket.VideoId, ticket.ItemId, ticket.Kind, 0, "taken as the silo stopped: back to the queue");
+        try
+        {
+            await Scheduler.EnqueueAsync([ticket]);
+        }
+        catch (Exception error)
+        {
+            // One try, not a shutdown held up for minutes: the video's check queues its pending items again anyway.
+            LogReportFailed(error, ticket.VideoId, ticket.ItemId);
         }
     }
 
@@ -108,38 +127,46 @@ public sealed partial class EncodeWorkerPool(
             if (await video.StartWorkAsync(ticket.ItemId, SiloAddress) is not { } work)
             {
                 span?.AddEvent(new System.Diagnostics.ActivityEvent("stale ticket"));
+                LogWork(ticket.VideoId, ticket.ItemId, ticket.Kind, 0, "stale ticket, not run");
                 return;
             }
             WorkSpan.Describe(span, work);
             _running[(ticket.VideoId, ticket.ItemId)] = work;
+            LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, "started");
             try
             {
                 await _runners[work.Kind].RunAsync(work, _hardStop.Token);
+                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, "done");
             }
             catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
             {
                 span?.AddEvent(new System.Diagnostics.ActivityEvent("handed back"));
+                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, "handed back");
                 await Reports.RetryAsync(() => video.OnWorkReleasedAsync(work.ItemId, work.Attempt));
             }
             catch (VideoGoneException)
             {
                 // Deleted meanwhile: there is no one left to report to.
+                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, "video deleted");
             }
             catch (Exception error) when (work.ProgressiveSource is not null && Reports.IsGrowingSourceGone(error))
             {
                 // Handed out just before the upload's last byte, FFmpeg connected after its growing copy was removed.
                 WorkSpan.Fail(span, error);
+                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, $"growing source gone: {error.Message}");
                 await Reports.RetryAsync(() => video.OnGrowingSourceGoneAsync(work.ItemId, work.Attempt, error.Message));
             }
             catch (Exception error) when (Reports.IsUnreachableGrain(error))
             {
                 // A grain this work called lives on a silo that stopped answering: not the work's fault.
                 WorkSpan.Fail(span, error);
+                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, $"interrupted: {error.Message}");
                 await Reports.RetryAsync(() => video.OnWorkInterruptedAsync(work.ItemId, work.Attempt, error.Message));
             }
             catch (Exception error)
             {
                 WorkSpan.Fail(span, error);
+                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, $"failed: {error.Message}");
                 await Reports.RetryAsync(() => video.OnWorkFailedAsync(work.ItemId, work.Attempt, error.Message));
             }
         }
@@ -170,6 +197,10 @@ public sealed partial class EncodeWorkerPool(
 
     [LoggerMessage(LogLevel.Warning, "Grace period over: handing back {Count} running work items")]
     private partial void LogHandingBack(int count);
+
+    /// <summary>Each item's course on this silo, for following one video's work across silos (attempt 0: not started here).</summary>
+    [LoggerMessage(LogLevel.Debug, "Video {VideoId} item {ItemId} ({Kind}) attempt {Attempt}: {What}")]
+    private partial void LogWork(string videoId, int itemId, WorkKind kind, int attempt, string what);
 
     [LoggerMessage(LogLevel.Warning, "Taking work from the scheduler failed")]
     private partial void LogTakeFailed(Exception error);

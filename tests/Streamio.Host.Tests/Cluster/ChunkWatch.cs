@@ -54,8 +54,8 @@ public sealed class ChunkWatch : IAsyncDisposable
     /// <summary>The FFmpeg processes of chunk encodes running right now.</summary>
     public IReadOnlyList<ChunkSighting> Running() => Sightings.Where(sighting => ClusterRig.IsAlive(sighting.Pid)).ToList();
 
-    /// <summary>Waits until a sighting matches; the bound only guards against a hang.</summary>
-    public async Task<ChunkSighting> WaitForAsync(Func<ChunkSighting, bool> match, string what, Func<string>? diagnostics = null, int seconds = 300)
+    /// <summary>Waits until a sighting matches; the bound only guards against a hang. <paramref name="diagnostics"/> explains a failure.</summary>
+    public async Task<ChunkSighting> WaitForAsync(Func<ChunkSighting, bool> match, string what, Func<Task<string>>? diagnostics = null, int seconds = 300)
     {
         var deadline = Stopwatch.StartNew();
         while (true)
@@ -66,7 +66,7 @@ public sealed class ChunkWatch : IAsyncDisposable
             }
             if (deadline.Elapsed > TimeSpan.FromSeconds(seconds))
             {
-                Assert.Fail($"gave up waiting for {what}; chunk encodes seen: {Describe()}\n{diagnostics?.Invoke()}");
+                Assert.Fail($"gave up waiting for {what}; chunk encodes seen: {Describe()}\n{(diagnostics is null ? "" : await diagnostics())}");
             }
             await Task.Delay(20);
         }

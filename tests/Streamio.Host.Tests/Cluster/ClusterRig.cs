@@ -85,7 +85,8 @@ public sealed partial class ClusterRig : IAsyncDisposable
     /// <summary>
     /// Settings of one node: the test ladder and presets, PostgreSQL, the clustering under test, free loopback ports
     /// advertised as 127.0.0.1, the shared storage folder, its own data and scratch folders, one worker per silo, and
-    /// videos that check on their work every 2 s (the backstop after a silo or the scheduler is lost).
+    /// videos that check on their work every 2 s (the backstop after a silo or the scheduler is lost), and the workers'
+    /// debug log (each item's start and end).
     /// </summary>
     public Dictionary<string, string?> Settings(string roles, string? dataPath = null)
     {
@@ -113,6 +114,8 @@ public sealed partial class ClusterRig : IAsyncDisposable
         settings["Streamio:Live:Rtmp:Port"] = "0";
         settings["Streamio:Live:Srt:Port"] = "0";
         settings["Streamio:Silo:CheckSeconds"] = "2";
+        // Each work item's start and end on each silo, in the output a failure message quotes.
+        settings["Logging:LogLevel:Streamio.Grains.Work.EncodeWorkerPool"] = "Debug";
         return settings;
     }
 
@@ -168,7 +171,7 @@ public sealed partial class ClusterRig : IAsyncDisposable
     /// <summary>Waits until the silo runs FFmpeg on a chunk of the video, and returns that encode.</summary>
     public Task<ChunkSighting> WaitForChunkRunningOnAsync(StreamioProcess silo, string videoId) =>
         Chunks.WaitForAsync(sighting => sighting.WorkPath == WorkPathOf(silo) && sighting.VideoId == videoId && IsAlive(sighting.Pid),
-            $"a chunk of {videoId} being encoded on silo {SiloPortOf(silo)}", () => silo.RecentOutput);
+            $"a chunk of {videoId} being encoded on silo {SiloPortOf(silo)}", () => Task.FromResult(silo.RecentOutput));
 
     /// <summary>The chunk encodes of a video that ran on a silo.</summary>
     public IReadOnlyList<ChunkSighting> ChunksOn(StreamioProcess silo, string videoId) =>
@@ -271,6 +274,32 @@ public sealed partial class ClusterRig : IAsyncDisposable
     /// <summary>Waits until the video is ready or failed, riding out moments when the cluster cannot answer.</summary>
     public static async Task<VideoResponse> WaitForFinishedAsync(StreamioProcess api, string id, Func<string>? diagnostics = null) =>
         (await WaitForAsync(() => TryGetVideoAsync(api, id), video => video?.Status is "ready" or "failed", $"video {id} to finish", diagnostics))!;
+
+    /// <summary>
+    /// What the API says of the cluster (its silos, the scheduler's queue) and of the video, for a failure message; and
+    /// the recent output of each node named.
+    /// </summary>
+    public static async Task<string> DescribeAsync(StreamioProcess api, string videoId, params (string Name, StreamioProcess Node)[] nodes)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var (label, client, path) in new[] { ("cluster", api.Admin, "/v1/cluster"), ("video", api.Http, $"/v1/videos/{videoId}") })
+        {
+            try
+            {
+                using var response = await client.GetAsync(path);
+                text.AppendLine(CultureInfo.InvariantCulture, $"{label}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+            catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{label}: {error.Message}");
+            }
+        }
+        foreach (var (name, node) in nodes)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{name}:\n{node.RecentOutput}");
+        }
+        return text.ToString();
+    }
 
     /// <summary>Waits until the cluster has no work waiting or running (the scheduler forgets what is done, failed or deleted).</summary>
     public static async Task<ClusterResponse> WaitForIdleAsync(StreamioProcess api, Func<string>? diagnostics = null) =>

@@ -34,7 +34,7 @@ public sealed class FailoverTests(ClusterFixture fixture, ITestOutputHelper outp
         // The same chunk runs again on the survivor, as the next attempt.
         var redone = await rig.Chunks.WaitForAsync(
             sighting => sighting.WorkPath == ClusterRig.WorkPathOf(survivor) && sighting.VideoId == id && sighting.ItemId == chunk.ItemId && sighting.Attempt > chunk.Attempt,
-            $"chunk {chunk.ItemId} of {id} redone on the survivor", () => survivor.RecentOutput);
+            $"chunk {chunk.ItemId} of {id} redone on the survivor", () => ClusterRig.DescribeAsync(api, id, ("survivor", survivor)));
         var redoneAfter = redone.FirstSeen - killedAt;
         var deadAfter = (await gone).At;
 

@@ -62,7 +62,7 @@ public sealed class ShutdownTests(ClusterFixture fixture, ITestOutputHelper outp
         // lost with its silo (which would count, and wait for the silo to be declared dead).
         var again = await rig.Chunks.WaitForAsync(
             sighting => sighting.WorkPath == ClusterRig.WorkPathOf(survivor) && sighting.VideoId == id && sighting.ItemId == chunk.ItemId,
-            $"chunk {chunk.ItemId} of {id} on the survivor", () => $"survivor:\n{survivor.RecentOutput}\nstopped silo:\n{silo.RecentOutput}\napi:\n{api.RecentOutput}");
+            $"chunk {chunk.ItemId} of {id} on the survivor", () => ClusterRig.DescribeAsync(api, id, ("survivor", survivor), ("stopped silo", silo), ("api", api)));
         Assert.Equal(chunk.Attempt, again.Attempt);
         output.WriteLine($"SIGTERM with no grace -> chunk {chunk.ItemId} running on the survivor after {(again.FirstSeen - terminatedAt).TotalSeconds:0.0} s");
         var video = await ClusterRig.WaitForFinishedAsync(api, id, () => survivor.RecentOutput);
