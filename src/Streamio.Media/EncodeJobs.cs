@@ -8,6 +8,13 @@ public sealed record Rung(string Name, int Width, int Height, int VideoKbps)
     /// every frame before encoding. Null for an ordinary rung.
     /// </summary>
     public string? MarkPatternPath { get; init; }
+
+    /// <summary>
+    /// <see cref="Width"/> is left to FFmpeg: the source's aspect at <see cref="Height"/>, rounded to even as
+    /// <see cref="FfmpegArguments.SourceAspectWidth"/> says. For an encode started before the probe has said the source's
+    /// size (the early fast start); such a rung takes no logo and no forensic mark, whose sizes follow the width.
+    /// </summary>
+    public bool WidthFromSource { get; init; }
 }
 
 /// <summary>

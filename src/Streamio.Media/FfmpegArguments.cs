@@ -208,6 +208,7 @@ public static class FfmpegArguments
             var rung = job.Outputs[i];
             if (job.Logo is { } logo)
             {
+                ThrowIfWidthUnknown(rung, "a logo");
                 graph.Append(CultureInfo.InvariantCulture, $";[logo{i}]scale={logo.WidthOn(rung.Width)}:-2[logo{i}s]");
                 graph.Append(CultureInfo.InvariantCulture, $";[s{i}]scale={rung.Width}:{rung.Height},setsar=1[base{i}]");
                 graph.Append(CultureInfo.InvariantCulture,
@@ -215,11 +216,12 @@ public static class FfmpegArguments
             }
             else
             {
-                graph.Append(CultureInfo.InvariantCulture, $";[s{i}]scale={rung.Width}:{rung.Height},setsar=1,format=yuv420p");
+                graph.Append(CultureInfo.InvariantCulture, $";[s{i}]scale={ScaleWidth(rung)}:{rung.Height},setsar=1,format=yuv420p");
             }
 
             if (rung.MarkPatternPath is not null)
             {
+                ThrowIfWidthUnknown(rung, "a forensic mark");
                 // grainmerge is A + B − 128 per plane: the pattern's luma moves the brightness, its flat chroma nothing.
                 graph.Append(CultureInfo.InvariantCulture, $"[m{i}];[m{i}][{patternInput++}:v]blend=all_mode=grainmerge");
             }
@@ -470,6 +472,27 @@ public static class FfmpegArguments
         Path.Combine(Path.GetFullPath(workDirectory), AudioRendition, "index.m3u8");
 
     /// <summary>H.264 level: 4.0 covers up to 1080p, 5.1 the larger rungs.</summary>
+    /// <summary>
+    /// The width of a rung at <paramref name="height"/> for a source of the given size: its aspect, rounded to the nearest
+    /// even number (halves away from zero), at least 2. <see cref="SourceAspectWidthExpression"/> is the same sum in
+    /// FFmpeg's expression language, term for term, so an encode started before the probe lands on the planned width.
+    /// </summary>
+    public static int SourceAspectWidth(int height, int sourceWidth, int sourceHeight) =>
+        Math.Max(2, (int)Math.Round((double)height * sourceWidth / sourceHeight / 2, MidpointRounding.AwayFromZero) * 2);
+
+    /// <summary><see cref="SourceAspectWidth"/> for the scale filter, whose iw and ih are the decoded (upright) frame's.</summary>
+    public static string SourceAspectWidthExpression(int height) => $"'max(2,round({Invariant(height)}*iw/ih/2)*2)'";
+
+    private static string ScaleWidth(Rung rung) => rung.WidthFromSource ? SourceAspectWidthExpression(rung.Height) : Invariant(rung.Width);
+
+    private static void ThrowIfWidthUnknown(Rung rung, string what)
+    {
+        if (rung.WidthFromSource)
+        {
+            throw new ArgumentException($"Rung {rung.Name} leaves its width to FFmpeg, so it cannot take {what} sized to that width.");
+        }
+    }
+
     public static string H264Level(int height) => height > 1080 ? "5.1" : "4.0";
 
     internal static IReadOnlyList<string> HlsOutput(string workDirectory, string rendition, int startNumber, double hlsTime, string playlistPath) =>
@@ -539,7 +562,8 @@ public static class FfmpegArguments
         foreach (var rung in job.Outputs)
         {
             ValidateRendition(rung.Name);
-            if (rung.Width <= 0 || rung.Height <= 0 || rung.Width % 2 != 0 || rung.Height % 2 != 0 || rung.VideoKbps <= 0)
+            var widthValid = rung.WidthFromSource || (rung.Width > 0 && rung.Width % 2 == 0);
+            if (!widthValid || rung.Height <= 0 || rung.Height % 2 != 0 || rung.VideoKbps <= 0)
             {
                 throw new ArgumentException($"Rung {rung.Name} needs positive even dimensions and bitrate.", nameof(job));
             }

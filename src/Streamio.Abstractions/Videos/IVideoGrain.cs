@@ -44,8 +44,13 @@ public interface IVideoGrain : IGrainWithStringKey
     /// <summary>A silo worker is about to run <paramref name="itemId"/>: returns what to do, or null when the item is stale.</summary>
     Task<WorkAssignment?> StartWorkAsync(int itemId, string siloAddress);
 
-    /// <summary>The probe of attempt <paramref name="attempt"/> finished: plans the ladder and schedules the encode.</summary>
-    Task OnProbedAsync(int itemId, int attempt, SourceFacts source);
+    /// <summary>
+    /// The probe of attempt <paramref name="attempt"/> finished: plans the ladder and schedules the encode. When the probing
+    /// silo started the fast start beside the probe (<paramref name="early"/>) and the plan wants exactly that encode,
+    /// the fast start's item is assigned to that silo and returned (asking again returns it again); otherwise null, and
+    /// the early encode is the caller's to stop.
+    /// </summary>
+    Task<WorkAssignment?> OnProbedAsync(int itemId, int attempt, SourceFacts source, EarlyFastStart? early = null);
 
     /// <summary>A source the prober refused: the video fails with the reason, nothing is retried.</summary>
     Task OnRejectedAsync(int itemId, int attempt, string reason);

@@ -59,6 +59,14 @@ public sealed record WorkAssignment(
     int ChunksPending = 0);
 
 /// <summary>
+/// The encode a probing silo started beside the probe, before the plan existed: segment 0 (<paramref name="FirstSegmentSeconds"/>
+/// long, on a timeline of <paramref name="SegmentSeconds"/>) at <paramref name="Height"/> and <paramref name="VideoKbps"/>,
+/// the width the source's aspect gives. The video adopts it when its plan's fast start is that encode.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record EarlyFastStart(int Height, int VideoKbps, double FirstSegmentSeconds, double SegmentSeconds);
+
+/// <summary>
 /// What the scheduler knows: work waiting, work running and where, and the general workers each silo named on its
 /// last poll (a silo that has not polled yet is not listed).
 /// </summary>

@@ -28,6 +28,7 @@ public static class GrainsServiceCollectionExtensions
     public static IServiceCollection AddStreamioWorkers(this IServiceCollection services)
     {
         services.AddSingleton<SegmentPublisher>();
+        services.AddSingleton<EarlyFastStarts>();
         services.AddSingleton<IWorkRunner, ProbeRunner>();
         services.AddSingleton<IWorkRunner, ChunkRunner>();
         services.AddSingleton<IWorkRunner, AudioRunner>();

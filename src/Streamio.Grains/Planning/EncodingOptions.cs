@@ -33,6 +33,13 @@ public sealed class EncodingOptions
     public double FirstSegmentSeconds { get; set; } = 1;
 
     /// <summary>
+    /// The silo that probes a new video starts its fast start at the same time, guessing the lowest rung from the
+    /// ladder (the width follows the source's aspect in FFmpeg), and keeps it when the plan agrees: the probe's time
+    /// is then off the way to playable. Off: the fast start waits for the plan.
+    /// </summary>
+    public bool EarlyFastStart { get; set; } = true;
+
+    /// <summary>
     /// The shortest chunk task, in segments: a cluster with many workers gets chunks this long (they spread well);
     /// smaller chunks spread better over silos, larger ones start fewer processes and decode less twice.
     /// </summary>

@@ -12,16 +12,17 @@ public static class LadderPlanner
     /// <summary>The rungs at or under the source height (never upscaled), lowest first; at least one.</summary>
     public static IReadOnlyList<Rung> Rungs(IReadOnlyList<Rung> ladder, int sourceWidth, int sourceHeight)
     {
-        var aspect = sourceHeight > 0 ? (double)sourceWidth / sourceHeight : 16.0 / 9;
+        // The same sum FFmpeg does for an encode started before the probe (FfmpegArguments.SourceAspectWidthExpression).
+        int WidthAt(int height) => sourceHeight > 0 ? FfmpegArguments.SourceAspectWidth(height, sourceWidth, sourceHeight) : Even(height * 16.0 / 9);
         var fitting = ladder.Where(rung => rung.Height <= sourceHeight).OrderBy(rung => rung.Height).ToList();
         if (fitting.Count == 0)
         {
             // Smaller than the lowest rung: one rendition at the source's own (even) size and the lowest bitrate.
             var lowest = ladder.MinBy(rung => rung.Height) ?? new Rung("360p", 640, 360, 800);
             var height = Even(sourceHeight);
-            return [lowest with { Name = $"{height}p", Height = height, Width = Even(height * aspect) }];
+            return [lowest with { Name = $"{height}p", Height = height, Width = WidthAt(height) }];
         }
-        return fitting.Select(rung => rung with { Width = Even(rung.Height * aspect) }).ToList();
+        return fitting.Select(rung => rung with { Width = WidthAt(rung.Height) }).ToList();
     }
 
     public static int SegmentCount(double durationSeconds, double segmentSeconds) =>

@@ -230,6 +230,7 @@ public sealed partial class VideoGrain(
         item.Attempts++;
         item.Status = WorkItemStatus.Running;
         item.RunningOn = siloAddress;
+        item.StartedEarly = false;
         item.Head = item.Kind == WorkKind.Probe && State.UploadPending;
         var statusChanged = item.Kind == WorkKind.Probe && State.Status == VideoStatus.Uploaded;
         if (statusChanged)
@@ -241,28 +242,36 @@ public sealed partial class VideoGrain(
         {
             Notify(VideoChange.Status);
         }
-        return new WorkAssignment(VideoId, State.ProjectId, item.Id, item.Attempts, item.Kind, State.SourceKey, State.Source, State.Plan,
+        return Assignment(item);
+    }
+
+    private WorkAssignment Assignment(WorkItem item) =>
+        new(VideoId, State.ProjectId, item.Id, item.Attempts, item.Kind, State.SourceKey, State.Source, State.Plan,
             item.FirstSegment, item.SegmentCount, item.Rungs, item.IsLastChunk, State.SourceIsExternal, State.SourceDeleted, item.Repair, State.Logo,
             State.UploadPending ? State.ProgressiveSource : null,
             State.Work.Count(other => other is { Kind: WorkKind.EncodeChunk, Status: WorkItemStatus.Pending }));
-    }
 
-    public async Task OnProbedAsync(int itemId, int attempt, SourceFacts source)
+    public async Task<WorkAssignment?> OnProbedAsync(int itemId, int attempt, SourceFacts source, EarlyFastStart? early = null)
     {
+        if (early is not null && EarlyFastStartOf(itemId, attempt) is { } adopted)
+        {
+            // The same report again (its answer was lost on the way): the same answer.
+            return Assignment(adopted);
+        }
         if (Running(itemId, attempt) is not { } item || State.Status is not (VideoStatus.Probing or VideoStatus.Uploaded or VideoStatus.Uploading or VideoStatus.Encoding))
         {
-            return;
+            return null;
         }
         if (State.Plan is { } provisional)
         {
             await FinalizePlanAsync(item, provisional, source);
-            return;
+            return null;
         }
         if (item.Head && !State.UploadPending && source.DurationSeconds <= 0)
         {
             // The head had no duration and the whole source is stored now: probe that instead (this attempt does not count).
             await RunAgainUncountedAsync(item);
-            return;
+            return null;
         }
         var progressive = State.UploadPending;
         var plan = LadderPlanner.Plan(encoding.Value, progressive ? source with { DurationSeconds = Math.Max(source.DurationSeconds, ProvisionalSeconds) } : source);
@@ -297,10 +306,43 @@ public sealed partial class VideoGrain(
             State.Status = VideoStatus.Encoding;
             await ScheduleEncodingAsync(plan);
         }
+        var fastStart = early is not null && item.RunningOn is { } prober ? AdoptEarlyFastStart(plan, early, prober) : null;
         await SaveAsync();
         Notify(VideoChange.Status);
         await EnqueuePendingAsync();
+        return fastStart is null ? null : Assignment(fastStart);
     }
+
+    /// <summary>
+    /// The fast start, marked running on the probing silo, when the encode that silo started beside the probe is exactly
+    /// the one the plan wants: same height, bitrate and segment timeline, no logo or forensic mark (sized to the width),
+    /// and no images (a one-rung ladder's fast start takes the first ones, from the stored source). Null otherwise.
+    /// </summary>
+    private WorkItem? AdoptEarlyFastStart(EncodingPlan plan, EarlyFastStart early, string prober)
+    {
+        var plain = plan.Renditions.Where(rendition => rendition.IsPlainVideo).ToList();
+        var lowest = plain.MinBy(rendition => rendition.Height);
+        var fits = lowest is not null && !State.Forensic && State.Logo is null
+            && lowest.Height == early.Height && lowest.BitrateKbps == early.VideoKbps
+            && plan.FirstSeconds.Equals(early.FirstSegmentSeconds) && plan.SegmentSeconds.Equals(early.SegmentSeconds)
+            && (State.UploadPending || plain.Count > 1);
+        if (!fits || State.Work.FirstOrDefault(work => work is { Kind: WorkKind.EncodeChunk, Status: WorkItemStatus.Pending, FirstSegment: 0, SegmentCount: 1 }
+            && work.Rungs.SequenceEqual([lowest!.Name])) is not { } fastStart)
+        {
+            return null;
+        }
+        fastStart.Attempts++;
+        fastStart.Status = WorkItemStatus.Running;
+        fastStart.RunningOn = prober;
+        fastStart.StartedEarly = true;
+        return fastStart;
+    }
+
+    /// <summary>The fast start adopted from probe <paramref name="probeId"/>'s early encode, while that adoption stands.</summary>
+    private WorkItem? EarlyFastStartOf(int probeId, int attempt) =>
+        Item(probeId) is { Kind: WorkKind.Probe, Status: WorkItemStatus.Done, RunningOn: { } prober } probe && probe.Attempts == attempt
+            ? State.Work.FirstOrDefault(work => work is { StartedEarly: true, Status: WorkItemStatus.Running, Attempts: 1 } && work.RunningOn == prober)
+            : null;
 
     public async Task OnRejectedAsync(int itemId, int attempt, string reason)
     {

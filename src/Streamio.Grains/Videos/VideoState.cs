@@ -137,6 +137,9 @@ public sealed class WorkItem
     /// <summary>The silo running the current attempt.</summary>
     public string? RunningOn { get; set; }
 
+    /// <summary>The running attempt is an encode its silo started beside the probe (<see cref="IVideoGrain.OnProbedAsync"/>).</summary>
+    public bool StartedEarly { get; set; }
+
     public DateTimeOffset NotBefore { get; set; }
 }
 

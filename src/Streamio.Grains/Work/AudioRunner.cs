@@ -13,7 +13,7 @@ public sealed class AudioRunner(IGrainFactory grains, SegmentPublisher publisher
 {
     public WorkKind Kind => WorkKind.EncodeAudio;
 
-    public async Task RunAsync(WorkAssignment work, CancellationToken cancellationToken)
+    public async Task<WorkAssignment?> RunAsync(WorkAssignment work, CancellationToken cancellationToken)
     {
         var plan = work.Plan ?? throw new InvalidOperationException($"Video {work.VideoId} has no plan to encode.");
         var audio = plan.Renditions.First(rendition => rendition.IsAudio);
@@ -40,5 +40,6 @@ public sealed class AudioRunner(IGrainFactory grains, SegmentPublisher publisher
         }
         await publisher.CompleteAsync(target, produced);
         await Reports.RetryAsync(() => grains.GetGrain<IVideoGrain>(work.VideoId).OnEncodedAsync(work.ItemId, work.Attempt));
+        return null;
     }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
@@ -13,9 +14,9 @@ namespace Streamio.Grains.Work;
 /// as soon as FFmpeg closes it. The same run takes the chunk's storyboard tiles (and the poster, when its time falls
 /// here), so finishing the video only has to join small images.
 /// </summary>
-public sealed class ChunkRunner(
+public sealed partial class ChunkRunner(
     IGrainFactory grains, SegmentPublisher publisher, IObjectStorage storage, IMediaEncoder encoder, IOptions<EncodingOptions> options,
-    IOptions<ForensicOptions> forensics, IOptions<SiloWorkOptions> silo)
+    IOptions<ForensicOptions> forensics, IOptions<SiloWorkOptions> silo, EarlyFastStarts earlyStarts, ILogger<ChunkRunner> logger)
     : IWorkRunner
 {
     /// <summary>Chunks running on this silo now (this runner is the silo's one).</summary>
@@ -23,8 +24,10 @@ public sealed class ChunkRunner(
 
     public WorkKind Kind => WorkKind.EncodeChunk;
 
-    public async Task RunAsync(WorkAssignment work, CancellationToken cancellationToken)
+    public async Task<WorkAssignment?> RunAsync(WorkAssignment work, CancellationToken cancellationToken)
     {
+        // Taken before anything can throw: an early encode left in the registry would run on unwatched.
+        var early = earlyStarts.Take(work);
         var plan = work.Plan ?? throw new InvalidOperationException($"Video {work.VideoId} has no plan to encode.");
         var targets = new Dictionary<string, SegmentPublisher.Target>(StringComparer.Ordinal);
         foreach (var name in work.Rungs)
@@ -53,17 +56,26 @@ public sealed class ChunkRunner(
                     firstSegmentOnly: work is { FirstSegment: 0, SegmentCount: 1 }),
                 Urgent = IsFastStart(work),
             };
-            var result = await encoder.EncodeChunkAsync(job, async segment =>
+            async Task PublishAsync(ClosedSegment segment)
             {
                 produced[segment.Rendition]++;
                 await publisher.PublishAsync(targets[segment.Rendition], segment, cancellationToken);
-            }, progress: null, cancellationToken);
-            await StoreImagesAsync(work, result, cancellationToken);
+            }
+            // The video adopted the early encode for exactly this job; the check costs nothing should that ever change.
+            if (early is null || job is not { Images: null, Logo: null, Outputs.Count: 1 } || !await TryPublishEarlyAsync(early, job, PublishAsync, cancellationToken))
+            {
+                var result = await encoder.EncodeChunkAsync(job, PublishAsync, progress: null, cancellationToken);
+                await StoreImagesAsync(work, result, cancellationToken);
+            }
         }
         finally
         {
             Interlocked.Decrement(ref _running);
             Scratch.DeleteQuietly(workDirectory);
+            if (early is { Ended: false })
+            {
+                earlyStarts.Drop(early, "not used by the chunk");
+            }
         }
         foreach (var (rendition, count) in produced)
         {
@@ -78,7 +90,36 @@ public sealed class ChunkRunner(
             }
         }
         await Reports.RetryAsync(() => grains.GetGrain<IVideoGrain>(work.VideoId).OnEncodedAsync(work.ItemId, work.Attempt));
+        return null;
     }
+
+    /// <summary>
+    /// Publishes the fast start's segment from the encode begun beside the probe; false, with nothing published, when
+    /// that encode failed or made frames of another size than the plan's (then the chunk is encoded as usual).
+    /// </summary>
+    private async Task<bool> TryPublishEarlyAsync(EarlyEncode early, ChunkEncodeJob job, Func<ClosedSegment, Task> publish, CancellationToken cancellationToken)
+    {
+        var published = 0;
+        try
+        {
+            published = await early.PublishAsAsync(job.Outputs[0], async segment =>
+            {
+                await publish(segment);
+                published++;
+            }, cancellationToken);
+        }
+        catch (Exception error) when (published == 0 && !cancellationToken.IsCancellationRequested)
+        {
+            LogEarlyNotUsed(error, early.VideoId);
+            earlyStarts.Drop(early, error.Message);
+            return false;
+        }
+        earlyStarts.Used(early);
+        return true;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Video {VideoId}: the fast start begun beside the probe is not used; it is encoded again")]
+    private partial void LogEarlyNotUsed(Exception error, string videoId);
 
     /// <summary>The A (+) or B (−) copy's mark as one raw frame for FFmpeg to merge into every frame of the rung.</summary>
     private string WriteMarkPattern(string videoId, RenditionPlan rendition, string workDirectory)

@@ -130,44 +130,11 @@ public sealed partial class EncodeWorkerPool(
                 LogWork(ticket.VideoId, ticket.ItemId, ticket.Kind, 0, "stale ticket, not run");
                 return;
             }
-            WorkSpan.Describe(span, work);
-            _running[(ticket.VideoId, ticket.ItemId)] = work;
-            LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, "started");
-            try
+            if (await RunAttemptAsync(video, work, span, "started") is { } followUp)
             {
-                await _runners[work.Kind].RunAsync(work, _hardStop.Token);
-                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, "done");
-            }
-            catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
-            {
-                span?.AddEvent(new System.Diagnostics.ActivityEvent("handed back"));
-                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, "handed back");
-                await Reports.RetryAsync(() => video.OnWorkReleasedAsync(work.ItemId, work.Attempt));
-            }
-            catch (VideoGoneException)
-            {
-                // Deleted meanwhile: there is no one left to report to.
-                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, "video deleted");
-            }
-            catch (Exception error) when (work.ProgressiveSource is not null && Reports.IsGrowingSourceGone(error))
-            {
-                // Handed out just before the upload's last byte, FFmpeg connected after its growing copy was removed.
-                WorkSpan.Fail(span, error);
-                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, $"growing source gone: {error.Message}");
-                await Reports.RetryAsync(() => video.OnGrowingSourceGoneAsync(work.ItemId, work.Attempt, error.Message));
-            }
-            catch (Exception error) when (Reports.IsUnreachableGrain(error))
-            {
-                // A grain this work called lives on a silo that stopped answering: not the work's fault.
-                WorkSpan.Fail(span, error);
-                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, $"interrupted: {error.Message}");
-                await Reports.RetryAsync(() => video.OnWorkInterruptedAsync(work.ItemId, work.Attempt, error.Message));
-            }
-            catch (Exception error)
-            {
-                WorkSpan.Fail(span, error);
-                LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, $"failed: {error.Message}");
-                await Reports.RetryAsync(() => video.OnWorkFailedAsync(work.ItemId, work.Attempt, error.Message));
+                // The fast start the probe began early, which the video assigned to this silo: no ticket was queued for it.
+                using var followUpSpan = WorkSpan.Start(ticket with { ItemId = followUp.ItemId, Kind = followUp.Kind });
+                await RunAttemptAsync(video, followUp, followUpSpan, "started beside the probe");
             }
         }
         catch (Exception error)
@@ -177,9 +144,58 @@ public sealed partial class EncodeWorkerPool(
         }
         finally
         {
-            _running.TryRemove((ticket.VideoId, ticket.ItemId), out _);
             await Scheduler.DoneAsync(ticket.VideoId, ticket.ItemId).ContinueWith(_ => { }, TaskScheduler.Default);
         }
+    }
+
+    /// <summary>Runs one attempt and reports its outcome; returns the work the runner took on meanwhile, if any.</summary>
+    private async Task<WorkAssignment?> RunAttemptAsync(IVideoGrain video, WorkAssignment work, System.Diagnostics.Activity? span, string started)
+    {
+        WorkSpan.Describe(span, work);
+        _running[(work.VideoId, work.ItemId)] = work;
+        LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, started);
+        try
+        {
+            var followUp = await _runners[work.Kind].RunAsync(work, _hardStop.Token);
+            LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, "done");
+            return followUp;
+        }
+        catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
+        {
+            span?.AddEvent(new System.Diagnostics.ActivityEvent("handed back"));
+            LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, "handed back");
+            await Reports.RetryAsync(() => video.OnWorkReleasedAsync(work.ItemId, work.Attempt));
+        }
+        catch (VideoGoneException)
+        {
+            // Deleted meanwhile: there is no one left to report to.
+            LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, "video deleted");
+        }
+        catch (Exception error) when (work.ProgressiveSource is not null && Reports.IsGrowingSourceGone(error))
+        {
+            // Handed out just before the upload's last byte, FFmpeg connected after its growing copy was removed.
+            WorkSpan.Fail(span, error);
+            LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, $"growing source gone: {error.Message}");
+            await Reports.RetryAsync(() => video.OnGrowingSourceGoneAsync(work.ItemId, work.Attempt, error.Message));
+        }
+        catch (Exception error) when (Reports.IsUnreachableGrain(error))
+        {
+            // A grain this work called lives on a silo that stopped answering: not the work's fault.
+            WorkSpan.Fail(span, error);
+            LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, $"interrupted: {error.Message}");
+            await Reports.RetryAsync(() => video.OnWorkInterruptedAsync(work.ItemId, work.Attempt, error.Message));
+        }
+        catch (Exception error)
+        {
+            WorkSpan.Fail(span, error);
+            LogWork(work.VideoId, work.ItemId, work.Kind, work.Attempt, $"failed: {error.Message}");
+            await Reports.RetryAsync(() => video.OnWorkFailedAsync(work.ItemId, work.Attempt, error.Message));
+        }
+        finally
+        {
+            _running.TryRemove((work.VideoId, work.ItemId), out _);
+        }
+        return null;
     }
 
     public override void Dispose()

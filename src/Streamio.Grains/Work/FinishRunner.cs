@@ -19,7 +19,7 @@ public sealed class FinishRunner(IGrainFactory grains, IObjectStorage storage, I
 {
     public WorkKind Kind => WorkKind.Finish;
 
-    public async Task RunAsync(WorkAssignment work, CancellationToken cancellationToken)
+    public async Task<WorkAssignment?> RunAsync(WorkAssignment work, CancellationToken cancellationToken)
     {
         var source = work.Source ?? throw new InvalidOperationException($"Video {work.VideoId} was never probed.");
         var scratch = Scratch.For(options.Value.WorkPath, work, "finish");
@@ -45,6 +45,7 @@ public sealed class FinishRunner(IGrainFactory grains, IObjectStorage storage, I
         {
             Scratch.DeleteQuietly(scratch);
         }
+        return null;
     }
 
     /// <summary>The sprite from the chunks' tiles; null when the first tile is missing (then the whole-file pass makes them).</summary>

@@ -9,9 +9,10 @@ public interface IWorkRunner
 
     /// <summary>
     /// Does the work and reports success to the video. Throwing reports a failed attempt; cancellation means the silo is
-    /// draining and the attempt is handed back.
+    /// draining and the attempt is handed back. Returns work the video assigned to this silo meanwhile, for the same
+    /// worker to run next (the fast start a probe began early), or null.
     /// </summary>
-    Task RunAsync(WorkAssignment work, CancellationToken cancellationToken);
+    Task<WorkAssignment?> RunAsync(WorkAssignment work, CancellationToken cancellationToken);
 }
 
 /// <summary>Scratch folders for FFmpeg output on this silo.</summary>

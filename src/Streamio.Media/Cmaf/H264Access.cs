@@ -80,6 +80,21 @@ public static class H264Access
 
     public static int TypeOf(ArraySegment<byte> unit) => unit[0] & 0x1F;
 
+    /// <summary>The frame size an MPEG-TS segment's first SPS gives; a segment without H.264 or an SPS throws <see cref="InvalidDataException"/>.</summary>
+    public static (int Width, int Height) FrameSizeOfSegment(ReadOnlySpan<byte> ts)
+    {
+        var stream = TransportStream.ReadSingleStream(ts);
+        var sps = stream.StreamType == ElementaryStream.H264
+            ? stream.Packets.SelectMany(packet => NalUnits(packet.Payload)).FirstOrDefault(unit => TypeOf(unit) == SpsType)
+            : default;
+        if (sps.Array is null)
+        {
+            throw new InvalidDataException("The segment carries no H.264 sequence parameter set.");
+        }
+        var parameters = ParseSps(sps);
+        return (parameters.Width, parameters.Height);
+    }
+
     /// <summary>Reads an SPS NAL unit (header byte included); a malformed one throws <see cref="InvalidDataException"/>.</summary>
     public static H264Sps ParseSps(ReadOnlySpan<byte> nal)
     {

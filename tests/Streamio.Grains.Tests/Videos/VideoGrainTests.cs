@@ -1,6 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using Streamio.Abstractions.Videos;
 using Streamio.Abstractions.Work;
 using Streamio.Grains.Videos;
+using Streamio.Grains.Work;
 using Streamio.Media;
 using Streamio.Storage;
 using Streamio.Testing;
@@ -106,6 +109,46 @@ public sealed class VideoGrainTests(VideoClusterFixture fixture)
             Assert.Null(fixture.Grains.GetGrain<IVariantGrain>(VariantKeys.Of(ready.Id, rendition.Name)).GetAsync().Result));
         var listing = await fixture.Grains.GetGrain<IProjectVideosGrain>(ready.ProjectId).PageAsync(null, 100);
         Assert.DoesNotContain(ready.Id, listing.VideoIds);
+    }
+
+    [Fact]
+    public async Task The_fast_start_begun_beside_the_probe_is_the_one_published_and_the_video_ends_whole()
+    {
+        var (published, dropped) = EarlyFastStartCounts();
+        var clip = new ClipSpec(DurationSeconds: 4, Width: 640, Height: 360);
+        var video = await CreateAsync(clip);
+
+        var ready = await WaitForAsync(video, view => view.IsTerminal);
+
+        Assert.Equal(VideoStatus.Ready, ready.Status);
+        Assert.Equal((published + 1, dropped), EarlyFastStartCounts());
+        await AssertWholeAsync(ready, clip);
+    }
+
+    [Fact]
+    public async Task A_source_below_the_lowest_rung_drops_the_fast_start_begun_beside_the_probe_and_ends_whole()
+    {
+        var (published, dropped) = EarlyFastStartCounts();
+        // 320x180: the plan's only rung is 180p, not the 240p begun beside the probe.
+        var clip = new ClipSpec(DurationSeconds: 4, Width: 320, Height: 180);
+        var video = await CreateAsync(clip);
+
+        var ready = await WaitForAsync(video, view => view.IsTerminal);
+
+        Assert.Equal(VideoStatus.Ready, ready.Status);
+        Assert.Equal(["180p", "audio"], ready.Renditions.Select(rendition => rendition.Name).Order());
+        var (publishedAfter, droppedAfter) = EarlyFastStartCounts();
+        Assert.Equal(published, publishedAfter);
+        Assert.True(droppedAfter > dropped, $"{droppedAfter - dropped} early encodes dropped");
+        await AssertWholeAsync(ready, clip);
+    }
+
+    /// <summary>Early fast starts published and dropped, over the silos.</summary>
+    private (int Published, int Dropped) EarlyFastStartCounts()
+    {
+        var registries = fixture.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>()
+            .Select(silo => silo.SiloHost.Services.GetRequiredService<EarlyFastStarts>()).ToList();
+        return (registries.Sum(registry => registry.Published), registries.Sum(registry => registry.Dropped));
     }
 
     private async Task<IVideoGrain> CreateAsync(ClipSpec clip)
