@@ -14,6 +14,31 @@ public sealed class FfmpegArgumentsTests
         WorkDirectory: "/work/v1");
 
     [Fact]
+    public void A_rung_that_leaves_its_width_to_ffmpeg_scales_by_the_source_aspect_and_takes_no_logo()
+    {
+        var early = Chunk with { Outputs = [new Rung("early", 0, 360, 800) { WidthFromSource = true }] };
+
+        var graph = FfmpegArguments.ChunkFilterGraph(early, progress: false);
+        var args = FfmpegArguments.Chunk(early, Options, progress: false);
+
+        Assert.Contains("[s0]scale='max(2,round(360*iw/ih/2)*2)':360,setsar=1,format=yuv420p[v0]", graph);
+        Assert.Equal("4.0", ValueAfter(args, "-level:v"));
+        var withLogo = early with { Logo = new LogoOverlay("/work/logo.png", LogoCorner.TopRight, 0.1, 1) };
+        Assert.Contains("cannot take a logo", Assert.Throws<ArgumentException>(() => FfmpegArguments.ChunkFilterGraph(withLogo, progress: false)).Message);
+    }
+
+    [Theory]
+    [InlineData(360, 1920, 1080, 640)]
+    [InlineData(240, 850, 480, 426)] // 212.5 pairs of pixels: halves go away from zero, as FFmpeg's round() does
+    [InlineData(240, 360, 640, 136)] // portrait: 67.5 pairs
+    [InlineData(360, 480, 360, 480)]
+    [InlineData(360, 1, 1000, 2)] // at least 2
+    public void The_source_aspect_width_is_even_and_rounds_halves_away_from_zero(int height, int sourceWidth, int sourceHeight, int expected)
+    {
+        Assert.Equal(expected, FfmpegArguments.SourceAspectWidth(height, sourceWidth, sourceHeight));
+    }
+
+    [Fact]
     public void Every_input_is_fenced_in()
     {
         var args = FfmpegArguments.InputHardening(MediaInput.LocalFile("/x.mp4"), Options);
