@@ -75,6 +75,9 @@ public static class StreamioTelemetry
         public const string WorkKind = "streamio.work.kind";
         public const string WorkItem = "streamio.work.item";
         public const string WorkAttempt = "streamio.work.attempt";
+
+        /// <summary>On a work span: the attempt was begun beside the probe (its FFmpeg run is under the probe's span).</summary>
+        public const string WorkStartedEarly = "streamio.work.started_early";
         public const string FirstSegment = "streamio.chunk.first_segment";
         public const string SegmentCount = "streamio.chunk.segments";
         public const string Rendition = "streamio.rendition";

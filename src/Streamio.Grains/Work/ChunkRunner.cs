@@ -114,6 +114,12 @@ public sealed partial class ChunkRunner(
             earlyStarts.Drop(early, error.Message);
             return false;
         }
+        if (published == 0)
+        {
+            // FFmpeg ended without a segment: the chunk's own run says why, as it would have without the early one.
+            earlyStarts.Drop(early, "it closed no segment");
+            return false;
+        }
         earlyStarts.Used(early);
         return true;
     }

@@ -134,6 +134,7 @@ public sealed partial class EncodeWorkerPool(
             {
                 // The fast start the probe began early, which the video assigned to this silo: no ticket was queued for it.
                 using var followUpSpan = WorkSpan.Start(ticket with { ItemId = followUp.ItemId, Kind = followUp.Kind });
+                followUpSpan?.SetTag(StreamioTelemetry.Attributes.WorkStartedEarly, true);
                 await RunAttemptAsync(video, followUp, followUpSpan, "started beside the probe");
             }
         }

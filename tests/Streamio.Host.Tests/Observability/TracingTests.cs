@@ -44,14 +44,20 @@ public sealed class TracingTests(Xunit.Abstractions.ITestOutputHelper output)
             Assert.Equal((Consumer, create.SpanId, video.Id), (span.Kind, span.ParentSpanId, span.Attribute("streamio.video.id")));
             Assert.NotEqual(2, span.StatusCode);
         });
-        // Each worker's grain calls (here: starting its attempt) join the work span.
-        Assert.All(work, span => Assert.Contains(trace, call => call.Name == "IVideoGrain/StartWorkAsync" && call.ParentSpanId == span.SpanId));
+        // Each worker's grain calls (here: starting its attempt) join the work span. The fast start begun beside the probe
+        // was started by the probe's report instead, and its FFmpeg run is the probe's child.
+        var probe = Assert.Single(work, span => span.Name == "work probe");
+        Assert.Contains(trace, call => call.Name == "IVideoGrain/OnProbedAsync" && call.ParentSpanId == probe.SpanId);
+        var early = Assert.Single(work, span => span.Attribute("streamio.work.started_early") is true);
+        Assert.Equal(("work chunk", 0L, 1L), (early.Name, early.Attribute("streamio.chunk.first_segment"), early.Attribute("streamio.chunk.segments")));
+        Assert.All(work.Where(span => span != early), span => Assert.Contains(trace, call => call.Name == "IVideoGrain/StartWorkAsync" && call.ParentSpanId == span.SpanId));
 
-        // Each chunk is one FFmpeg run under its work span: exit code 0 and a speed in x real time.
+        // Each chunk is one FFmpeg run under its work span (the early one: under the probe's): exit code 0 and a speed in x real time.
         var chunks = work.Where(span => span.Name == "work chunk").ToList();
         foreach (var chunk in chunks)
         {
-            var ffmpeg = Assert.Single(trace, span => span.Name == "ffmpeg chunk" && span.ParentSpanId == chunk.SpanId);
+            var ranUnder = chunk == early ? probe : chunk;
+            var ffmpeg = Assert.Single(trace, span => span.Name == "ffmpeg chunk" && span.ParentSpanId == ranUnder.SpanId);
             Assert.Equal(0L, ffmpeg.Attribute("process.exit_code"));
             Assert.True(ffmpeg.Attribute("streamio.ffmpeg.speed") is double speed && speed > 0, $"speed: {ffmpeg.Attribute("streamio.ffmpeg.speed")}");
             Assert.True(ffmpeg.Attribute("streamio.ffmpeg.media_seconds") is double seconds && seconds > 0);
@@ -62,7 +68,6 @@ public sealed class TracingTests(Xunit.Abstractions.ITestOutputHelper output)
         }
         var audio = Assert.Single(work, span => span.Name == "work audio");
         Assert.Contains(trace, span => span.Name == "ffmpeg audio" && span.ParentSpanId == audio.SpanId && span.Attribute("process.exit_code") is 0L);
-        var probe = Assert.Single(work, span => span.Name == "work probe");
         Assert.Contains(trace, span => span.Name == "ffprobe" && span.ParentSpanId == probe.SpanId);
         Assert.Equal(0, receiver.Spans.Count(span => span.TraceId == root.TraceId && span.StatusCode == 2));
     }
