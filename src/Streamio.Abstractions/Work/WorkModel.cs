@@ -36,6 +36,7 @@ public sealed record WorkTicket(string VideoId, int ItemId, int Priority, DateTi
 /// Everything a silo worker needs to run one attempt of one item. <c>ProgressiveSource</c>, when set, is the URL of an
 /// upload still arriving, read from the front instead of <c>SourceKey</c> (the plan's duration is provisional then).
 /// <c>ChunksPending</c>: how many more chunks of the video wait to run, which the worker weighs to share its cores.
+/// <c>Forensic</c>: the video gets forensic copies (whole segments only), so nothing of it starts before its plan.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record WorkAssignment(
@@ -56,7 +57,8 @@ public sealed record WorkAssignment(
     bool Repair,
     Projects.ProjectLogo? Logo = null,
     string? ProgressiveSource = null,
-    int ChunksPending = 0);
+    int ChunksPending = 0,
+    bool Forensic = false);
 
 /// <summary>
 /// The encode a probing silo started beside the probe, before the plan existed: segment 0 (<paramref name="FirstSegmentSeconds"/>

@@ -249,7 +249,7 @@ public sealed partial class VideoGrain(
         new(VideoId, State.ProjectId, item.Id, item.Attempts, item.Kind, State.SourceKey, State.Source, State.Plan,
             item.FirstSegment, item.SegmentCount, item.Rungs, item.IsLastChunk, State.SourceIsExternal, State.SourceDeleted, item.Repair, State.Logo,
             State.UploadPending ? State.ProgressiveSource : null,
-            State.Work.Count(other => other is { Kind: WorkKind.EncodeChunk, Status: WorkItemStatus.Pending }));
+            State.Work.Count(other => other is { Kind: WorkKind.EncodeChunk, Status: WorkItemStatus.Pending }), State.Forensic);
 
     public async Task<WorkAssignment?> OnProbedAsync(int itemId, int attempt, SourceFacts source, EarlyFastStart? early = null)
     {

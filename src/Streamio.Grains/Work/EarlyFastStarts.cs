@@ -31,8 +31,8 @@ public sealed partial class EarlyFastStarts(IMediaEncoder encoder, IOptions<Enco
     public EarlyEncode? Start(WorkAssignment probe, MediaInput source)
     {
         var encoding = options.Value;
-        // A logo is sized to the rung's width, which only FFmpeg knows here.
-        if (!encoding.EarlyFastStart || probe.Kind != WorkKind.Probe || probe.Plan is not null || probe.Logo is not null
+        // A logo is sized to the rung's width, which only FFmpeg knows here; a forensic video's first segment is a whole one.
+        if (!encoding.EarlyFastStart || probe.Kind != WorkKind.Probe || probe.Plan is not null || probe.Logo is not null || probe.Forensic
             || encoding.EffectiveLadder.MinBy(rung => rung.Height) is not { } lowest)
         {
             return null;

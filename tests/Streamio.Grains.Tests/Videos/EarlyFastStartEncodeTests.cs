@@ -72,7 +72,7 @@ public sealed class EarlyFastStartEncodeTests(VideoClusterFixture fixture)
     }
 
     [Fact]
-    public void Nothing_starts_early_for_a_later_probe_or_a_video_with_a_logo()
+    public void Nothing_starts_early_for_a_later_probe_or_a_video_with_a_logo_or_a_forensic_one()
     {
         var source = MediaInput.LocalFile("/nonexistent.mp4");
         var plan = new Abstractions.Videos.EncodingPlan(1, 2, []);
@@ -80,6 +80,7 @@ public sealed class EarlyFastStartEncodeTests(VideoClusterFixture fixture)
         Assert.Null(EarlyStarts.Start(Probe() with { Plan = plan }, source));
         Assert.Null(EarlyStarts.Start(Probe() with { Logo = new Abstractions.Projects.ProjectLogo("logo.png", "top-right", 0.1, 1, 64, 64, DateTimeOffset.UnixEpoch) }, source));
         Assert.Null(EarlyStarts.Start(Probe() with { Kind = WorkKind.EncodeChunk }, source));
+        Assert.Null(EarlyStarts.Start(Probe() with { Forensic = true }, source));
     }
 
     private static WorkAssignment Probe() =>
