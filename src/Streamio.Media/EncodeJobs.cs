@@ -31,6 +31,12 @@ public sealed record ChunkEncodeJob(
     IReadOnlyList<Rung> Outputs,
     string WorkDirectory)
 {
+    /// <summary>
+    /// The timeline's first segment when the chunk starts at 0 and that segment is shorter than the rest (the fast start's
+    /// length); 0 means a whole one. Ignored for a chunk that starts later.
+    /// </summary>
+    public double FirstSegmentSeconds { get; init; }
+
     /// <summary>Storyboard tiles and the poster taken from the same decode; null makes none.</summary>
     public ChunkImages? Images { get; init; }
 

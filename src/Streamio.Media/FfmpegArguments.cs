@@ -102,7 +102,7 @@ public static class FfmpegArguments
             .. MarkPatternInputs(job, options),
             "-filter_complex", ChunkFilterGraph(job, progress),
         ];
-        var keyframes = ForceKeyFrames(job.StartSeconds, job.DurationSeconds, job.SegmentSeconds);
+        var keyframes = ForceKeyFrames(job.StartSeconds, job.DurationSeconds, job.SegmentSeconds, job.FirstSegmentSeconds);
         for (var i = 0; i < job.Outputs.Count; i++)
         {
             var rung = job.Outputs[i];
@@ -344,11 +344,19 @@ public static class FfmpegArguments
 
     private static string PosterScale(int height) => $"scale=trunc(dar*{Invariant(height)}/2)*2:{Invariant(height)},setsar=1";
 
-    /// <summary>Every segment boundary of the chunk, in source time: "Start,Start+S,...".</summary>
-    public static string ForceKeyFrames(double startSeconds, double durationSeconds, double segmentSeconds)
+    /// <summary>
+    /// Every segment boundary of the chunk, in source time: "Start,Start+S,...". A chunk that starts the timeline may have
+    /// a shorter first segment (<paramref name="firstSegmentSeconds"/>, 0 for a whole one): "0,F,F+S,...".
+    /// </summary>
+    public static string ForceKeyFrames(double startSeconds, double durationSeconds, double segmentSeconds, double firstSegmentSeconds = 0)
     {
-        var count = SegmentCount(durationSeconds, segmentSeconds);
-        return string.Join(',', Enumerable.Range(0, count).Select(k => Seconds(startSeconds + k * segmentSeconds)));
+        var first = startSeconds == 0 && firstSegmentSeconds > 0 && firstSegmentSeconds < segmentSeconds ? firstSegmentSeconds : segmentSeconds;
+        if (durationSeconds - first <= 1e-6)
+        {
+            return Seconds(startSeconds);
+        }
+        var rest = SegmentCount(durationSeconds - first, segmentSeconds);
+        return string.Join(',', Enumerable.Range(0, rest).Select(k => Seconds(startSeconds + first + k * segmentSeconds)).Prepend(Seconds(startSeconds)));
     }
 
     /// <summary>Segments in a span: whole ones, plus a short last one if the span does not divide evenly.</summary>
@@ -549,9 +557,10 @@ public static class FfmpegArguments
             throw new ArgumentException("A chunk needs at least one rung.", nameof(job));
         }
 
-        if (job.StartSeconds < 0 || job.DurationSeconds <= 0 || job.SegmentSeconds <= 0 || job.FirstSegmentIndex < 0)
+        if (job.StartSeconds < 0 || job.DurationSeconds <= 0 || job.SegmentSeconds <= 0 || job.FirstSegmentIndex < 0
+            || job.FirstSegmentSeconds < 0 || job.FirstSegmentSeconds > job.SegmentSeconds)
         {
-            throw new ArgumentException($"Invalid chunk timing: start {job.StartSeconds}, duration {job.DurationSeconds}, segment {job.SegmentSeconds}, first {job.FirstSegmentIndex}.", nameof(job));
+            throw new ArgumentException($"Invalid chunk timing: start {job.StartSeconds}, duration {job.DurationSeconds}, segment {job.SegmentSeconds}, first {job.FirstSegmentIndex} ({job.FirstSegmentSeconds} s).", nameof(job));
         }
 
         if (job.Outputs.Select(r => r.Name).Distinct(StringComparer.OrdinalIgnoreCase).Count() != job.Outputs.Count)

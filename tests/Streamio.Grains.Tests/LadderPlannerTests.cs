@@ -55,17 +55,32 @@ public sealed class LadderPlannerTests
         var chunks = LadderPlanner.Chunks(15, 3, rungs);
 
         Assert.Equal(new ChunkTask(0, 1, ["360p"], true), chunks[0] with { Rungs = chunks[0].Rungs.ToList() }, new ChunkComparer());
-        Assert.True(chunks[1].FastStart);
-        var covered = chunks.SelectMany(chunk => chunk.Rungs.SelectMany(rung =>
-            Enumerable.Range(chunk.FirstSegment, chunk.SegmentCount).Select(segment => (rung, segment)))).ToList();
-        Assert.Equal(15 * 4, covered.Count);
-        Assert.Equal(covered.Count, covered.Distinct().Count());
-        Assert.All(chunks.Skip(2), chunk => Assert.Equal(4, chunk.Rungs.Count));
-        Assert.Equal([1, 4, 7, 10, 13], chunks.Skip(2).Select(chunk => chunk.FirstSegment));
+        Assert.All(chunks.Skip(1), chunk => Assert.Equal((4, false), (chunk.Rungs.Count, chunk.FastStart)));
+        Assert.Equal([0, 3, 6, 9, 12], chunks.Skip(1).Select(chunk => chunk.FirstSegment));
+        // The first whole chunk makes segment 0 at the lowest rung again and drops it: what is published is each once.
+        var plan = new EncodingPlan(4, 15, rungs.Select(rung => new RenditionPlan(rung.Name, rung.Width, rung.Height, rung.VideoKbps, false)).ToList());
+        var published = chunks.SelectMany(chunk => chunk.Rungs.SelectMany(rung => Enumerable.Range(chunk.FirstSegment, chunk.SegmentCount)
+            .Where(segment => segment != 0 || rung != LadderPlanner.FastStartRepeatedBy(plan, chunk.FirstSegment, chunk.SegmentCount, chunk.Rungs))
+            .Select(segment => (rung, segment)))).ToList();
+        Assert.Equal(15 * 4, published.Count);
+        Assert.Equal(published.Count, published.Distinct().Count());
     }
 
     [Fact]
-    public void A_single_rung_video_has_no_second_fast_start_task()
+    public void Only_a_whole_chunk_that_holds_the_lowest_rungs_segment_0_repeats_the_fast_start()
+    {
+        var plan = LadderPlanner.Plan(new EncodingOptions(), new SourceFacts("mov", 30, 1920, 1080, 30, HasAudio: true));
+        string[] all = ["360p", "480p", "720p", "1080p"];
+        Assert.Equal("360p", LadderPlanner.FastStartRung(plan)!.Name);
+        Assert.Equal("360p", LadderPlanner.FastStartRepeatedBy(plan, 0, 4, all));
+        Assert.Equal("360p", LadderPlanner.FastStartRepeatedBy(plan, 0, 1, all));
+        Assert.Null(LadderPlanner.FastStartRepeatedBy(plan, 0, 1, ["360p"]));
+        Assert.Null(LadderPlanner.FastStartRepeatedBy(plan, 1, 4, all));
+        Assert.Null(LadderPlanner.FastStartRepeatedBy(plan, 0, 4, ["720p", "1080p"]));
+    }
+
+    [Fact]
+    public void A_single_rung_video_has_its_whole_chunks_after_the_fast_start()
     {
         var chunks = LadderPlanner.Chunks(2, 3, [new Rung("180p", 320, 180, 800)]);
         Assert.Equal([(0, 1), (1, 1)], chunks.Select(chunk => (chunk.FirstSegment, chunk.SegmentCount)));
@@ -103,7 +118,8 @@ public sealed class LadderPlannerTests
         Assert.Equal([0, 0, 1, 1, 2, 7, 8], new[] { 0, 0.99, 1, 4.99, 5, 25, 29.9 }.Select(seconds => SegmentTimeline.At(plan.FirstSegmentSeconds, plan.SegmentSeconds, seconds)));
         // Every chunk starts where the previous one ends.
         var rungs = LadderPlanner.Rungs(Ladder, 1920, 1080);
-        var chunks = LadderPlanner.Chunks(plan.SegmentCount, 3, rungs).Skip(2).ToList();
+        var chunks = LadderPlanner.Chunks(plan.SegmentCount, 3, rungs).Skip(1).ToList();
+        Assert.Equal(0, chunks[0].FirstSegment);
         for (var i = 1; i < chunks.Count; i++)
         {
             Assert.Equal(plan.SegmentStart(chunks[i - 1].FirstSegment + chunks[i - 1].SegmentCount), plan.SegmentStart(chunks[i].FirstSegment));
@@ -146,13 +162,14 @@ public sealed class LadderPlannerTests
     }
 
     [Theory]
-    [InlineData(15, 2, 3, 15, 7)] // one node, two workers: the 14 segments after the first in two chunks
-    [InlineData(15, 1, 3, 15, 14)]
+    [InlineData(15, 2, 3, 15, 8)] // one node, two workers: the 15 segments in two chunks
+    [InlineData(14, 2, 3, 15, 7)]
+    [InlineData(15, 1, 3, 15, 15)]
     [InlineData(15, 8, 3, 15, 3)] // many workers: never shorter than the shortest
     [InlineData(901, 2, 3, 15, 15)] // an hour at 4 s: never longer than the longest
     [InlineData(15, 2, 3, 3, 3)] // shortest = longest: fixed-length chunks, as before
     [InlineData(1, 2, 3, 15, 3)]
-    [InlineData(15, 0, 3, 15, 14)] // no worker known yet: as one
+    [InlineData(15, 0, 3, 15, 15)] // no worker known yet: as one
     public void Chunks_are_about_one_per_worker_between_the_shortest_and_the_longest(int segments, int workers, int shortest, int longest, int expected)
     {
         Assert.Equal(expected, LadderPlanner.SegmentsPerChunk(segments, workers, shortest, longest));

@@ -216,6 +216,18 @@ public sealed class FfmpegArgumentsTests
     public void Force_key_frames_lists_every_boundary_in_source_time(double start, double duration, double segment, string expected) =>
         Assert.Equal(expected, FfmpegArguments.ForceKeyFrames(start, duration, segment));
 
+    [Theory]
+    [InlineData(0, 13, 4, 1, "0,1,5,9")]
+    [InlineData(0, 12, 4, 1, "0,1,5,9")]
+    [InlineData(0, 1, 4, 1, "0")]
+    [InlineData(0, 0.5, 4, 1, "0")]
+    [InlineData(0, 12, 4, 4, "0,4,8")]
+    [InlineData(0, 12, 4, 0, "0,4,8")]
+    // A chunk that starts later has whole segments whatever the timeline's first one is.
+    [InlineData(5, 8, 4, 1, "5,9")]
+    public void A_chunk_that_starts_the_timeline_has_its_short_first_segment(double start, double duration, double segment, double first, string expected) =>
+        Assert.Equal(expected, FfmpegArguments.ForceKeyFrames(start, duration, segment, first));
+
     [Fact]
     public void Audio_encodes_the_whole_file_once_as_stereo_aac_on_the_same_timeline()
     {
@@ -284,6 +296,12 @@ public sealed class FfmpegArgumentsTests
     [Fact]
     public void A_work_directory_with_a_pattern_character_is_refused() =>
         Assert.Throws<ArgumentException>(() => FfmpegArguments.Chunk(Chunk with { WorkDirectory = "/work/%d" }, Options, progress: false));
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(4.5)]
+    public void A_first_segment_longer_than_a_segment_or_negative_is_refused(double first) =>
+        Assert.Contains("Invalid chunk timing", Assert.Throws<ArgumentException>(() => FfmpegArguments.Chunk(Chunk with { FirstSegmentSeconds = first }, Options, progress: false)).Message);
 
     [Fact]
     public void Odd_sizes_are_refused_since_yuv420p_needs_even_ones() =>

@@ -33,35 +33,56 @@ public static class LadderPlanner
         durationSeconds - firstSeconds <= 1e-3 ? 1 : 1 + SegmentCount(durationSeconds - firstSeconds, segmentSeconds);
 
     /// <summary>
-    /// How long the chunks after the first segment are: about one per worker of the cluster (<paramref name="workers"/>),
-    /// so one node runs a few long chunks (fewer FFmpeg starts, less decoding before chunk starts, less encoder warm-up)
-    /// and a large cluster many short ones; never shorter than <paramref name="shortest"/> nor longer than <paramref name="longest"/>.
+    /// How long the whole chunks are: their <paramref name="segmentCount"/> segments shared about equally among the
+    /// workers of the cluster (<paramref name="workers"/>), so one node runs a few long chunks (fewer FFmpeg starts, less
+    /// decoding before chunk starts, less encoder warm-up) and a large cluster many short ones; never shorter than
+    /// <paramref name="shortest"/> nor longer than <paramref name="longest"/>.
     /// </summary>
     public static int SegmentsPerChunk(int segmentCount, int workers, int shortest, int longest)
     {
-        var remaining = Math.Max(1, segmentCount - 1);
+        var segments = Math.Max(1, segmentCount);
         var workerCount = Math.Max(1, workers);
         var floor = Math.Max(1, shortest);
-        return Math.Clamp((remaining + workerCount - 1) / workerCount, floor, Math.Max(floor, longest));
+        return Math.Clamp((segments + workerCount - 1) / workerCount, floor, Math.Max(floor, longest));
     }
 
     /// <summary>
     /// Chunk tasks in the order they should run. Fast start: the first segment at the lowest rung is a task of its own,
-    /// so the video is playable after one tiny encode; the other rungs of that segment follow, then whole chunks.
+    /// so the video is playable after one tiny encode; then whole chunks from the start of the timeline. The first whole
+    /// chunk encodes segment 0 at the lowest rung again and drops it (<see cref="FastStartRepeatedBy"/>): a second FFmpeg
+    /// run for segment 0 at the other rungs alone cost its start, its encoders' warm-up and a second decode of the
+    /// timeline's first second (about 1.2 s of CPU beyond its share on a 1080p ladder), against a few hundredths of a
+    /// second for one more second of the lowest rung. A single rung's whole chunks start after the fast start's segment.
     /// </summary>
     public static IReadOnlyList<ChunkTask> Chunks(int segmentCount, int segmentsPerChunk, IReadOnlyList<Rung> rungs)
     {
         var names = rungs.Select(rung => rung.Name).ToList();
         var tasks = new List<ChunkTask> { new(0, 1, [names[0]], FastStart: true) };
-        if (names.Count > 1)
-        {
-            tasks.Add(new ChunkTask(0, 1, names.Skip(1).ToList(), FastStart: true));
-        }
-        for (var first = 1; first < segmentCount; first += segmentsPerChunk)
+        for (var first = FirstWholeSegment(names.Count); first < segmentCount; first += segmentsPerChunk)
         {
             tasks.Add(new ChunkTask(first, Math.Min(segmentsPerChunk, segmentCount - first), names, FastStart: false));
         }
         return tasks;
+    }
+
+    /// <summary>Where the whole chunks begin: at 0 with several rungs, after the fast start's segment with one.</summary>
+    public static int FirstWholeSegment(int rungCount) => rungCount > 1 ? 0 : 1;
+
+    /// <summary>The rung whose segment 0 makes the video playable (with the audio's): the lowest plain one.</summary>
+    public static RenditionPlan? FastStartRung(EncodingPlan plan) =>
+        plan.Renditions.Where(rendition => rendition.IsPlainVideo).MinBy(rendition => rendition.Height);
+
+    /// <summary>
+    /// The rung whose segment 0 this chunk encodes although the fast start publishes it (the chunk drops its own copy), or
+    /// null: the fast start itself, and chunks that start later or leave that rung out, publish every segment they make.
+    /// </summary>
+    public static string? FastStartRepeatedBy(EncodingPlan plan, int firstSegment, int segmentCount, IReadOnlyList<string> rungs)
+    {
+        if (firstSegment != 0 || FastStartRung(plan) is not { } fastStart || !rungs.Contains(fastStart.Name))
+        {
+            return null;
+        }
+        return segmentCount == 1 && rungs.Count == 1 ? null : fastStart.Name;
     }
 
     public static EncodingPlan Plan(EncodingOptions options, SourceFacts source)

@@ -321,7 +321,7 @@ public sealed partial class VideoGrain(
     private WorkItem? AdoptEarlyFastStart(EncodingPlan plan, EarlyFastStart early, string prober)
     {
         var plain = plan.Renditions.Where(rendition => rendition.IsPlainVideo).ToList();
-        var lowest = plain.MinBy(rendition => rendition.Height);
+        var lowest = LadderPlanner.FastStartRung(plan);
         var fits = lowest is not null && !State.Forensic && State.Logo is null
             && lowest.Height == early.Height && lowest.BitrateKbps == early.VideoKbps
             && plan.FirstSeconds.Equals(early.FirstSegmentSeconds) && plan.SegmentSeconds.Equals(early.SegmentSeconds)
@@ -622,7 +622,7 @@ public sealed partial class VideoGrain(
     /// </summary>
     private void ScheduleWhileUploading(EncodingPlan plan)
     {
-        if (plan.Renditions.Where(rendition => rendition.IsPlainVideo).MinBy(rendition => rendition.Height) is { } lowest)
+        if (LadderPlanner.FastStartRung(plan) is { } lowest)
         {
             AddItem(new WorkItem { Kind = WorkKind.EncodeChunk, FirstSegment = 0, SegmentCount = 1, Rungs = [lowest.Name], Priority = WorkPriority.FastStart });
         }
@@ -659,7 +659,7 @@ public sealed partial class VideoGrain(
     {
         var rungs = plan.Renditions.Where(rendition => !rendition.IsAudio)
             .Select(rendition => new Rung(rendition.Name, rendition.Width, rendition.Height, rendition.BitrateKbps)).ToList();
-        var segmentsPerChunk = LadderPlanner.SegmentsPerChunk(plan.SegmentCount, await Scheduler.GetWorkersAsync(),
+        var segmentsPerChunk = LadderPlanner.SegmentsPerChunk(plan.SegmentCount - LadderPlanner.FirstWholeSegment(rungs.Count), await Scheduler.GetWorkersAsync(),
             encoding.Value.SegmentsPerChunk, encoding.Value.MaxSegmentsPerChunk);
         var chunks = LadderPlanner.Chunks(plan.SegmentCount, segmentsPerChunk, rungs);
         var lastFirstSegment = chunks.Max(chunk => chunk.FirstSegment);
@@ -679,7 +679,7 @@ public sealed partial class VideoGrain(
                 SegmentCount = chunk.SegmentCount,
                 Rungs = [.. chunk.Rungs],
                 IsLastChunk = chunk.FirstSegment == lastFirstSegment,
-                Priority = (i, chunk.FastStart) switch { (0, _) => WorkPriority.FastStart, (_, true) => WorkPriority.FirstSegment, _ => WorkPriority.Chunk },
+                Priority = chunk.FastStart ? WorkPriority.FastStart : WorkPriority.Chunk,
             });
         }
         // A video encoded while uploading has its audio pass already (it reads the stored source if it runs again).
@@ -717,7 +717,7 @@ public sealed partial class VideoGrain(
     private bool IsPlayable()
     {
         var plan = State.Plan;
-        var lowest = plan?.Renditions.Where(rendition => rendition.IsPlainVideo).MinBy(rendition => rendition.Height);
+        var lowest = plan is null ? null : LadderPlanner.FastStartRung(plan);
         return lowest is not null
             && _renditions.TryGetValue(lowest.Name, out var video) && video.HasFirst
             && plan!.Renditions.Where(rendition => rendition.IsAudio).All(audio => _renditions.TryGetValue(audio.Name, out var counters) && counters.HasFirst);

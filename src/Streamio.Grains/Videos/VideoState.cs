@@ -151,10 +151,8 @@ public static class WorkPriority
     /// <summary>The first segment at the lowest rung: with the audio's first segment, the video is playable.</summary>
     public const int FastStart = 90;
 
-    /// <summary>Before the other rungs' first segment, which is heavy and would starve the fast start of CPU.</summary>
+    /// <summary>Before the whole chunks, which are heavy and would starve the fast start of CPU.</summary>
     public const int Audio = 88;
-
-    public const int FirstSegment = 85;
 
     /// <summary>Right after the last chunk: it is quick and it is what makes the video ready.</summary>
     public const int Finish = 60;

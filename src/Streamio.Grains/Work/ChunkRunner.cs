@@ -42,6 +42,7 @@ public sealed partial class ChunkRunner(
             }).ToList();
         var source = await SourceInputs.ForAsync(storage, work, TimeSpan.FromHours(6), cancellationToken);
         var produced = work.Rungs.ToDictionary(name => name, _ => 0);
+        var repeatsFastStart = LadderPlanner.FastStartRepeatedBy(plan, work.FirstSegment, work.SegmentCount, work.Rungs);
         var runningHere = Interlocked.Increment(ref _running);
         try
         {
@@ -49,6 +50,7 @@ public sealed partial class ChunkRunner(
             var job = new ChunkEncodeJob(source, start,
                 plan.SegmentStart(work.FirstSegment + work.SegmentCount) - start, work.FirstSegment, plan.SegmentSeconds, rungs, workDirectory)
             {
+                FirstSegmentSeconds = plan.FirstSeconds,
                 // The head's duration is provisional: images are made by the chunks of the stored source.
                 Images = MakesImages(work, plan) && work.ProgressiveSource is null && work.Source is { } facts ? ImagePlan.ForChunk(facts) : null,
                 Logo = await FetchLogoAsync(work, workDirectory, cancellationToken),
@@ -59,6 +61,11 @@ public sealed partial class ChunkRunner(
             async Task PublishAsync(ClosedSegment segment)
             {
                 produced[segment.Rendition]++;
+                if (segment.Index == 0 && segment.Rendition == repeatsFastStart)
+                {
+                    // The fast start's segment: published by it, encoded here again only because one run makes every rung.
+                    return;
+                }
                 await publisher.PublishAsync(targets[segment.Rendition], segment, cancellationToken);
             }
             // The video adopted the early encode for exactly this job; the check costs nothing should that ever change.

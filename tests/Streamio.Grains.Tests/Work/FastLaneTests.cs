@@ -22,7 +22,7 @@ public sealed class FastLaneTests(ProjectsClusterFixture fixture)
         await scheduler.EnqueueAsync(
         [
             new WorkTicket(busy, 7, WorkPriority.Chunk, default),
-            new WorkTicket(busy, 8, WorkPriority.FirstSegment, default),
+            new WorkTicket(busy, 8, WorkPriority.Finish, default),
         ]);
 
         Assert.Null(await scheduler.TakeAsync(Silo, TimeSpan.FromMilliseconds(200), WorkPriority.Audio));
