@@ -84,7 +84,9 @@ internal sealed partial class FfmpegCpuLog
         {
             var rungs = arguments.Count(argument => argument.StartsWith("[v", StringComparison.Ordinal));
             var start = arguments.SkipWhile(argument => argument != "-ss").Skip(1).FirstOrDefault();
-            return start is null or "0" ? $"chunk: first segment, {rungs} rung(s)" : "chunk: whole segments, every rung";
+            // One segment from the start (one forced keyframe): the fast start, or a one-segment video's chunk.
+            var boundaries = arguments.SkipWhile(argument => argument != "-force_key_frames").Skip(1).FirstOrDefault()?.Split(',').Length ?? 0;
+            return start is null or "0" && boundaries <= 1 ? $"chunk: first segment, {rungs} rung(s)" : "chunk: whole segments, every rung";
         }
         if (arguments.Contains("aac"))
         {

@@ -78,6 +78,22 @@ public static class FfmpegArguments
     ];
 
     /// <summary>
+    /// The video's keyframes, listed without decoding: only keyframe packets are read (<c>-discard nokey</c>; an indexed
+    /// container such as MP4 skips the other samples unread) and copied, on the chunks' timeline, into a framecrc
+    /// listing at <paramref name="listingPath"/> (<see cref="KeyframeIndex.Parse"/>).
+    /// </summary>
+    public static IReadOnlyList<string> Keyframes(MediaInput input, FfmpegOptions options, string listingPath) =>
+    [
+        .. Common(progress: false),
+        "-copyts", "-start_at_zero",
+        .. InputHardening(input, options),
+        "-discard", "nokey",
+        "-i", InputLocation(input),
+        "-map", "0:V:0", "-c", "copy",
+        "-f", "framecrc", "file:" + Path.GetFullPath(listingPath),
+    ];
+
+    /// <summary>
     /// One chunk, every rung, one decode. The timeline is the source's (<c>-copyts -start_at_zero</c>), so chunks join
     /// exactly; <c>trim</c> cuts at the first frame at or after each end, the same rule the forced keyframes follow.
     /// The job's images are more outputs of the same decode. With <paramref name="progress"/> FFmpeg writes

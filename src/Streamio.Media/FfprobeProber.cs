@@ -62,6 +62,23 @@ public sealed class FfprobeProber(FfmpegRunner tools, IOptions<FfmpegOptions> op
         return Interpret(result.StandardOutput, _options, durationRequired: !input.Growing);
     }
 
+    public async Task<IReadOnlyList<double>> KeyframesAsync(MediaInput input, string workDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(workDirectory);
+        var listing = Path.Combine(workDirectory, "keyframes.crc");
+        try
+        {
+            // Normal priority, as the probe's: the chunks are planned on it.
+            await tools.RunFfmpegAsync(FfmpegArguments.Keyframes(input, _options, listing), timeout, onProgress: null, cancellationToken,
+                task: new FfmpegTask("keyframes"), urgent: true).ConfigureAwait(false);
+            return KeyframeIndex.Parse(await File.ReadAllTextAsync(listing, cancellationToken).ConfigureAwait(false));
+        }
+        finally
+        {
+            File.Delete(listing);
+        }
+    }
+
     /// <summary>
     /// Turns ffprobe's JSON into a <see cref="MediaProbe"/>, or refuses the source. The JSON is read into FFMpegCore's
     /// raw model (<see cref="FFProbeAnalysis"/>): typed fields, our rules on top. Not its <c>IMediaAnalysis</c>: that

@@ -24,4 +24,10 @@ public interface IMediaProber
 {
     /// <summary>Probes with the demuxer allowlist and caps; throws <see cref="MediaRejectedException"/> for refused inputs.</summary>
     Task<MediaProbe> ProbeAsync(MediaInput input, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The video's keyframe times (<see cref="KeyframeIndex"/>), listed by FFmpeg in <paramref name="workDirectory"/>
+    /// within <paramref name="timeout"/>; throws <see cref="MediaToolException"/> when FFmpeg fails or runs out of time.
+    /// </summary>
+    Task<IReadOnlyList<double>> KeyframesAsync(MediaInput input, string workDirectory, TimeSpan timeout, CancellationToken cancellationToken);
 }

@@ -80,6 +80,54 @@ public sealed class LadderPlannerTests
     }
 
     [Fact]
+    public void A_chunk_start_moves_to_the_boundary_closest_after_a_keyframe_within_a_quarter_chunk()
+    {
+        // 60 s at 4 s segments after a 1 s one: boundaries at 0, 1, 5, 9, …; keyframes every 10 s. Evenly spaced, the
+        // second chunk would start at segment 8 (29 s: 9 s decoded for nothing); segment 6 (21 s) is 1 s after one.
+        var plan = LadderPlanner.Plan(new EncodingOptions(), new SourceFacts("mov", 60, 1920, 1080, 30, HasAudio: true));
+        double[] keyframes = [0, 10, 20, 30, 40, 50];
+        Assert.Equal(16, plan.SegmentCount);
+        Assert.Equal([0, 8], LadderPlanner.ChunkStarts(16, 8, 0, plan.SegmentStart, keyframes: null));
+        Assert.Equal([0, 6], LadderPlanner.ChunkStarts(16, 8, 0, plan.SegmentStart, keyframes));
+        Assert.Equal(9, LadderPlanner.DecodedForNothing(plan.SegmentStart(8), keyframes), 6);
+        Assert.Equal(1, LadderPlanner.DecodedForNothing(plan.SegmentStart(6), keyframes), 6);
+
+        var rungs = LadderPlanner.Rungs(Ladder, 1920, 1080);
+        var chunks = LadderPlanner.Chunks(16, 8, rungs, plan.SegmentStart, keyframes).Skip(1).ToList();
+        Assert.Equal([(0, 6), (6, 10)], chunks.Select(chunk => (chunk.FirstSegment, chunk.SegmentCount)));
+    }
+
+    [Fact]
+    public void Chunk_starts_stay_in_order_and_inside_the_timeline_and_ties_keep_the_even_spacing()
+    {
+        Func<int, double> start = segment => segment * 2.0;
+        // Every boundary is on a keyframe: nothing to gain, the even spacing stays.
+        Assert.Equal([1, 5, 9, 13], LadderPlanner.ChunkStarts(16, 4, 1, start, [.. Enumerable.Range(0, 16).Select(i => i * 2.0)]));
+        // No keyframe within reach: the start moves to where least is decoded, never onto the timeline's end (segment 14,
+        // just after the keyframe at 27 s). Chunks of 3 segments or less never move.
+        Assert.Equal([0, 9], LadderPlanner.ChunkStarts(14, 12, 0, start, [0, 27]));
+        Assert.Equal([0, 3, 6], LadderPlanner.ChunkStarts(9, 3, 0, start, [0, 9]));
+        // Many chunks, keyframes every 7 s: every start lies within a quarter chunk of its even place, in order.
+        var starts = LadderPlanner.ChunkStarts(100, 8, 0, start, [.. Enumerable.Range(0, 30).Select(i => i * 7.0)]);
+        Assert.Equal(13, starts.Count);
+        Assert.All(starts.Select((first, i) => (first, even: i * 8)), pair => Assert.InRange(pair.first, pair.even - 2, pair.even + 2));
+        Assert.Equal(starts.Order(), starts);
+        Assert.Equal(starts.Count, starts.Distinct().Count());
+    }
+
+    [Theory]
+    [InlineData(29, 9)]
+    [InlineData(30, 0)]
+    [InlineData(5, 5)]
+    [InlineData(0, 0)]
+    public void Decoded_for_nothing_is_the_time_since_the_last_keyframe_at_or_before_the_start(double start, double expected) =>
+        Assert.Equal(expected, LadderPlanner.DecodedForNothing(start, [0, 10, 20, 30]), 6);
+
+    [Fact]
+    public void Without_a_keyframe_before_the_start_everything_before_it_is_decoded() =>
+        Assert.Equal(4, LadderPlanner.DecodedForNothing(4, [5, 10]), 6);
+
+    [Fact]
     public void A_single_rung_video_has_its_whole_chunks_after_the_fast_start()
     {
         var chunks = LadderPlanner.Chunks(2, 3, [new Rung("180p", 320, 180, 800)]);

@@ -15,13 +15,7 @@ public sealed class AdaptiveChunkTests
     [Fact]
     public async Task A_node_with_two_workers_encodes_a_video_in_two_whole_chunks_and_every_rung_plays_whole()
     {
-        await using var node = await StreamioNode.StartAsync(settings =>
-        {
-            settings.Remove("Streamio:Encoding:MaxSegmentsPerChunk");
-            settings["Streamio:Encoding:SegmentsPerChunk"] = "3";
-            settings["Streamio:Encoding:SegmentSeconds"] = "2";
-            settings["Streamio:Encoding:FirstSegmentSeconds"] = "1";
-        });
+        await using var node = await StartAsync();
         using var spans = new ChunkWorkSpans();
         var clip = await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: 9, Width: 640, Height: 360));
 
@@ -39,4 +33,40 @@ public sealed class AdaptiveChunkTests
             Assert.InRange(await MediaInspector.CountFramesAsync(playback, stream), 269, 271);
         }
     }
+
+    /// <summary>
+    /// 17 s with a keyframe every 5 s: segments start at 0, 1, 3, 5, …, 15 (nine). Evenly spaced, the second chunk
+    /// would start at segment 5 (9 s, 4 s after the keyframe at 5 s); the probe's keyframe list moves it to segment 6
+    /// (11 s, 1 s after the one at 10 s). With the scan off, the chunks are evenly spaced.
+    /// </summary>
+    [Theory]
+    [InlineData("10", 6)]
+    [InlineData("0", 5)]
+    public async Task The_second_chunk_starts_just_after_a_keyframe_of_the_source_and_the_video_plays_whole(string scanSeconds, int secondStart)
+    {
+        await using var node = await StartAsync(scanSeconds);
+        using var spans = new ChunkWorkSpans();
+        var clip = await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: 17, Width: 640, Height: 360, Gop: 150));
+
+        var uploaded = await node.UploadOkAsync(clip);
+        var video = await node.WaitForReadyAsync(uploaded.Id);
+
+        var whole = spans.Of(uploaded.Id).Where(chunk => chunk.Rungs.Contains(',')).Select(chunk => (chunk.FirstSegment, chunk.SegmentCount)).Distinct().Order();
+        Assert.Equal([(0, secondStart), (secondStart, 9 - secondStart)], whole);
+        var playback = await node.PlaybackUrlAsync(video.Id);
+        foreach (var stream in new[] { "v:0", "v:1" })
+        {
+            Assert.InRange(await MediaInspector.CountFramesAsync(playback, stream), 509, 511);
+        }
+    }
+
+    /// <summary>The default chunk sizing (3 to 15 segments) on 2 s segments after a 1 s one.</summary>
+    private static Task<StreamioNode> StartAsync(string keyframeScanSeconds = "10") => StreamioNode.StartAsync(settings =>
+    {
+        settings["Streamio:Encoding:KeyframeScanSeconds"] = keyframeScanSeconds;
+        settings.Remove("Streamio:Encoding:MaxSegmentsPerChunk");
+        settings["Streamio:Encoding:SegmentsPerChunk"] = "3";
+        settings["Streamio:Encoding:SegmentSeconds"] = "2";
+        settings["Streamio:Encoding:FirstSegmentSeconds"] = "1";
+    });
 }

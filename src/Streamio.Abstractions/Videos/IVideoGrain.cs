@@ -50,7 +50,9 @@ public interface IVideoGrain : IGrainWithStringKey
     /// the fast start's item is assigned to that silo and returned (asking again returns it again); otherwise null, and
     /// the early encode is the caller's to stop.
     /// </summary>
-    Task<WorkAssignment?> OnProbedAsync(int itemId, int attempt, SourceFacts source, EarlyFastStart? early = null);
+    /// <param name="keyframes">The source's video keyframes in seconds, when listed: the chunks are planned to start just
+    /// after one. Used for this plan only, never stored.</param>
+    Task<WorkAssignment?> OnProbedAsync(int itemId, int attempt, SourceFacts source, EarlyFastStart? early = null, double[]? keyframes = null);
 
     /// <summary>A source the prober refused: the video fails with the reason, nothing is retried.</summary>
     Task OnRejectedAsync(int itemId, int attempt, string reason);

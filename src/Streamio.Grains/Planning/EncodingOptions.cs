@@ -51,6 +51,13 @@ public sealed class EncodingOptions
     /// </summary>
     public int MaxSegmentsPerChunk { get; set; } = 15;
 
+    /// <summary>
+    /// Beside the probe of a stored source, FFmpeg lists the video's keyframes (reading only those) for at most this
+    /// long, and chunk starts are moved to just after one (<see cref="LadderPlanner.ChunkStarts"/>); past it, or at 0,
+    /// the chunks are evenly spaced. A remote source without an index (MKV, MPEG-TS over S3) is read whole for it.
+    /// </summary>
+    public double KeyframeScanSeconds { get; set; } = 10;
+
     public int AudioBitrateKbps { get; set; } = 128;
 
     /// <summary>Keep the uploaded source after the video is ready.</summary>

@@ -251,7 +251,7 @@ public sealed partial class VideoGrain(
             State.UploadPending ? State.ProgressiveSource : null,
             State.Work.Count(other => other is { Kind: WorkKind.EncodeChunk, Status: WorkItemStatus.Pending }), State.Forensic);
 
-    public async Task<WorkAssignment?> OnProbedAsync(int itemId, int attempt, SourceFacts source, EarlyFastStart? early = null)
+    public async Task<WorkAssignment?> OnProbedAsync(int itemId, int attempt, SourceFacts source, EarlyFastStart? early = null, double[]? keyframes = null)
     {
         if (early is not null && EarlyFastStartOf(itemId, attempt) is { } adopted)
         {
@@ -264,7 +264,7 @@ public sealed partial class VideoGrain(
         }
         if (State.Plan is { } provisional)
         {
-            await FinalizePlanAsync(item, provisional, source);
+            await FinalizePlanAsync(item, provisional, source, keyframes);
             return null;
         }
         if (item.Head && !State.UploadPending && source.DurationSeconds <= 0)
@@ -304,7 +304,7 @@ public sealed partial class VideoGrain(
         else
         {
             State.Status = VideoStatus.Encoding;
-            await ScheduleEncodingAsync(plan);
+            await ScheduleEncodingAsync(plan, keyframes);
         }
         var fastStart = early is not null && item.RunningOn is { } prober ? AdoptEarlyFastStart(plan, early, prober) : null;
         await SaveAsync();
@@ -636,7 +636,7 @@ public sealed partial class VideoGrain(
     /// The final probe of the stored source: the head's ladder and timeline stay (what was published already is on them);
     /// the segment count becomes the true one, and every chunk is scheduled (segments registered already are kept).
     /// </summary>
-    private async Task FinalizePlanAsync(WorkItem item, EncodingPlan provisional, SourceFacts source)
+    private async Task FinalizePlanAsync(WorkItem item, EncodingPlan provisional, SourceFacts source, double[]? keyframes)
     {
         var plan = provisional with { SegmentCount = LadderPlanner.Plan(encoding.Value, source).SegmentCount };
         foreach (var rendition in plan.Renditions.Where(rendition => !rendition.IsAudio))
@@ -648,20 +648,21 @@ public sealed partial class VideoGrain(
         State.Source = source;
         State.Plan = plan;
         State.PlanProvisional = false;
-        await ScheduleEncodingAsync(plan);
+        await ScheduleEncodingAsync(plan, keyframes);
         await SaveAsync();
         await RefreshRenditionsAsync();
         Notify(VideoChange.Status);
         await EnqueuePendingAsync();
     }
 
-    private async Task ScheduleEncodingAsync(EncodingPlan plan)
+    /// <param name="keyframes">The source's keyframe times, when the probe listed them: chunk starts go just after one.</param>
+    private async Task ScheduleEncodingAsync(EncodingPlan plan, double[]? keyframes)
     {
         var rungs = plan.Renditions.Where(rendition => !rendition.IsAudio)
             .Select(rendition => new Rung(rendition.Name, rendition.Width, rendition.Height, rendition.BitrateKbps)).ToList();
         var segmentsPerChunk = LadderPlanner.SegmentsPerChunk(plan.SegmentCount - LadderPlanner.FirstWholeSegment(rungs.Count), await Scheduler.GetWorkersAsync(),
             encoding.Value.SegmentsPerChunk, encoding.Value.MaxSegmentsPerChunk);
-        var chunks = LadderPlanner.Chunks(plan.SegmentCount, segmentsPerChunk, rungs);
+        var chunks = LadderPlanner.Chunks(plan.SegmentCount, segmentsPerChunk, rungs, plan.SegmentStart, keyframes);
         var lastFirstSegment = chunks.Max(chunk => chunk.FirstSegment);
         for (var i = 0; i < chunks.Count; i++)
         {
