@@ -76,28 +76,19 @@ public sealed class EarlyFastStartAdoptionTests(ProjectsClusterFixture fixture)
         }
     }
 
-    [Fact]
-    public async Task A_source_below_the_lowest_rung_does_not_adopt_it()
+    /// <summary>
+    /// A 320x180 source: the plan's only rung is 180p, not the 360p the early encode guessed. A forensic video: its first
+    /// segment is a whole one.
+    /// </summary>
+    [Theory]
+    [InlineData(320, 180, false)]
+    [InlineData(1920, 1080, true)]
+    public async Task A_source_below_the_lowest_rung_or_a_forensic_video_does_not_adopt_it(int width, int height, bool forensic)
     {
-        var (projectId, video, probe) = await ProbingAsync(forensic: false);
+        var (projectId, video, probe) = await ProbingAsync(forensic);
         try
         {
-            // 320x180: the plan's only rung is 180p, not the 360p the early encode guessed.
-            Assert.Null(await video.OnProbedAsync(probe.ItemId, probe.Attempt, FullHd with { Width = 320, Height = 180 }, Lowest));
-        }
-        finally
-        {
-            Assert.True(await video.DeleteAsync(projectId));
-        }
-    }
-
-    [Fact]
-    public async Task A_forensic_video_does_not_adopt_it()
-    {
-        var (projectId, video, probe) = await ProbingAsync(forensic: true);
-        try
-        {
-            Assert.Null(await video.OnProbedAsync(probe.ItemId, probe.Attempt, FullHd, Lowest));
+            Assert.Null(await video.OnProbedAsync(probe.ItemId, probe.Attempt, FullHd with { Width = width, Height = height }, Lowest));
         }
         finally
         {
