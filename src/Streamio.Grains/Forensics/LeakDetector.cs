@@ -130,5 +130,5 @@ public sealed class LeakDetector(
     }
 
     private static double Confidence(double score, int bits, int viewers) =>
-        Math.Max(0, 1 - LeakAnalysis.TailProbability(score, bits - 1) * Math.Max(1, viewers));
+        Math.Max(0, 1 - LeakAnalysis.TailProbability(score, LeakAnalysis.ScoreDegrees(bits)) * Math.Max(1, viewers));
 }

@@ -127,24 +127,48 @@ public static class LeakAnalysis
     }
 
     /// <summary>
-    /// How well each viewer's code explains the bits: x_i = bit_i · sign_i, scored by the one-sample t statistic of the
-    /// x_i. The right viewer's x_i are all the mark's amplitude (large t); anyone else's, or any code against an unmarked
-    /// stream, are noise around zero.
+    /// How well a viewer's code explains the bits: the t statistic of the slope <c>a</c> in <c>bit_i = b + a·sign_i</c>,
+    /// fitted by least squares (<see cref="ScoreDegrees"/> degrees of freedom). The intercept <c>b</c> takes what every
+    /// segment shares: the mark's pattern is the same in every segment, so a recording's re-encode can correlate with it
+    /// alike everywhere, and an unmarked stream then reads as bits of one sign, which any code made mostly of that sign
+    /// would seem to explain (an unmarked 11-segment leak matched a viewer whose code agreed on 10). The leaking viewer's
+    /// slope is the mark's amplitude (large t); anyone else's is noise around zero. A code of one sign throughout cannot
+    /// be told from what the segments share: 0.
     /// </summary>
     public static double Score(IReadOnlyList<SegmentBit> bits, Func<int, int> sign)
     {
         var n = bits.Count;
-        if (n < 2)
+        if (n < 3)
         {
             return 0;
         }
 
-        var x = bits.Select(bit => bit.Amplitude * sign(bit.Segment)).ToArray();
-        var mean = x.Average();
-        var variance = x.Sum(v => (v - mean) * (v - mean)) / (n - 1);
-        var standardError = Math.Sqrt(variance / n);
-        return standardError > 1e-9 ? mean / standardError : mean > 0 ? 1e6 : 0;
+        var signs = bits.Select(bit => (double)sign(bit.Segment)).ToArray();
+        var signMean = signs.Average();
+        var bitMean = bits.Average(bit => bit.Amplitude);
+        double sxx = 0, sxy = 0, syy = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var ds = signs[i] - signMean;
+            var dy = bits[i].Amplitude - bitMean;
+            sxx += ds * ds;
+            sxy += ds * dy;
+            syy += dy * dy;
+        }
+
+        if (sxx < 1e-9)
+        {
+            return 0;
+        }
+
+        var slope = sxy / sxx;
+        var residualVariance = Math.Max(0, syy - slope * sxy) / ScoreDegrees(n);
+        var standardError = Math.Sqrt(residualVariance / sxx);
+        return standardError > 1e-9 ? slope / standardError : slope > 0 ? 1e6 : 0;
     }
+
+    /// <summary>The degrees of freedom of <see cref="Score"/>'s t statistic for <paramref name="bits"/> bits: slope and intercept take two.</summary>
+    public static int ScoreDegrees(int bits) => Math.Max(1, bits - 2);
 
     /// <summary>The share of segments where the bit's sign agrees with the code.</summary>
     public static double Agreement(IReadOnlyList<SegmentBit> bits, Func<int, int> sign) =>

@@ -84,4 +84,22 @@ public sealed class LeakAnalysisTests
         Assert.True(LeakAnalysis.Score(bits, segment => signs[segment]) > 20);
         Assert.InRange(LeakAnalysis.Score(bits, segment => segment % 2 == 0 ? 1 : -1), -3, 3);
     }
+
+    [Fact]
+    public void Bits_that_share_one_sign_explain_no_code_however_many_of_its_signs_agree()
+    {
+        // An unmarked recording whose re-encode correlates with the pattern alike in every segment: bits of one sign.
+        double[] amplitudes = [1.4, 1.7, 1.5, 1.2, 1.6, 1.3, 1.5, 1.8, 1.4, 1.6, 1.1];
+        var bits = amplitudes.Select((amplitude, segment) => new SegmentBit(segment, amplitude, 30)).ToList();
+        // A code that agrees on 10 of the 11 segments, whose one disagreement falls on an average bit.
+        Func<int, int> mostlyPlus = segment => segment == 2 ? -1 : 1;
+
+        Assert.Equal(10 / 11.0, LeakAnalysis.Agreement(bits, mostlyPlus), 6);
+        Assert.InRange(LeakAnalysis.Score(bits, mostlyPlus), -1, 1);
+        Assert.Equal(0, LeakAnalysis.Score(bits, _ => 1));
+        // The same shared offset on top of a real mark: the leaking viewer still stands out.
+        int[] code = [1, -1, -1, 1, -1, 1, 1, 1, -1, -1, 1];
+        var marked = amplitudes.Select((amplitude, segment) => new SegmentBit(segment, amplitude + 2.5 * code[segment], 30)).ToList();
+        Assert.True(LeakAnalysis.Score(marked, segment => code[segment]) > 10);
+    }
 }
