@@ -80,37 +80,41 @@ public sealed class LadderPlannerTests
     }
 
     [Fact]
-    public void A_chunk_start_moves_to_the_boundary_closest_after_a_keyframe_within_a_quarter_chunk()
+    public void A_chunk_start_moves_to_the_boundary_closest_after_a_keyframe_within_an_eighth_of_a_chunk()
     {
         // 60 s at 4 s segments after a 1 s one: boundaries at 0, 1, 5, 9, …; keyframes every 10 s. Evenly spaced, the
-        // second chunk would start at segment 8 (29 s: 9 s decoded for nothing); segment 6 (21 s) is 1 s after one.
+        // second chunk would start at segment 8 (29 s: 9 s decoded for nothing); within one segment of it, segment 9
+        // (33 s) is 3 s after one (segment 6, at 21 s, would be 1 s after one, but two segments away).
         var plan = LadderPlanner.Plan(new EncodingOptions(), new SourceFacts("mov", 60, 1920, 1080, 30, HasAudio: true));
         double[] keyframes = [0, 10, 20, 30, 40, 50];
         Assert.Equal(16, plan.SegmentCount);
         Assert.Equal([0, 8], LadderPlanner.ChunkStarts(16, 8, 0, plan.SegmentStart, keyframes: null));
-        Assert.Equal([0, 6], LadderPlanner.ChunkStarts(16, 8, 0, plan.SegmentStart, keyframes));
+        Assert.Equal([0, 9], LadderPlanner.ChunkStarts(16, 8, 0, plan.SegmentStart, keyframes));
         Assert.Equal(9, LadderPlanner.DecodedForNothing(plan.SegmentStart(8), keyframes), 6);
-        Assert.Equal(1, LadderPlanner.DecodedForNothing(plan.SegmentStart(6), keyframes), 6);
+        Assert.Equal(3, LadderPlanner.DecodedForNothing(plan.SegmentStart(9), keyframes), 6);
 
         var rungs = LadderPlanner.Rungs(Ladder, 1920, 1080);
         var chunks = LadderPlanner.Chunks(16, 8, rungs, plan.SegmentStart, keyframes).Skip(1).ToList();
-        Assert.Equal([(0, 6), (6, 10)], chunks.Select(chunk => (chunk.FirstSegment, chunk.SegmentCount)));
+        Assert.Equal([(0, 9), (9, 7)], chunks.Select(chunk => (chunk.FirstSegment, chunk.SegmentCount)));
     }
 
     [Fact]
     public void Chunk_starts_stay_in_order_and_inside_the_timeline_and_ties_keep_the_even_spacing()
     {
         Func<int, double> start = segment => segment * 2.0;
-        // Every boundary is on a keyframe: nothing to gain, the even spacing stays.
-        Assert.Equal([1, 5, 9, 13], LadderPlanner.ChunkStarts(16, 4, 1, start, [.. Enumerable.Range(0, 16).Select(i => i * 2.0)]));
-        // No keyframe within reach: the start moves to where least is decoded, never onto the timeline's end (segment 14,
-        // just after the keyframe at 27 s). Chunks of 3 segments or less never move.
-        Assert.Equal([0, 9], LadderPlanner.ChunkStarts(14, 12, 0, start, [0, 27]));
-        Assert.Equal([0, 3, 6], LadderPlanner.ChunkStarts(9, 3, 0, start, [0, 9]));
-        // Many chunks, keyframes every 7 s: every start lies within a quarter chunk of its even place, in order.
+        // Every boundary is on a keyframe: nothing to gain, the even spacing stays; nor does it move for less than a second.
+        Assert.Equal([0, 8, 16], LadderPlanner.ChunkStarts(20, 8, 0, start, [.. Enumerable.Range(0, 20).Select(i => i * 2.0)]));
+        Assert.Equal([0, 8], LadderPlanner.ChunkStarts(16, 8, 0, start, [0, 14.5, 17.2]));
+        Assert.Equal([0, 7], LadderPlanner.ChunkStarts(16, 8, 0, start, [0, 14, 14.5]));
+        // Segment 10, just after the keyframe at 19.5 s, is the timeline's end, never a start: the least decoded within
+        // reach is at segment 8. Chunks shorter than 8 segments never move.
+        Assert.Equal([0, 8], LadderPlanner.ChunkStarts(10, 9, 0, start, [0, 19.5]));
+        Assert.Equal([0, 7], LadderPlanner.ChunkStarts(14, 7, 0, start, [0, 13]));
+        // Many chunks, keyframes every 7 s: every start lies within one segment of its even place, in order.
         var starts = LadderPlanner.ChunkStarts(100, 8, 0, start, [.. Enumerable.Range(0, 30).Select(i => i * 7.0)]);
         Assert.Equal(13, starts.Count);
-        Assert.All(starts.Select((first, i) => (first, even: i * 8)), pair => Assert.InRange(pair.first, pair.even - 2, pair.even + 2));
+        Assert.All(starts.Select((first, i) => (first, even: i * 8)), pair => Assert.InRange(pair.first, pair.even - 1, pair.even + 1));
+        Assert.Contains(starts, first => first % 8 != 0);
         Assert.Equal(starts.Order(), starts);
         Assert.Equal(starts.Count, starts.Distinct().Count());
     }

@@ -35,16 +35,16 @@ public sealed class AdaptiveChunkTests
     }
 
     /// <summary>
-    /// 17 s with a keyframe every 5 s: segments start at 0, 1, 3, 5, …, 15 (nine). Evenly spaced, the second chunk
-    /// would start at segment 5 (9 s, 4 s after the keyframe at 5 s); the probe's keyframe list moves it to segment 6
-    /// (11 s, 1 s after the one at 10 s). With the scan off, the chunks are evenly spaced.
+    /// 17 s in 1 s segments with a keyframe every 5 s: two chunks of about 9 segments. Evenly spaced, the second would
+    /// start at segment 9 (4 s after the keyframe at 5 s); the probe's keyframe list moves it to segment 10, on the
+    /// keyframe at 10 s. With the scan off, the chunks are evenly spaced.
     /// </summary>
     [Theory]
-    [InlineData("10", 6)]
-    [InlineData("0", 5)]
+    [InlineData("10", 10)]
+    [InlineData("0", 9)]
     public async Task The_second_chunk_starts_just_after_a_keyframe_of_the_source_and_the_video_plays_whole(string scanSeconds, int secondStart)
     {
-        await using var node = await StartAsync(scanSeconds);
+        await using var node = await StartAsync(scanSeconds, segmentSeconds: "1");
         using var spans = new ChunkWorkSpans();
         var clip = await ClipFactory.GetAsync(new ClipSpec(DurationSeconds: 17, Width: 640, Height: 360, Gop: 150));
 
@@ -52,7 +52,7 @@ public sealed class AdaptiveChunkTests
         var video = await node.WaitForReadyAsync(uploaded.Id);
 
         var whole = spans.Of(uploaded.Id).Where(chunk => chunk.Rungs.Contains(',')).Select(chunk => (chunk.FirstSegment, chunk.SegmentCount)).Distinct().Order();
-        Assert.Equal([(0, secondStart), (secondStart, 9 - secondStart)], whole);
+        Assert.Equal([(0, secondStart), (secondStart, 17 - secondStart)], whole);
         var playback = await node.PlaybackUrlAsync(video.Id);
         foreach (var stream in new[] { "v:0", "v:1" })
         {
@@ -60,13 +60,13 @@ public sealed class AdaptiveChunkTests
         }
     }
 
-    /// <summary>The default chunk sizing (3 to 15 segments) on 2 s segments after a 1 s one.</summary>
-    private static Task<StreamioNode> StartAsync(string keyframeScanSeconds = "10") => StreamioNode.StartAsync(settings =>
+    /// <summary>The default chunk sizing (3 to 15 segments) on 2 s segments (by default) after a 1 s one.</summary>
+    private static Task<StreamioNode> StartAsync(string keyframeScanSeconds = "10", string segmentSeconds = "2") => StreamioNode.StartAsync(settings =>
     {
         settings["Streamio:Encoding:KeyframeScanSeconds"] = keyframeScanSeconds;
         settings.Remove("Streamio:Encoding:MaxSegmentsPerChunk");
         settings["Streamio:Encoding:SegmentsPerChunk"] = "3";
-        settings["Streamio:Encoding:SegmentSeconds"] = "2";
+        settings["Streamio:Encoding:SegmentSeconds"] = segmentSeconds;
         settings["Streamio:Encoding:FirstSegmentSeconds"] = "1";
     });
 }
