@@ -92,6 +92,10 @@ internal sealed partial class FfmpegCpuLog
         {
             return "audio pass";
         }
+        if (arguments.Contains("framecrc"))
+        {
+            return "keyframe list (for the chunk plan)";
+        }
         return "images and other";
     }
 
