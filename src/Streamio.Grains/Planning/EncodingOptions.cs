@@ -52,11 +52,13 @@ public sealed class EncodingOptions
     public int MaxSegmentsPerChunk { get; set; } = 15;
 
     /// <summary>
-    /// Beside the probe of a stored source, FFmpeg lists the video's keyframes (reading only those) for at most this
-    /// long, and chunk starts are moved to just after one (<see cref="LadderPlanner.ChunkStarts"/>); past it, or at 0,
-    /// the chunks are evenly spaced. A remote source without an index (MKV, MPEG-TS over S3) is read whole for it.
+    /// Beside the probe of a stored source, FFmpeg lists the video's keyframes (reading only those), and chunk starts
+    /// are moved to just after one (<see cref="LadderPlanner.ChunkStarts"/>). The probe's report, which the fast start
+    /// and the audio wait for, waits at most this long past ffprobe's answer for that list; later (a long remote
+    /// source: an MKV or MPEG-TS is read whole for it, an MP4 one request per keyframe), or at 0, the chunks are evenly
+    /// spaced. A local 60 s 1080p MP4 is listed before ffprobe answers.
     /// </summary>
-    public double KeyframeScanSeconds { get; set; } = 10;
+    public double KeyframeWaitSeconds { get; set; } = 0.5;
 
     public int AudioBitrateKbps { get; set; } = 128;
 

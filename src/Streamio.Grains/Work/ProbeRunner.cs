@@ -42,7 +42,7 @@ public sealed partial class ProbeRunner(
                 return null;
             }
             var facts = new SourceFacts(probe.FormatName, probe.DurationSeconds, probe.Video.Width, probe.Video.Height, probe.Video.FrameRate, probe.Audio is not null);
-            var listed = await keyframes;
+            var listed = await ListedInTimeAsync(work, keyframes, scanStop);
             await Reports.RetryAsync(async () => fastStart = await video.OnProbedAsync(work.ItemId, work.Attempt, facts, early?.Guess, listed));
             return fastStart;
         }
@@ -58,20 +58,37 @@ public sealed partial class ProbeRunner(
         }
     }
 
+    /// <summary>A safety cap on the keyframe list's FFmpeg run; the wait past the probe's answer stops it much sooner.</summary>
+    private static readonly TimeSpan ScanTimeout = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The keyframe list when it is ready within <see cref="EncodingOptions.KeyframeWaitSeconds"/> of the probe's answer;
+    /// otherwise the scan is stopped and the plan does without (the fast start and the audio wait for this report).
+    /// </summary>
+    private async Task<double[]?> ListedInTimeAsync(WorkAssignment work, Task<double[]?> scan, CancellationTokenSource stop)
+    {
+        var wait = TimeSpan.FromSeconds(Math.Max(0, options.Value.KeyframeWaitSeconds));
+        if (!scan.IsCompleted && await Task.WhenAny(scan, Task.Delay(wait, CancellationToken.None)) != scan)
+        {
+            LogScanLate(work.VideoId, wait.TotalSeconds);
+            await stop.CancelAsync();
+        }
+        return await scan;
+    }
+
     /// <summary>
     /// The source's keyframes, or null: for a source still arriving (its final probe lists them), when the scan is off,
-    /// fails, or outlasts its budget. Never throws: the chunks are then evenly spaced.
+    /// fails, or is stopped. Never throws: the chunks are then evenly spaced.
     /// </summary>
     private async Task<double[]?> ScanKeyframesAsync(WorkAssignment work, MediaInput source, string scratch, CancellationToken cancellationToken)
     {
-        var budget = options.Value.KeyframeScanSeconds;
-        if (source.Growing || budget <= 0)
+        if (source.Growing || options.Value.KeyframeWaitSeconds <= 0)
         {
             return null;
         }
         try
         {
-            var keyframes = await prober.KeyframesAsync(source, scratch, TimeSpan.FromSeconds(budget), cancellationToken);
+            var keyframes = await prober.KeyframesAsync(source, scratch, ScanTimeout, cancellationToken);
             return keyframes.Count > 0 ? [.. keyframes] : null;
         }
         catch (Exception error)
@@ -87,4 +104,7 @@ public sealed partial class ProbeRunner(
 
     [LoggerMessage(LogLevel.Information, "Video {VideoId}: the source's keyframes were not listed ({Reason}); its chunks are evenly spaced")]
     private partial void LogScanFailed(string videoId, string reason);
+
+    [LoggerMessage(LogLevel.Information, "Video {VideoId}: the source's keyframes were not listed {WaitSeconds} s after the probe's answer; its chunks are evenly spaced")]
+    private partial void LogScanLate(string videoId, double waitSeconds);
 }
